@@ -1,0 +1,30 @@
+#ifndef TRIBUTARY_SERVICE_API_ADMIN_SERVICE_H_
+#define TRIBUTARY_SERVICE_API_ADMIN_SERVICE_H_
+
+#include <vector>
+
+#include "service/metrics/metrics.h"
+#include "tributary/v1/admin.grpc.pb.h"
+
+namespace tributary::api {
+
+// Shows operators the upstreams in fan-out order. The list is built once from the
+// config (which holds no secrets). Thread-safe.
+class AdminService final : public v1::AdminService::CallbackService {
+ public:
+  AdminService(std::vector<v1::UpstreamStatus> upstreams,
+               metrics::Metrics& metrics);
+
+  grpc::ServerUnaryReactor* ListUpstreams(
+      grpc::CallbackServerContext* context,
+      const v1::ListUpstreamsRequest* request,
+      v1::ListUpstreamsResponse* response) override;
+
+ private:
+  const std::vector<v1::UpstreamStatus> upstreams_;
+  metrics::Metrics& metrics_;
+};
+
+}  // namespace tributary::api
+
+#endif  // TRIBUTARY_SERVICE_API_ADMIN_SERVICE_H_

@@ -1,0 +1,101 @@
+#include "service/api/requests.h"
+
+#include "absl/strings/str_cat.h"
+#include "service/oci/media_types.h"
+#include "service/oci/names.h"
+
+namespace tributary::api {
+namespace {
+
+// Prefixes the field name so a caller knows which field to fix.
+absl::Status InField(absl::string_view field, const absl::Status& status) {
+  if (status.ok()) {
+    return status;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", status.message()));
+}
+
+constexpr int kMaxAcceptedMediaTypes = 32;
+constexpr int kMaxPageSize = 10000;
+
+}  // namespace
+
+absl::StatusOr<registry::ManifestQuery> ToManifestQuery(
+    const std::string& repository, const std::string& reference,
+    const google::protobuf::RepeatedPtrField<std::string>& accepted_media_types,
+    absl::Time deadline) {
+  // oci/ errors already name what they checked: `repository "Foo": ...`.
+  if (absl::Status status = oci::ValidateRepository(repository); !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<oci::Reference> parsed = oci::Reference::Parse(reference);
+  if (!parsed.ok()) {
+    return parsed.status();
+  }
+  if (accepted_media_types.size() > kMaxAcceptedMediaTypes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("accepted_media_types: at most ", kMaxAcceptedMediaTypes,
+                     " entries"));
+  }
+  std::vector<std::string> accept;
+  for (int i = 0; i < accepted_media_types.size(); ++i) {
+    if (absl::Status status = oci::ValidateMediaType(accepted_media_types[i]);
+        !status.ok()) {
+      return InField(absl::StrCat("accepted_media_types[", i, "]"), status);
+    }
+    accept.push_back(accepted_media_types[i]);
+  }
+  if (accept.empty()) {
+    accept = oci::DefaultManifestMediaTypes();
+  }
+  return registry::ManifestQuery{
+      .repository = repository,
+      .reference = *std::move(parsed),
+      .accept = std::move(accept),
+      .deadline = deadline,
+  };
+}
+
+absl::StatusOr<registry::BlobQuery> ToBlobQuery(const std::string& repository,
+                                                const std::string& digest,
+                                                absl::Time deadline) {
+  // oci/ errors already name what they checked: `repository "Foo": ...`.
+  if (absl::Status status = oci::ValidateRepository(repository); !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<oci::Digest> parsed = oci::Digest::Parse(digest);
+  if (!parsed.ok()) {
+    return parsed.status();
+  }
+  return registry::BlobQuery{
+      .repository = repository,
+      .digest = *std::move(parsed),
+      .deadline = deadline,
+  };
+}
+
+absl::StatusOr<registry::TagsQuery> ToTagsQuery(
+    const v1::ListTagsRequest& request, absl::Time deadline) {
+  if (absl::Status status = oci::ValidateRepository(request.repository());
+      !status.ok()) {
+    return status;
+  }
+  if (request.page_size() < 0 || request.page_size() > kMaxPageSize) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 0 and ", kMaxPageSize,
+                     " (got ", request.page_size(), ")"));
+  }
+  if (!request.last().empty()) {
+    if (absl::Status status = oci::ValidateTag(request.last()); !status.ok()) {
+      return InField("last", status);
+    }
+  }
+  return registry::TagsQuery{
+      .repository = request.repository(),
+      .page_size = request.page_size(),
+      .last = request.last(),
+      .deadline = deadline,
+  };
+}
+
+}  // namespace tributary::api

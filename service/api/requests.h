@@ -1,0 +1,31 @@
+#ifndef TRIBUTARY_SERVICE_API_REQUESTS_H_
+#define TRIBUTARY_SERVICE_API_REQUESTS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "service/registry/types.h"
+#include "tributary/v1/resolver.pb.h"
+
+namespace tributary::api {
+
+// Validates a request and turns it into a plain query for resolve/, before any
+// network I/O. Errors are INVALID_ARGUMENT and name the field and the reason.
+
+absl::StatusOr<registry::ManifestQuery> ToManifestQuery(
+    const std::string& repository, const std::string& reference,
+    const google::protobuf::RepeatedPtrField<std::string>& accepted_media_types,
+    absl::Time deadline);
+
+absl::StatusOr<registry::BlobQuery> ToBlobQuery(const std::string& repository,
+                                                const std::string& digest,
+                                                absl::Time deadline);
+
+absl::StatusOr<registry::TagsQuery> ToTagsQuery(const v1::ListTagsRequest& request,
+                                                absl::Time deadline);
+
+}  // namespace tributary::api
+
+#endif  // TRIBUTARY_SERVICE_API_REQUESTS_H_

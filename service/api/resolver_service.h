@@ -1,0 +1,45 @@
+#ifndef TRIBUTARY_SERVICE_API_RESOLVER_SERVICE_H_
+#define TRIBUTARY_SERVICE_API_RESOLVER_SERVICE_H_
+
+#include "absl/time/time.h"
+#include "service/metrics/metrics.h"
+#include "service/resolve/resolver.h"
+#include "tributary/v1/resolver.grpc.pb.h"
+
+namespace tributary::api {
+
+// The gRPC face of the resolver (callback API). Validates every request before
+// handing a plain query to resolve/; converts statuses only at the edge.
+// Thread-safe; `resolver` and `metrics` must outlive the server.
+class ResolverService final : public v1::ResolverService::CallbackService {
+ public:
+  ResolverService(resolve::Resolver& resolver, metrics::Metrics& metrics,
+                  absl::Duration default_deadline);
+
+  grpc::ServerUnaryReactor* GetManifest(
+      grpc::CallbackServerContext* context,
+      const v1::GetManifestRequest* request,
+      v1::GetManifestResponse* response) override;
+  grpc::ServerUnaryReactor* HeadManifest(
+      grpc::CallbackServerContext* context,
+      const v1::HeadManifestRequest* request,
+      v1::HeadManifestResponse* response) override;
+  grpc::ServerUnaryReactor* HeadBlob(grpc::CallbackServerContext* context,
+                                     const v1::HeadBlobRequest* request,
+                                     v1::HeadBlobResponse* response) override;
+  grpc::ServerWriteReactor<v1::GetBlobResponse>* GetBlob(
+      grpc::CallbackServerContext* context,
+      const v1::GetBlobRequest* request) override;
+  grpc::ServerUnaryReactor* ListTags(grpc::CallbackServerContext* context,
+                                     const v1::ListTagsRequest* request,
+                                     v1::ListTagsResponse* response) override;
+
+ private:
+  resolve::Resolver& resolver_;
+  metrics::Metrics& metrics_;
+  const absl::Duration default_deadline_;
+};
+
+}  // namespace tributary::api
+
+#endif  // TRIBUTARY_SERVICE_API_RESOLVER_SERVICE_H_

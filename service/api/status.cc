@@ -1,0 +1,15 @@
+#include "service/api/status.h"
+
+#include <string>
+
+namespace tributary::api {
+
+grpc::Status ToGrpcStatus(const absl::Status& status) {
+  if (status.ok()) {
+    return grpc::Status::OK;
+  }
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
+}
+
+}  // namespace tributary::api

@@ -1,0 +1,42 @@
+#ifndef TRIBUTARY_SERVICE_API_UNARY_CALL_H_
+#define TRIBUTARY_SERVICE_API_UNARY_CALL_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/metrics/metrics.h"
+
+namespace tributary::api {
+
+// One unary RPC in flight: its reactor, its deadline, and the bookkeeping done
+// when it finishes (metrics, one log line). Copyable so completion callbacks can
+// carry it; Finish must be called exactly once across all copies.
+class UnaryCall {
+ public:
+  // `subject` names what was asked ("library/alpine:3.20") for the log line.
+  UnaryCall(grpc::CallbackServerContext* context, metrics::Metrics& metrics,
+            metrics::Rpc rpc, std::string subject, absl::Duration default_deadline);
+
+  // The caller's deadline, or `default_deadline` from now when it sent none.
+  absl::Time deadline() const { return deadline_; }
+
+  grpc::ServerUnaryReactor* Finish(const absl::Status& status,
+                                   absl::string_view upstream = "");
+
+ private:
+  grpc::ServerUnaryReactor* reactor_;
+  metrics::Metrics* metrics_;
+  metrics::Rpc rpc_;
+  std::string subject_;
+  std::string peer_;
+  absl::Time start_;
+  absl::Time deadline_;
+};
+
+}  // namespace tributary::api
+
+#endif  // TRIBUTARY_SERVICE_API_UNARY_CALL_H_

@@ -1,0 +1,24 @@
+#ifndef TRIBUTARY_SERVICE_CONFIG_ADDRESSES_H_
+#define TRIBUTARY_SERVICE_CONFIG_ADDRESSES_H_
+
+// Internal to //service/config: the rules for listen addresses and upstream
+// URLs.
+
+#include "absl/strings/string_view.h"
+#include "service/config/errors.h"
+
+namespace tributary::config::internal {
+
+// "host:port" or "[ipv6]:port"; port 0 (any free port) is allowed, tests bind
+// it.
+void CheckListenAddress(absl::string_view path, absl::string_view address,
+                        Errors& errors);
+
+// An upstream's base URL: http or https, a host, no user info, no path beyond
+// "/", no query, no fragment. Never quotes a URL with an '@' in it: it may
+// carry credentials.
+void CheckUrl(absl::string_view path, absl::string_view url, Errors& errors);
+
+}  // namespace tributary::config::internal
+
+#endif  // TRIBUTARY_SERVICE_CONFIG_ADDRESSES_H_

@@ -1,0 +1,241 @@
+// Every way a config can be wrong, and what the error says about it.
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "service/config/config.h"
+
+namespace tributary::config {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kSource[] = "test.yaml";
+constexpr char kHub[] =
+    "upstreams:\n"
+    "  - name: hub\n"
+    "    url: https://registry-1.docker.io\n";
+
+// kHub with more lines for its upstream (indented four spaces).
+std::string HubWith(absl::string_view upstream_lines) {
+  return absl::StrCat(kHub, upstream_lines);
+}
+
+std::string UpstreamUrl(absl::string_view url) {
+  return absl::StrCat("upstreams:\n  - name: hub\n    url: ", url, "\n");
+}
+
+struct ErrorCase {
+  std::string name;  // The test's name: a sentence.
+  std::string yaml;
+  std::vector<std::string> message_parts;
+};
+
+class ConfigErrorTest : public ::testing::TestWithParam<ErrorCase> {};
+
+TEST_P(ConfigErrorTest, NamesSourceFieldAndReason) {
+  const absl::StatusOr<v1::Config> config =
+      ParseConfig(GetParam().yaml, kSource);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string message(config.status().message());
+  EXPECT_TRUE(absl::StartsWith(message, kSource)) << message;
+  for (const std::string& part : GetParam().message_parts) {
+    EXPECT_THAT(message, HasSubstr(part));
+  }
+}
+
+const ErrorCase kErrorCases[] = {
+    // Structure and YAML.
+    {"RejectsEmptyFile", "", {"test.yaml: config is empty"}},
+    {"RejectsCommentOnlyFile", "# nothing\n", {"test.yaml: config is empty"}},
+    {"RejectsYamlSyntaxError",
+     "upstreams:\n  - name: [hub\n",
+     {"test.yaml:3:1: invalid YAML: "}},
+    {"RejectsScalarDocument",
+     "hello\n",
+     {"expected a mapping of config fields at the top level (got \"hello\")"}},
+    {"RejectsSecondYamlDocument",
+     absl::StrCat(kHub, "---\n", kHub),
+     {"test.yaml:5:1: expected one YAML document, found 2"}},
+    {"RejectsUnknownTopLevelField",
+     absl::StrCat(kHub, "colour: blue\n"),
+     {"test.yaml: colour: unknown field; expected one of server, metrics, "
+      "upstreams, limits"}},
+    {"RejectsUnknownNestedField",
+     HubWith("    timeout: 5s\n"),
+     {"upstreams[0].timeout: unknown field; expected one of name, url"}},
+    {"SuggestsSnakeCaseForCamelCaseField",
+     absl::StrCat(kHub, "server:\n  defaultDeadline: 5s\n"),
+     {"server.defaultDeadline: unknown field; did you mean "
+      "\"default_deadline\"?"}},
+    {"RejectsRepeatedKey",
+     absl::StrCat(kHub, "server:\n  io_threads: 2\n  io_threads: 3\n"),
+     {"server.io_threads: set more than once"}},
+    {"RejectsListWhereMappingBelongs",
+     absl::StrCat(kHub, "server: [1, 2]\n"),
+     {"server: expected a mapping (got a list)"}},
+    {"RejectsMappingWhereListBelongs",
+     "upstreams:\n  name: hub\n",
+     {"upstreams: expected a list (got a mapping)"}},
+    // Scalar types.
+    {"RejectsWordForInteger",
+     absl::StrCat(kHub, "server:\n  io_threads: many\n"),
+     {"server.io_threads: expected an integer (got \"many\")"}},
+    {"RejectsIntegerOverflow",
+     absl::StrCat(kHub, "server:\n  io_threads: 3000000000\n"),
+     {"server.io_threads: expected an integer that fits int32"}},
+    {"RejectsQuotedBoolean",
+     HubWith("    enabled: \"true\"\n"),
+     {"upstreams[0].enabled: expected true or false (got \"true\")"}},
+    {"RejectsUnknownEnumValue",
+     HubWith("    library_rewrite: SOMETIMES\n"),
+     {"upstreams[0].library_rewrite: expected one of "
+      "LIBRARY_REWRITE_UNSPECIFIED, LIBRARY_REWRITE_ALWAYS, "
+      "LIBRARY_REWRITE_NEVER (got \"SOMETIMES\")"}},
+    {"RejectsUnparsableDuration",
+     HubWith("    connect_timeout: 5 parsecs\n"),
+     {"upstreams[0].connect_timeout: expected a duration such as \"2s\"",
+      "(got \"5 parsecs\")"}},
+    {"RejectsDurationWithoutUnit",
+     absl::StrCat(kHub, "server:\n  shutdown_grace: 20\n"),
+     {"server.shutdown_grace: expected a duration", "(got \"20\")"}},
+    // Durations and ranges.
+    {"RejectsNegativeDuration",
+     absl::StrCat(kHub, "server:\n  default_deadline: -5s\n"),
+     {"server.default_deadline: must be positive (got \"-5s\")"}},
+    {"RejectsZeroDuration",
+     HubWith("    request_timeout: 0s\n"),
+     {"upstreams[0].request_timeout: must be positive (got \"0\")"}},
+    {"RejectsConnectTimeoutOverFiveMinutes",
+     HubWith("    connect_timeout: 10m\n"),
+     {"upstreams[0].connect_timeout: must be at most 5m (got \"10m\")"}},
+    {"RejectsTooManyIoThreads",
+     absl::StrCat(kHub, "server:\n  io_threads: 65\n"),
+     {"server.io_threads: must be between 1 and 64 (got 65)"}},
+    {"RejectsNegativeIdleConnections",
+     HubWith("    max_idle_connections: -1\n"),
+     {"upstreams[0].max_idle_connections: must be between 1 and 1024 "
+      "(got -1)"}},
+    {"RejectsTinyManifestLimit",
+     absl::StrCat(kHub, "limits:\n  max_manifest_bytes: 100\n"),
+     {"limits.max_manifest_bytes: must be between 1024 and 67108864 "
+      "(got 100)"}},
+    // Listen addresses.
+    {"RejectsListenAddressWithoutPort",
+     absl::StrCat(kHub, "server:\n  listen_address: 0.0.0.0\n"),
+     {"server.listen_address: must be host:port"}},
+    {"RejectsListenPortOutOfRange",
+     absl::StrCat(kHub, "metrics:\n  listen_address: 0.0.0.0:70000\n"),
+     {"metrics.listen_address: port must be a number from 0 to 65535 "
+      "(got \"70000\")"}},
+    {"RejectsUnbracketedIpv6ListenAddress",
+     absl::StrCat(kHub, "server:\n  listen_address: \"::1:50051\"\n"),
+     {"server.listen_address: an IPv6 host must be in brackets"}},
+    {"RejectsMetricsOnTheServerAddress",
+     absl::StrCat(kHub, "metrics:\n  listen_address: 0.0.0.0:50051\n"),
+     {"metrics.listen_address: must differ from server.listen_address"}},
+    // Upstreams.
+    {"RejectsMissingUpstreams",
+     "server:\n  io_threads: 4\n",
+     {"test.yaml: upstreams: at least one upstream is required"}},
+    {"RejectsEmptyUpstreamList",
+     "upstreams: []\n",
+     {"upstreams: at least one upstream is required"}},
+    {"RejectsAllUpstreamsDisabled",
+     HubWith("    enabled: false\n"),
+     {"upstreams: every upstream is disabled"}},
+    {"RejectsMissingUpstreamName",
+     "upstreams:\n  - url: https://registry-1.docker.io\n",
+     {"upstreams[0].name: required"}},
+    {"RejectsUppercaseUpstreamName",
+     "upstreams:\n  - name: Hub\n    url: https://registry-1.docker.io\n",
+     {"upstreams[0].name: must match [a-z0-9][a-z0-9_.-]* (got \"Hub\")"}},
+    {"RejectsOverlongUpstreamName",
+     absl::StrCat("upstreams:\n  - name: ", std::string(64, 'a'),
+                  "\n    url: https://registry-1.docker.io\n"),
+     {"upstreams[0].name: must be at most 63 characters (got 64)"}},
+    {"RejectsDuplicateUpstreamNames",
+     absl::StrCat(kHub,
+                  "  - name: quay\n    url: https://quay.io\n"
+                  "  - name: hub\n    url: https://mirror.gcr.io\n"),
+     {"test.yaml: upstreams[2].name: duplicate upstream name \"hub\" (also "
+      "upstreams[0])"}},
+    {"RejectsMissingUrl",
+     "upstreams:\n  - name: hub\n",
+     {"upstreams[0].url: required"}},
+    {"RejectsUrlWithoutScheme",
+     UpstreamUrl("registry-1.docker.io"),
+     {"upstreams[0].url: must be an absolute URL such as "
+      "\"https://registry-1.docker.io\" (got \"registry-1.docker.io\")"}},
+    {"RejectsFtpScheme",
+     absl::StrCat(kHub, "  - name: mirror\n    url: ftp://mirror.example\n"),
+     {"test.yaml: upstreams[1].url: scheme must be http or https (got "
+      "\"ftp\")"}},
+    {"RejectsUrlWithoutHost",
+     UpstreamUrl("https:///v2"),
+     {"upstreams[0].url: must have a host"}},
+    {"RejectsCredentialsInUrl",
+     UpstreamUrl("https://bob:s3cret@registry.example"),
+     {"upstreams[0].url: must not contain credentials"}},
+    {"RejectsUrlPortOutOfRange",
+     UpstreamUrl("https://registry.example:99999"),
+     {"upstreams[0].url: port must be a number from 1 to 65535 "
+      "(got \"99999\")"}},
+    {"RejectsUrlWithPath",
+     UpstreamUrl("https://ghcr.io/v2"),
+     {"upstreams[0].url: must not have a path (got \"/v2\"); set api_prefix "
+      "instead"}},
+    {"RejectsUrlWithQuery",
+     UpstreamUrl("https://ghcr.io/?x=1"),
+     {"upstreams[0].url: must not have a query"}},
+    {"RejectsUrlWithFragment",
+     UpstreamUrl("https://ghcr.io/#top"),
+     {"upstreams[0].url: must not have a fragment"}},
+    {"RejectsApiPrefixWithoutLeadingSlash",
+     HubWith("    api_prefix: v2\n"),
+     {"upstreams[0].api_prefix: must start with '/' (got \"v2\")"}},
+    {"RejectsApiPrefixWithTrailingSlash",
+     HubWith("    api_prefix: /v2/\n"),
+     {"upstreams[0].api_prefix: must not end with '/'"}},
+    {"RejectsApiPrefixWithDotDot",
+     HubWith("    api_prefix: /mirror/../v2\n"),
+     {"upstreams[0].api_prefix: must not contain \"..\""}},
+};
+
+INSTANTIATE_TEST_SUITE_P(Config, ConfigErrorTest,
+                         ::testing::ValuesIn(kErrorCases),
+                         [](const ::testing::TestParamInfo<ErrorCase>& info) {
+                           return info.param.name;
+                         });
+
+TEST(ConfigErrorsTest, ReportsEveryBrokenRuleOnItsOwnLine) {
+  const absl::StatusOr<v1::Config> config =
+      ParseConfig(absl::StrCat(kHub,
+                               "server:\n  io_threads: 100\n"
+                               "limits:\n  max_tag_list_bytes: -1\n"),
+                  kSource);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(),
+            "test.yaml: server.io_threads: must be between 1 and 64 (got 100)\n"
+            "test.yaml: limits.max_tag_list_bytes: must be between 1024 and "
+            "67108864 (got -1)");
+}
+
+TEST(ConfigErrorsTest, NeverEchoesCredentialsFromAUrl) {
+  for (const char* url : {"https://bob:s3cret@registry.example/v2",
+                          "bob:s3cret@registry.example"}) {
+    const absl::StatusOr<v1::Config> config =
+        ParseConfig(UpstreamUrl(url), kSource);
+    ASSERT_FALSE(config.ok()) << url;
+    EXPECT_THAT(std::string(config.status().message()),
+                Not(HasSubstr("s3cret")));
+  }
+}
+
+}  // namespace
+}  // namespace tributary::config

@@ -1,0 +1,194 @@
+#include "service/config/config.h"
+
+#include <fstream>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "service/config/duration.h"
+
+namespace tributary::config {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::HasSubstr;
+
+constexpr char kSource[] = "test.yaml";
+constexpr char kShippedConfig[] = "deploy/config/tributary.yaml";
+
+constexpr char kMinimal[] = R"yaml(
+upstreams:
+  - name: docker-hub
+    url: https://registry-1.docker.io
+)yaml";
+
+// Every field set, none to its default.
+constexpr char kFull[] = R"yaml(
+server:
+  listen_address: "[::]:6000"
+  default_deadline: 1.5s
+  shutdown_grace: 2m
+  io_threads: 8
+metrics:
+  listen_address: 127.0.0.1:0
+  disabled: true
+limits:
+  max_manifest_bytes: 1048576
+  max_tag_list_bytes: 2097152
+upstreams:
+  - name: mirror.internal
+    url: http://mirror.internal:5000/
+    api_prefix: /registry/v2
+    connect_timeout: 250ms
+    request_timeout: 1m30s
+    library_rewrite: LIBRARY_REWRITE_ALWAYS
+    max_idle_connections: 32
+  - name: ghcr
+    url: https://ghcr.io
+    enabled: false
+    library_rewrite: LIBRARY_REWRITE_NEVER
+)yaml";
+
+constexpr char kFullProto[] = R"pb(
+  server {
+    listen_address: "[::]:6000"
+    default_deadline { seconds: 1 nanos: 500000000 }
+    shutdown_grace { seconds: 120 }
+    io_threads: 8
+  }
+  metrics { listen_address: "127.0.0.1:0" disabled: true }
+  limits { max_manifest_bytes: 1048576 max_tag_list_bytes: 2097152 }
+  upstreams {
+    name: "mirror.internal"
+    url: "http://mirror.internal:5000/"
+    api_prefix: "/registry/v2"
+    enabled: true
+    connect_timeout { nanos: 250000000 }
+    request_timeout { seconds: 90 }
+    library_rewrite: LIBRARY_REWRITE_ALWAYS
+    max_idle_connections: 32
+  }
+  upstreams {
+    name: "ghcr"
+    url: "https://ghcr.io"
+    api_prefix: "/v2"
+    enabled: false
+    connect_timeout { seconds: 5 }
+    request_timeout { seconds: 30 }
+    library_rewrite: LIBRARY_REWRITE_NEVER
+    max_idle_connections: 8
+  }
+)pb";
+
+TEST(ParseConfigTest, FillsEveryDefault) {
+  const absl::StatusOr<v1::Config> config = ParseConfig(kMinimal, kSource);
+  ASSERT_TRUE(config.ok()) << config.status();
+
+  EXPECT_EQ(config->server().listen_address(), "0.0.0.0:50051");
+  EXPECT_EQ(ToAbslDuration(config->server().default_deadline()),
+            absl::Seconds(30));
+  EXPECT_EQ(ToAbslDuration(config->server().shutdown_grace()),
+            absl::Seconds(20));
+  EXPECT_EQ(config->server().io_threads(), 2);
+  EXPECT_EQ(config->metrics().listen_address(), "0.0.0.0:9090");
+  EXPECT_FALSE(config->metrics().disabled());
+  EXPECT_EQ(config->limits().max_manifest_bytes(), 4 << 20);
+  EXPECT_EQ(config->limits().max_tag_list_bytes(), 8 << 20);
+
+  ASSERT_EQ(config->upstreams_size(), 1);
+  const v1::UpstreamConfig& upstream = config->upstreams(0);
+  EXPECT_EQ(upstream.api_prefix(), "/v2");
+  EXPECT_TRUE(upstream.has_enabled());
+  EXPECT_TRUE(upstream.enabled());
+  EXPECT_EQ(ToAbslDuration(upstream.connect_timeout()), absl::Seconds(5));
+  EXPECT_EQ(ToAbslDuration(upstream.request_timeout()), absl::Seconds(30));
+  EXPECT_EQ(upstream.max_idle_connections(), 8);
+  EXPECT_EQ(upstream.library_rewrite(), v1::LIBRARY_REWRITE_UNSPECIFIED);
+}
+
+TEST(ParseConfigTest, ReadsEveryFieldOfAFullConfig) {
+  v1::Config expected;
+  ASSERT_TRUE(
+      google::protobuf::TextFormat::ParseFromString(kFullProto, &expected));
+
+  const absl::StatusOr<v1::Config> config = ParseConfig(kFull, kSource);
+  ASSERT_TRUE(config.ok()) << config.status();
+
+  std::string difference;
+  MessageDifferencer differencer;
+  differencer.ReportDifferencesToString(&difference);
+  EXPECT_TRUE(differencer.Compare(expected, *config)) << difference;
+}
+
+TEST(ParseConfigTest, RoundTripsAFullConfigThroughProtoJson) {
+  const absl::StatusOr<v1::Config> config = ParseConfig(kFull, kSource);
+  ASSERT_TRUE(config.ok()) << config.status();
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  ASSERT_TRUE(
+      google::protobuf::util::MessageToJsonString(*config, &json, options)
+          .ok());
+
+  // JSON is YAML, so what the config holds can be loaded back as it is.
+  const absl::StatusOr<v1::Config> reloaded = ParseConfig(json, "json");
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status() << "\n" << json;
+  EXPECT_TRUE(MessageDifferencer::Equals(*config, *reloaded)) << json;
+}
+
+TEST(ParseConfigTest, TakesAnyScalarAsAString) {
+  const absl::StatusOr<v1::Config> config = ParseConfig(
+      "upstreams:\n  - name: 2024\n    url: https://ghcr.io\n", kSource);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->upstreams(0).name(), "2024");
+}
+
+TEST(ParseConfigTest, TreatsNullAsUnset) {
+  const absl::StatusOr<v1::Config> config = ParseConfig(
+      absl::StrCat(kMinimal, "server:\n  io_threads: ~\nmetrics:\n"), kSource);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->server().io_threads(), 2);
+}
+
+TEST(LoadConfigFileTest, NamesTheMissingFile) {
+  const std::string path = "/nonexistent/tributary.yaml";
+  const absl::StatusOr<v1::Config> config = LoadConfigFile(path);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StartsWith(config.status().message(), path))
+      << config.status();
+}
+
+TEST(LoadConfigFileTest, StartsErrorsWithThePath) {
+  const std::string path = ::testing::TempDir() + "/bad.yaml";
+  std::ofstream(path) << "upstreams:\n  - name: hub\n    url: ftp://x\n";
+  const absl::StatusOr<v1::Config> config = LoadConfigFile(path);
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(std::string(config.status().message()),
+              HasSubstr(path + ": upstreams[0].url: scheme must be http or "
+                               "https (got \"ftp\")"));
+}
+
+TEST(LoadConfigFileTest, LoadsTheShippedConfig) {
+  const absl::StatusOr<v1::Config> config = LoadConfigFile(kShippedConfig);
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->upstreams_size(), 1);
+  EXPECT_EQ(config->upstreams(0).name(), "docker-hub");
+  EXPECT_EQ(config->upstreams(0).url(), "https://registry-1.docker.io");
+}
+
+TEST(LoadConfigFileTest, ShippedConfigSpellsOutOnlyDefaults) {
+  const absl::StatusOr<v1::Config> shipped = LoadConfigFile(kShippedConfig);
+  const absl::StatusOr<v1::Config> minimal = ParseConfig(kMinimal, kSource);
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  ASSERT_TRUE(minimal.ok()) << minimal.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*shipped, *minimal));
+}
+
+}  // namespace
+}  // namespace tributary::config

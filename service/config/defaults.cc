@@ -1,0 +1,68 @@
+#include "service/config/defaults.h"
+
+#include <string>
+
+#include "service/config/duration.h"
+
+namespace tributary::config {
+namespace {
+
+void DefaultString(std::string_view value, std::string& field) {
+  if (field.empty()) {
+    field = std::string(value);
+  }
+}
+
+void ApplyServerDefaults(v1::ServerConfig& server) {
+  DefaultString(kDefaultServerListenAddress, *server.mutable_listen_address());
+  if (!server.has_default_deadline()) {
+    *server.mutable_default_deadline() = ToProtoDuration(kDefaultDeadline);
+  }
+  if (!server.has_shutdown_grace()) {
+    *server.mutable_shutdown_grace() = ToProtoDuration(kDefaultShutdownGrace);
+  }
+  if (server.io_threads() == 0) {
+    server.set_io_threads(kDefaultIoThreads);
+  }
+}
+
+void ApplyLimitsDefaults(v1::LimitsConfig& limits) {
+  if (limits.max_manifest_bytes() == 0) {
+    limits.set_max_manifest_bytes(kDefaultMaxManifestBytes);
+  }
+  if (limits.max_tag_list_bytes() == 0) {
+    limits.set_max_tag_list_bytes(kDefaultMaxTagListBytes);
+  }
+}
+
+void ApplyUpstreamDefaults(v1::UpstreamConfig& upstream) {
+  DefaultString(kDefaultApiPrefix, *upstream.mutable_api_prefix());
+  if (!upstream.has_enabled()) {
+    upstream.set_enabled(true);
+  }
+  if (!upstream.has_connect_timeout()) {
+    *upstream.mutable_connect_timeout() =
+        ToProtoDuration(kDefaultConnectTimeout);
+  }
+  if (!upstream.has_request_timeout()) {
+    *upstream.mutable_request_timeout() =
+        ToProtoDuration(kDefaultRequestTimeout);
+  }
+  if (upstream.max_idle_connections() == 0) {
+    upstream.set_max_idle_connections(kDefaultMaxIdleConnections);
+  }
+}
+
+}  // namespace
+
+void ApplyDefaults(v1::Config& config) {
+  ApplyServerDefaults(*config.mutable_server());
+  DefaultString(kDefaultMetricsListenAddress,
+                *config.mutable_metrics()->mutable_listen_address());
+  ApplyLimitsDefaults(*config.mutable_limits());
+  for (v1::UpstreamConfig& upstream : *config.mutable_upstreams()) {
+    ApplyUpstreamDefaults(upstream);
+  }
+}
+
+}  // namespace tributary::config

@@ -1,0 +1,45 @@
+#ifndef TRIBUTARY_SERVICE_CONFIG_DEFAULTS_H_
+#define TRIBUTARY_SERVICE_CONFIG_DEFAULTS_H_
+
+// The default of every config field that has one, in one place. ParseConfig()
+// fills these into the Config it returns; code reading a loaded Config never
+// needs them.
+//
+// proto3 cannot tell an explicit 0 or "" from an unset scalar, so those are
+// treated as unset and get the default. Durations are messages, so an explicit
+// "0s" is kept (and then rejected by validation).
+
+#include <cstdint>
+#include <string_view>
+
+#include "absl/time/time.h"
+#include "tributary/v1/config.pb.h"
+
+namespace tributary::config {
+
+// server
+inline constexpr std::string_view kDefaultServerListenAddress = "0.0.0.0:50051";
+inline constexpr absl::Duration kDefaultDeadline = absl::Seconds(30);
+inline constexpr absl::Duration kDefaultShutdownGrace = absl::Seconds(20);
+inline constexpr int32_t kDefaultIoThreads = 2;
+
+// metrics (enabled unless `disabled: true`)
+inline constexpr std::string_view kDefaultMetricsListenAddress = "0.0.0.0:9090";
+
+// limits
+inline constexpr int64_t kDefaultMaxManifestBytes = int64_t{4} << 20;  // 4 MiB
+inline constexpr int64_t kDefaultMaxTagListBytes = int64_t{8} << 20;   // 8 MiB
+
+// upstreams[*] (`enabled` defaults to true; library_rewrite UNSPECIFIED is
+// kept: the registry layer then decides by host)
+inline constexpr std::string_view kDefaultApiPrefix = "/v2";
+inline constexpr absl::Duration kDefaultConnectTimeout = absl::Seconds(5);
+inline constexpr absl::Duration kDefaultRequestTimeout = absl::Seconds(30);
+inline constexpr int32_t kDefaultMaxIdleConnections = 8;
+
+// Sets every unset field above to its default; fields already set are kept.
+void ApplyDefaults(v1::Config& config);
+
+}  // namespace tributary::config
+
+#endif  // TRIBUTARY_SERVICE_CONFIG_DEFAULTS_H_

@@ -1,0 +1,173 @@
+#include "service/config/validate.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "service/config/addresses.h"
+#include "service/config/duration.h"
+#include "service/config/errors.h"
+
+namespace tributary::config::internal {
+namespace {
+
+// Bounds are there to catch typos ("5m" meant as "5s", a missing zero), not to
+// police taste.
+constexpr absl::Duration kMaxDefaultDeadline = absl::Hours(1);
+constexpr absl::Duration kMaxShutdownGrace = absl::Minutes(10);
+constexpr absl::Duration kMaxConnectTimeout = absl::Minutes(5);
+constexpr absl::Duration kMaxRequestTimeout = absl::Hours(1);
+constexpr int64_t kMaxIoThreads = 64;
+constexpr int64_t kMaxIdleConnections = 1024;
+constexpr int64_t kMinBodyLimit = int64_t{1} << 10;   // 1 KiB
+constexpr int64_t kMaxBodyLimit = int64_t{64} << 20;  // 64 MiB
+// Upstream names are metrics labels and log fields; 63 also fits a DNS label.
+constexpr size_t kMaxNameLength = 63;
+
+void CheckDuration(absl::string_view path,
+                   const google::protobuf::Duration& value, absl::Duration max,
+                   Errors& errors) {
+  const absl::Duration duration = ToAbslDuration(value);
+  const std::string got = Quote(absl::FormatDuration(duration));
+  if (duration <= absl::ZeroDuration()) {
+    errors.Add(path, absl::StrCat("must be positive (got ", got, ")"));
+  } else if (duration > max) {
+    errors.Add(path, absl::StrCat("must be at most ", absl::FormatDuration(max),
+                                  " (got ", got, ")"));
+  }
+}
+
+void CheckRange(absl::string_view path, int64_t value, int64_t min, int64_t max,
+                Errors& errors) {
+  if (value < min || value > max) {
+    errors.Add(path, absl::StrCat("must be between ", min, " and ", max,
+                                  " (got ", value, ")"));
+  }
+}
+
+bool IsNameStart(char c) {
+  return absl::ascii_islower(c) || absl::ascii_isdigit(c);
+}
+bool IsNameChar(char c) {
+  return IsNameStart(c) || c == '_' || c == '.' || c == '-';
+}
+
+void CheckName(absl::string_view path, absl::string_view name, Errors& errors) {
+  if (name.empty()) {
+    errors.Add(path, "required");
+  } else if (name.size() > kMaxNameLength) {
+    errors.Add(path, absl::StrCat("must be at most ", kMaxNameLength,
+                                  " characters (got ", name.size(), ")"));
+  } else if (!IsNameStart(name[0]) ||
+             !std::all_of(name.begin(), name.end(), IsNameChar)) {
+    errors.Add(path, absl::StrCat("must match [a-z0-9][a-z0-9_.-]* (got ",
+                                  Quote(name), ")"));
+  }
+}
+
+void CheckApiPrefix(absl::string_view path, absl::string_view prefix,
+                    Errors& errors) {
+  const auto is_plain = [](char c) {
+    return absl::ascii_isgraph(c) && c != '?' && c != '#';
+  };
+  if (!absl::StartsWith(prefix, "/")) {
+    errors.Add(path,
+               absl::StrCat("must start with '/' (got ", Quote(prefix), ")"));
+  } else if (absl::EndsWith(prefix, "/")) {
+    errors.Add(path,
+               absl::StrCat("must not end with '/' (got ", Quote(prefix), ")"));
+  } else if (absl::StrContains(prefix, "..")) {
+    errors.Add(path, absl::StrCat("must not contain \"..\" (got ",
+                                  Quote(prefix), ")"));
+  } else if (!std::all_of(prefix.begin(), prefix.end(), is_plain)) {
+    errors.Add(path, absl::StrCat("must be a plain path without '?', '#' or "
+                                  "spaces (got ",
+                                  Quote(prefix), ")"));
+  }
+}
+
+void CheckUpstream(absl::string_view path, const v1::UpstreamConfig& upstream,
+                   Errors& errors) {
+  CheckName(absl::StrCat(path, ".name"), upstream.name(), errors);
+  CheckUrl(absl::StrCat(path, ".url"), upstream.url(), errors);
+  CheckApiPrefix(absl::StrCat(path, ".api_prefix"), upstream.api_prefix(),
+                 errors);
+  CheckDuration(absl::StrCat(path, ".connect_timeout"),
+                upstream.connect_timeout(), kMaxConnectTimeout, errors);
+  CheckDuration(absl::StrCat(path, ".request_timeout"),
+                upstream.request_timeout(), kMaxRequestTimeout, errors);
+  CheckRange(absl::StrCat(path, ".max_idle_connections"),
+             upstream.max_idle_connections(), 1, kMaxIdleConnections, errors);
+}
+
+void CheckUpstreams(const v1::Config& config, Errors& errors) {
+  if (config.upstreams().empty()) {
+    errors.Add("upstreams", "at least one upstream is required");
+    return;
+  }
+  absl::flat_hash_map<std::string, int> first_index;
+  bool any_enabled = false;
+  for (int i = 0; i < config.upstreams_size(); ++i) {
+    const v1::UpstreamConfig& upstream = config.upstreams(i);
+    const std::string path = absl::StrCat("upstreams[", i, "]");
+    CheckUpstream(path, upstream, errors);
+    const auto [it, inserted] = first_index.emplace(upstream.name(), i);
+    if (!inserted && !upstream.name().empty()) {
+      errors.Add(
+          absl::StrCat(path, ".name"),
+          absl::StrCat("duplicate upstream name ", Quote(upstream.name()),
+                       " (also upstreams[", it->second, "])"));
+    }
+    any_enabled = any_enabled || upstream.enabled();
+  }
+  if (!any_enabled) {
+    errors.Add("upstreams", "every upstream is disabled; enable at least one");
+  }
+}
+
+void CheckServer(const v1::ServerConfig& server, Errors& errors) {
+  CheckListenAddress("server.listen_address", server.listen_address(), errors);
+  CheckDuration("server.default_deadline", server.default_deadline(),
+                kMaxDefaultDeadline, errors);
+  CheckDuration("server.shutdown_grace", server.shutdown_grace(),
+                kMaxShutdownGrace, errors);
+  CheckRange("server.io_threads", server.io_threads(), 1, kMaxIoThreads,
+             errors);
+}
+
+void CheckMetrics(const v1::Config& config, Errors& errors) {
+  const std::string& address = config.metrics().listen_address();
+  CheckListenAddress("metrics.listen_address", address, errors);
+  if (!config.metrics().disabled() &&
+      address == config.server().listen_address() &&
+      !absl::EndsWith(address, ":0")) {
+    errors.Add("metrics.listen_address",
+               absl::StrCat("must differ from server.listen_address (both ",
+                            Quote(address), ")"));
+  }
+}
+
+void CheckLimits(const v1::LimitsConfig& limits, Errors& errors) {
+  CheckRange("limits.max_manifest_bytes", limits.max_manifest_bytes(),
+             kMinBodyLimit, kMaxBodyLimit, errors);
+  CheckRange("limits.max_tag_list_bytes", limits.max_tag_list_bytes(),
+             kMinBodyLimit, kMaxBodyLimit, errors);
+}
+
+}  // namespace
+
+std::vector<std::string> Validate(const v1::Config& config) {
+  Errors errors;
+  CheckServer(config.server(), errors);
+  CheckMetrics(config, errors);
+  CheckUpstreams(config, errors);
+  CheckLimits(config.limits(), errors);
+  return std::move(errors).Take();
+}
+
+}  // namespace tributary::config::internal

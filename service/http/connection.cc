@@ -1,0 +1,196 @@
+#include "service/http/connection.h"
+
+#include <openssl/ssl.h>
+
+#include "absl/strings/str_cat.h"
+#include "boost/asio/as_tuple.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/ssl/host_name_verification.hpp"
+#include "boost/asio/use_awaitable.hpp"
+#include "boost/beast/http.hpp"
+#include "boost/url/parse.hpp"
+#include "service/http/error.h"
+
+namespace tributary::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+// A failure on a reused connection before any response byte is how an idle
+// keep-alive connection closed by the server shows itself.
+bool LooksStale(const boost::system::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe ||
+         ec == asio::ssl::error::stream_truncated;
+}
+
+Headers CopyHeaders(const bhttp::response_header<>& header) {
+  Headers headers;
+  for (const auto& field : header) {
+    headers.emplace_back(std::string(field.name_string()),
+                         std::string(field.value()));
+  }
+  return headers;
+}
+
+}  // namespace
+
+absl::StatusOr<Target> ParseTarget(absl::string_view url) {
+  auto parsed = boost::urls::parse_absolute_uri(
+      boost::urls::string_view(url.data(), url.size()));
+  if (!parsed) {
+    return absl::InvalidArgumentError(absl::StrCat("bad URL: ", url));
+  }
+  Target target;
+  if (parsed->scheme_id() == boost::urls::scheme::https) {
+    target.tls = true;
+  } else if (parsed->scheme_id() != boost::urls::scheme::http) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unsupported URL scheme: ", std::string(parsed->scheme())));
+  }
+  target.host = std::string(parsed->host_address());
+  if (target.host.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("URL has no host: ", url));
+  }
+  target.port = parsed->has_port() ? std::string(parsed->port())
+                                   : (target.tls ? "443" : "80");
+  target.host_header = std::string(parsed->encoded_host_and_port());
+  target.path = std::string(parsed->encoded_target());
+  if (target.path.empty()) {
+    target.path = "/";
+  }
+  return target;
+}
+
+Connection::Connection(beast::tcp_stream plain)
+    : plain_(std::make_unique<beast::tcp_stream>(std::move(plain))) {}
+
+Connection::Connection(std::unique_ptr<TlsStream> tls) : tls_(std::move(tls)) {}
+
+beast::tcp_stream& Connection::lowest() {
+  return tls_ ? beast::get_lowest_layer(*tls_) : *plain_;
+}
+
+void Connection::MarkIdle() { lowest().expires_never(); }
+
+asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>> Connection::Open(
+    asio::any_io_executor executor, const Target& target,
+    asio::ssl::context& tls_context, SteadyTime deadline) {
+  const std::string where = absl::StrCat(target.host, ":", target.port);
+  tcp::resolver resolver(executor);
+  auto [resolve_ec, endpoints] =
+      co_await resolver.async_resolve(target.host, target.port, kNoThrow);
+  if (resolve_ec) {
+    co_return FromErrorCode(resolve_ec, absl::StrCat("resolve ", where));
+  }
+  beast::tcp_stream stream(executor);
+  stream.expires_at(deadline);
+  auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, kNoThrow);
+  if (connect_ec) {
+    co_return FromErrorCode(connect_ec, absl::StrCat("connect ", where));
+  }
+  stream.socket().set_option(tcp::no_delay(true));
+  if (!target.tls) {
+    co_return std::unique_ptr<Connection>(new Connection(std::move(stream)));
+  }
+  auto tls = std::make_unique<TlsStream>(std::move(stream), tls_context);
+  // SNI: virtual-hosted registries and CDNs pick the certificate by it.
+  if (!SSL_set_tlsext_host_name(tls->native_handle(), target.host.c_str())) {
+    co_return absl::UnavailableError(
+        absl::StrCat("TLS: cannot set SNI for ", target.host));
+  }
+  tls->set_verify_mode(asio::ssl::verify_peer);
+  tls->set_verify_callback(asio::ssl::host_name_verification(target.host));
+  auto [handshake_ec] =
+      co_await tls->async_handshake(asio::ssl::stream_base::client, kNoThrow);
+  if (handshake_ec) {
+    co_return FromErrorCode(handshake_ec,
+                            absl::StrCat("TLS handshake with ", where));
+  }
+  co_return std::unique_ptr<Connection>(new Connection(std::move(tls)));
+}
+
+asio::awaitable<absl::StatusOr<Response>> Connection::Exchange(
+    const Request& request, const Target& target, const RequestOptions& options,
+    const std::string& user_agent, SteadyTime deadline, bool* stale) {
+  if (tls_) {
+    co_return co_await ExchangeOn(*tls_, request, target, options, user_agent,
+                                  deadline, stale);
+  }
+  co_return co_await ExchangeOn(*plain_, request, target, options, user_agent,
+                                deadline, stale);
+}
+
+template <class Stream>
+asio::awaitable<absl::StatusOr<Response>> Connection::ExchangeOn(
+    Stream& stream, const Request& request, const Target& target,
+    const RequestOptions& options, const std::string& user_agent,
+    SteadyTime deadline, bool* stale) {
+  reusable_ = false;
+  const bool reused = exchanges_++ > 0;
+  const std::string where = absl::StrCat(target.host, ":", target.port);
+  const bhttp::verb verb = bhttp::string_to_verb(request.method);
+  if (verb == bhttp::verb::unknown) {
+    co_return absl::InvalidArgumentError(
+        absl::StrCat("unknown HTTP method: ", request.method));
+  }
+  bhttp::request<bhttp::empty_body> req{verb, target.path, 11};
+  req.set(bhttp::field::host, target.host_header);
+  req.set(bhttp::field::user_agent, user_agent);
+  for (const auto& [name, value] : request.headers) {
+    req.insert(name, value);
+  }
+  req.keep_alive(true);
+
+  lowest().expires_at(deadline);
+  auto [write_ec, written] = co_await bhttp::async_write(stream, req, kNoThrow);
+  if (write_ec) {
+    *stale = reused && LooksStale(write_ec);
+    co_return FromErrorCode(write_ec, absl::StrCat("send to ", where));
+  }
+
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(options.body_limit);
+  if (verb == bhttp::verb::head) {
+    parser.skip(true);
+  }
+  auto [header_ec, header_bytes] =
+      co_await bhttp::async_read_header(stream, buffer_, parser, kNoThrow);
+  if (header_ec) {
+    *stale = reused && LooksStale(header_ec);
+    co_return FromErrorCode(header_ec,
+                            absl::StrCat("read response from ", where));
+  }
+  const auto length = parser.content_length();
+  if (verb != bhttp::verb::head && length && *length > options.body_limit) {
+    co_return absl::ResourceExhaustedError(
+        absl::StrCat("response body of ", *length, " bytes from ", where,
+                     " exceeds the limit of ", options.body_limit));
+  }
+  auto [body_ec, body_bytes] =
+      co_await bhttp::async_read(stream, buffer_, parser, kNoThrow);
+  if (body_ec == bhttp::error::body_limit) {
+    co_return absl::ResourceExhaustedError(
+        absl::StrCat("response body from ", where, " exceeds the limit of ",
+                     options.body_limit, " bytes"));
+  }
+  if (body_ec) {
+    co_return FromErrorCode(body_ec, absl::StrCat("read body from ", where));
+  }
+  auto message = parser.release();
+  Response response;
+  response.status = static_cast<int>(message.result_int());
+  response.headers = CopyHeaders(message.base());
+  response.body = std::move(message.body());
+  reusable_ = message.keep_alive();
+  co_return response;
+}
+
+}  // namespace tributary::http

@@ -1,0 +1,55 @@
+#ifndef TRIBUTARY_SERVICE_HTTP_TYPES_H_
+#define TRIBUTARY_SERVICE_HTTP_TYPES_H_
+
+#include <cstddef>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace tributary::http {
+
+// Header fields in the order sent or received; names compare case-insensitively.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// Returns the first value of `name` in `headers`, or "" when absent.
+absl::string_view FindHeader(const Headers& headers, absl::string_view name);
+
+// One HTTP/1.1 request. The client adds Host, User-Agent and Connection itself.
+struct Request {
+  std::string method = "GET";
+  // Absolute http:// or https:// URL.
+  std::string url;
+  Headers headers;
+};
+
+// A complete response; `body` holds at most RequestOptions::body_limit bytes.
+struct Response {
+  int status = 0;
+  Headers headers;
+  std::string body;
+
+  absl::string_view Header(absl::string_view name) const {
+    return FindHeader(headers, name);
+  }
+};
+
+struct RequestOptions {
+  // Bounds DNS, TCP connect and the TLS handshake of a new connection.
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // Bounds the whole exchange, including connecting.
+  absl::Time deadline = absl::InfiniteFuture();
+  // A body (or a Content-Length) larger than this fails the request without
+  // buffering it.
+  std::size_t body_limit = 4 << 20;
+  // 301/302/303/307/308 answers followed (http and https targets only).
+  // Authorization is dropped when a redirect leaves the original origin: registries
+  // redirect blobs to object storage, which must never see upstream credentials.
+  int max_redirects = 0;
+};
+
+}  // namespace tributary::http
+
+#endif  // TRIBUTARY_SERVICE_HTTP_TYPES_H_

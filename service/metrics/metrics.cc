@@ -1,0 +1,146 @@
+#include "service/metrics/metrics.h"
+
+#include "absl/status/status.h"
+#include "prometheus/counter.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace tributary::metrics {
+namespace {
+
+const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
+  static const auto* buckets = new prometheus::Histogram::BucketBoundaries{
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+      0.25,  0.5,    1,     2.5,  5,     10,   30};
+  return *buckets;
+}
+
+}  // namespace
+
+absl::string_view RpcName(Rpc rpc) {
+  switch (rpc) {
+    case Rpc::kGetManifest:
+      return "GetManifest";
+    case Rpc::kHeadManifest:
+      return "HeadManifest";
+    case Rpc::kHeadBlob:
+      return "HeadBlob";
+    case Rpc::kGetBlob:
+      return "GetBlob";
+    case Rpc::kListTags:
+      return "ListTags";
+    case Rpc::kListUpstreams:
+      return "ListUpstreams";
+  }
+  return "unknown";
+}
+
+absl::string_view OutcomeName(UpstreamOutcome outcome) {
+  switch (outcome) {
+    case UpstreamOutcome::kOk:
+      return "ok";
+    case UpstreamOutcome::kNotFound:
+      return "not_found";
+    case UpstreamOutcome::kDenied:
+      return "denied";
+    case UpstreamOutcome::kRateLimited:
+      return "rate_limited";
+    case UpstreamOutcome::kUnavailable:
+      return "unavailable";
+    case UpstreamOutcome::kTimeout:
+      return "timeout";
+    case UpstreamOutcome::kBadContent:
+      return "bad_content";
+    case UpstreamOutcome::kError:
+      return "error";
+  }
+  return "error";
+}
+
+UpstreamOutcome ClassifyOutcome(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
+      return UpstreamOutcome::kOk;
+    case absl::StatusCode::kNotFound:
+      return UpstreamOutcome::kNotFound;
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+      return UpstreamOutcome::kDenied;
+    case absl::StatusCode::kResourceExhausted:
+      return UpstreamOutcome::kRateLimited;
+    case absl::StatusCode::kUnavailable:
+      return UpstreamOutcome::kUnavailable;
+    case absl::StatusCode::kDeadlineExceeded:
+      return UpstreamOutcome::kTimeout;
+    case absl::StatusCode::kDataLoss:
+      return UpstreamOutcome::kBadContent;
+    default:
+      return UpstreamOutcome::kError;
+  }
+}
+
+Metrics::Metrics(const std::vector<std::string>& upstream_names)
+    : registry_(std::make_shared<prometheus::Registry>()) {
+  auto& rpc_requests = prometheus::BuildCounter()
+                           .Name("tributary_rpc_requests_total")
+                           .Help("RPCs finished, by method and gRPC status code.")
+                           .Register(*registry_);
+  auto& rpc_duration = prometheus::BuildHistogram()
+                           .Name("tributary_rpc_duration_seconds")
+                           .Help("RPC latency from arrival to finish.")
+                           .Register(*registry_);
+  auto& upstream_requests =
+      prometheus::BuildCounter()
+          .Name("tributary_upstream_requests_total")
+          .Help("Exchanges with an upstream registry, by outcome.")
+          .Register(*registry_);
+  auto& upstream_duration =
+      prometheus::BuildHistogram()
+          .Name("tributary_upstream_duration_seconds")
+          .Help("Latency of one exchange with an upstream registry.")
+          .Register(*registry_);
+  for (int rpc = 0; rpc < kRpcCount; ++rpc) {
+    const std::string method(RpcName(static_cast<Rpc>(rpc)));
+    for (int code = 0; code < kCodeCount; ++code) {
+      const std::string code_name = absl::StatusCodeToString(
+          static_cast<absl::StatusCode>(code));
+      rpc_requests_[rpc][code] =
+          &rpc_requests.Add({{"method", method}, {"code", code_name}});
+    }
+    rpc_duration_[rpc] =
+        &rpc_duration.Add({{"method", method}}, LatencyBuckets());
+  }
+  for (const std::string& name : upstream_names) {
+    auto& counters = upstream_requests_.emplace_back();
+    for (int outcome = 0; outcome < kUpstreamOutcomeCount; ++outcome) {
+      const std::string outcome_name(
+          OutcomeName(static_cast<UpstreamOutcome>(outcome)));
+      counters[outcome] = &upstream_requests.Add(
+          {{"upstream", name}, {"outcome", outcome_name}});
+    }
+    upstream_duration_.push_back(
+        &upstream_duration.Add({{"upstream", name}}, LatencyBuckets()));
+  }
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::RecordRpc(Rpc rpc, int code, absl::Duration latency) {
+  const int index = static_cast<int>(rpc);
+  if (code < 0 || code >= kCodeCount) {
+    code = static_cast<int>(absl::StatusCode::kUnknown);
+  }
+  rpc_requests_[index][code]->Increment();
+  rpc_duration_[index]->Observe(absl::ToDoubleSeconds(latency));
+}
+
+void Metrics::RecordUpstream(int upstream, UpstreamOutcome outcome,
+                             absl::Duration latency) {
+  if (upstream < 0 || upstream >= static_cast<int>(upstream_duration_.size())) {
+    return;
+  }
+  upstream_requests_[upstream][static_cast<int>(outcome)]->Increment();
+  upstream_duration_[upstream]->Observe(absl::ToDoubleSeconds(latency));
+}
+
+}  // namespace tributary::metrics

@@ -1,0 +1,83 @@
+#ifndef TRIBUTARY_SERVICE_METRICS_METRICS_H_
+#define TRIBUTARY_SERVICE_METRICS_METRICS_H_
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace prometheus {
+class Counter;
+class Histogram;
+class Registry;
+}  // namespace prometheus
+
+namespace tributary::metrics {
+
+// The RPCs Tributary serves; the `method` label.
+enum class Rpc {
+  kGetManifest,
+  kHeadManifest,
+  kHeadBlob,
+  kGetBlob,
+  kListTags,
+  kListUpstreams,
+};
+inline constexpr int kRpcCount = 6;
+absl::string_view RpcName(Rpc rpc);
+
+// What one upstream exchange came to; the `outcome` label.
+enum class UpstreamOutcome {
+  kOk,
+  kNotFound,
+  kDenied,
+  kRateLimited,
+  kUnavailable,
+  kTimeout,
+  kBadContent,
+  kError,
+};
+inline constexpr int kUpstreamOutcomeCount = 8;
+absl::string_view OutcomeName(UpstreamOutcome outcome);
+UpstreamOutcome ClassifyOutcome(const absl::Status& status);
+
+// Every metric family of Tributary, declared here and nowhere else. Label values
+// come only from closed enums and configured upstream names — never a repository,
+// tag, digest or client address. Every label set is created up front, so recording
+// is lock-free. Thread-safe.
+//
+//   tributary_rpc_requests_total{method,code}       RPCs finished, by gRPC code
+//   tributary_rpc_duration_seconds{method}          RPC latency
+//   tributary_upstream_requests_total{upstream,outcome}  upstream exchanges
+//   tributary_upstream_duration_seconds{upstream}   upstream exchange latency
+class Metrics {
+ public:
+  explicit Metrics(const std::vector<std::string>& upstream_names);
+  ~Metrics();
+
+  std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
+
+  // `code` is the numeric gRPC (= absl) status code.
+  void RecordRpc(Rpc rpc, int code, absl::Duration latency);
+  void RecordUpstream(int upstream, UpstreamOutcome outcome,
+                      absl::Duration latency);
+
+ private:
+  static constexpr int kCodeCount = 17;
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::array<std::array<prometheus::Counter*, kCodeCount>, kRpcCount>
+      rpc_requests_;
+  std::array<prometheus::Histogram*, kRpcCount> rpc_duration_;
+  std::vector<std::array<prometheus::Counter*, kUpstreamOutcomeCount>>
+      upstream_requests_;
+  std::vector<prometheus::Histogram*> upstream_duration_;
+};
+
+}  // namespace tributary::metrics
+
+#endif  // TRIBUTARY_SERVICE_METRICS_METRICS_H_

@@ -1,0 +1,199 @@
+#include "service/registry/registry_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "boost/asio/use_awaitable.hpp"
+#include "nlohmann/json.hpp"
+#include "service/oci/names.h"
+#include "service/registry/http_status.h"
+#include "service/registry/link_header.h"
+#include "service/registry/manifest_checks.h"
+
+namespace tributary::registry {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr int kMaxBlobRedirects = 5;
+
+// Built outside coroutines: GCC 12 miscompiles aggregate initializers with
+// string literals inside a co_await expression ("array used as initializer").
+http::Request MakeRequest(const char* method, std::string url,
+                          std::string accept) {
+  http::Request request;
+  request.method = method;
+  request.url = std::move(url);
+  if (!accept.empty()) {
+    request.headers.emplace_back("Accept", std::move(accept));
+  }
+  // Sent as the docker client does; some registries key API behaviour on it.
+  request.headers.emplace_back("Docker-Distribution-API-Version",
+                               "registry/2.0");
+  return request;
+}
+
+absl::Duration FromProto(const google::protobuf::Duration& duration) {
+  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+}
+
+absl::StatusOr<TagPage> ParseTagPage(const http::Response& response) {
+  auto json = nlohmann::json::parse(response.body, nullptr,
+                                    /*allow_exceptions=*/false);
+  if (!json.is_object()) {
+    return absl::DataLossError("tag list is not a JSON object");
+  }
+  TagPage page;
+  if (json.contains("name") && json["name"].is_string()) {
+    page.name = json["name"].get<std::string>();
+  }
+  // "tags" may be null for an empty repository.
+  if (json.contains("tags") && json["tags"].is_array()) {
+    for (const auto& tag : json["tags"]) {
+      // An upstream's tag that is not a valid tag would be refused by every
+      // other RPC; it is not passed on.
+      if (tag.is_string() && oci::ValidateTag(tag.get<std::string>()).ok()) {
+        page.tags.push_back(tag.get<std::string>());
+      }
+    }
+  } else if (json.contains("tags") && !json["tags"].is_null()) {
+    return absl::DataLossError("tag list \"tags\" is not an array");
+  }
+  if (auto last = NextPageLast(response.Header("Link")); last.has_value()) {
+    page.next_last = *last;
+  }
+  return page;
+}
+
+}  // namespace
+
+RegistryClient::RegistryClient(v1::UpstreamConfig upstream,
+                               const v1::LimitsConfig& limits,
+                               http::Client& http)
+    : upstream_(std::move(upstream)),
+      urls_(upstream_),
+      max_manifest_bytes_(limits.max_manifest_bytes()),
+      max_tag_list_bytes_(limits.max_tag_list_bytes()),
+      http_(http) {}
+
+http::RequestOptions RegistryClient::Options(absl::Time deadline,
+                                             int64_t body_limit) const {
+  http::RequestOptions options;
+  options.connect_timeout = FromProto(upstream_.connect_timeout());
+  options.deadline =
+      std::min(deadline, absl::Now() + FromProto(upstream_.request_timeout()));
+  options.body_limit = static_cast<std::size_t>(body_limit);
+  return options;
+}
+
+http::Request RegistryClient::ManifestRequest(const char* method,
+                                              const ManifestQuery& query) const {
+  return MakeRequest(method,
+                     urls_.Manifest(query.repository, query.reference.str()),
+                     absl::StrJoin(query.accept, ", "));
+}
+
+asio::awaitable<absl::StatusOr<http::Response>> RegistryClient::Fetch(
+    http::Request request, http::RequestOptions options) {
+  absl::StatusOr<http::Response> response =
+      co_await http_.Send(std::move(request), options);
+  if (response.ok() && (response->status < 200 || response->status > 299)) {
+    co_return StatusFromHttp(*response);
+  }
+  co_return response;
+}
+
+asio::awaitable<absl::StatusOr<Manifest>> RegistryClient::GetManifest(
+    ManifestQuery query) {
+  absl::StatusOr<http::Response> response =
+      co_await Fetch(ManifestRequest("GET", query),
+                     Options(query.deadline, max_manifest_bytes_));
+  if (!response.ok()) {
+    co_return response.status();
+  }
+  co_return CheckedManifest(query, *std::move(response));
+}
+
+asio::awaitable<absl::StatusOr<ManifestHead>> RegistryClient::HeadManifest(
+    ManifestQuery query) {
+  absl::StatusOr<http::Response> response =
+      co_await Fetch(ManifestRequest("HEAD", query),
+                     Options(query.deadline, max_manifest_bytes_));
+  if (!response.ok()) {
+    co_return response.status();
+  }
+  absl::StatusOr<int64_t> size = ContentLength(*response);
+  const absl::string_view announced = response->Header("Docker-Content-Digest");
+  if (!size.ok() || announced.empty()) {
+    // Without a size or digest the HEAD answer says too little: fetch the
+    // manifest and measure it.
+    absl::StatusOr<Manifest> manifest = co_await GetManifest(query);
+    if (!manifest.ok()) {
+      co_return manifest.status();
+    }
+    co_return ManifestHead{
+        .media_type = manifest->media_type,
+        .digest = manifest->digest.str(),
+        .size = static_cast<int64_t>(manifest->content.size()),
+    };
+  }
+  auto digest =
+      oci::Digest::Parse(std::string_view(announced.data(), announced.size()));
+  if (!digest.ok()) {
+    co_return absl::DataLossError(
+        absl::StrCat("bad Docker-Content-Digest: ", digest.status().message()));
+  }
+  if (query.reference.is_digest() && *digest != *query.reference.digest()) {
+    co_return absl::DataLossError(
+        absl::StrCat("Docker-Content-Digest ", digest->str(),
+                     " is not the requested ", query.reference.str()));
+  }
+  if (*size > max_manifest_bytes_) {
+    co_return absl::ResourceExhaustedError(
+        absl::StrCat("manifest of ", *size, " bytes exceeds the limit of ",
+                     max_manifest_bytes_));
+  }
+  co_return ManifestHead{
+      .media_type = ManifestMediaType(response->Header("Content-Type"), ""),
+      .digest = digest->str(),
+      .size = *size,
+  };
+}
+
+asio::awaitable<absl::StatusOr<BlobHead>> RegistryClient::HeadBlob(
+    BlobQuery query) {
+  http::RequestOptions options = Options(query.deadline, 0);
+  // Registries commonly redirect blob requests to object storage.
+  options.max_redirects = kMaxBlobRedirects;
+  absl::StatusOr<http::Response> response = co_await Fetch(
+      MakeRequest("HEAD", urls_.Blob(query.repository, query.digest.str()), ""),
+      options);
+  if (!response.ok()) {
+    co_return response.status();
+  }
+  absl::StatusOr<int64_t> size = ContentLength(*response);
+  if (!size.ok()) {
+    co_return size.status();
+  }
+  const absl::string_view announced = response->Header("Docker-Content-Digest");
+  if (!announced.empty() && announced != query.digest.str()) {
+    co_return absl::DataLossError(
+        absl::StrCat("Docker-Content-Digest ", announced, " is not the requested ",
+                     query.digest.str()));
+  }
+  co_return BlobHead{.size = *size};
+}
+
+asio::awaitable<absl::StatusOr<TagPage>> RegistryClient::ListTags(
+    TagsQuery query) {
+  absl::StatusOr<http::Response> response = co_await Fetch(
+      MakeRequest("GET",
+                  urls_.Tags(query.repository, query.page_size, query.last),
+                  "application/json"),
+      Options(query.deadline, max_tag_list_bytes_));
+  if (!response.ok()) {
+    co_return response.status();
+  }
+  co_return ParseTagPage(*response);
+}
+
+}  // namespace tributary::registry

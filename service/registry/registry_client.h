@@ -1,0 +1,51 @@
+#ifndef TRIBUTARY_SERVICE_REGISTRY_REGISTRY_CLIENT_H_
+#define TRIBUTARY_SERVICE_REGISTRY_REGISTRY_CLIENT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "boost/asio/awaitable.hpp"
+#include "service/http/client.h"
+#include "service/registry/types.h"
+#include "service/registry/url_builder.h"
+#include "tributary/v1/config.pb.h"
+
+namespace tributary::registry {
+
+// The OCI distribution client for ONE upstream: builds its URLs, sends the Accept
+// list, and checks what comes back (manifest digests, sizes, tag list JSON) before
+// anything reaches a caller. HTTP failures come back as statuses (see
+// StatusFromHttp); content that fails a check is DATA_LOSS. Thread-safe; `http`
+// must outlive it.
+class RegistryClient {
+ public:
+  RegistryClient(v1::UpstreamConfig upstream, const v1::LimitsConfig& limits,
+                 http::Client& http);
+
+  const std::string& name() const { return upstream_.name(); }
+  const v1::UpstreamConfig& upstream() const { return upstream_; }
+
+  boost::asio::awaitable<absl::StatusOr<Manifest>> GetManifest(ManifestQuery query);
+  boost::asio::awaitable<absl::StatusOr<ManifestHead>> HeadManifest(
+      ManifestQuery query);
+  boost::asio::awaitable<absl::StatusOr<BlobHead>> HeadBlob(BlobQuery query);
+  boost::asio::awaitable<absl::StatusOr<TagPage>> ListTags(TagsQuery query);
+
+ private:
+  // Sends one request; any non-2xx answer becomes a status.
+  boost::asio::awaitable<absl::StatusOr<http::Response>> Fetch(
+      http::Request request, http::RequestOptions options);
+  http::RequestOptions Options(absl::Time deadline, int64_t body_limit) const;
+  http::Request ManifestRequest(const char* method,
+                                const ManifestQuery& query) const;
+
+  const v1::UpstreamConfig upstream_;
+  const UrlBuilder urls_;
+  const int64_t max_manifest_bytes_;
+  const int64_t max_tag_list_bytes_;
+  http::Client& http_;
+};
+
+}  // namespace tributary::registry
+
+#endif  // TRIBUTARY_SERVICE_REGISTRY_REGISTRY_CLIENT_H_

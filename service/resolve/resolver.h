@@ -1,0 +1,59 @@
+#ifndef TRIBUTARY_SERVICE_RESOLVE_RESOLVER_H_
+#define TRIBUTARY_SERVICE_RESOLVE_RESOLVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
+#include "service/metrics/metrics.h"
+#include "service/registry/registry_client.h"
+#include "service/registry/types.h"
+
+namespace tributary::resolve {
+
+// An answer and the upstream that gave it.
+template <class T>
+struct Resolved {
+  T value;
+  std::string upstream;
+};
+
+template <class T>
+using Done = std::function<void(absl::StatusOr<Resolved<T>>)>;
+
+// The ordered fan-out: asks each enabled upstream in configured order until one
+// succeeds (see fall_through.h for what moves on and what the final error is).
+// The callback API keeps Asio out of callers; `done` runs exactly once, on an I/O
+// thread. Thread-safe; the upstreams and `metrics` must outlive every call.
+class Resolver {
+ public:
+  Resolver(std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
+           boost::asio::any_io_executor executor, metrics::Metrics& metrics);
+  ~Resolver();
+
+  void GetManifest(registry::ManifestQuery query, Done<registry::Manifest> done);
+  void HeadManifest(registry::ManifestQuery query,
+                    Done<registry::ManifestHead> done);
+  void HeadBlob(registry::BlobQuery query, Done<registry::BlobHead> done);
+  void ListTags(registry::TagsQuery query, Done<registry::TagPage> done);
+
+ private:
+  template <class T, class Call>
+  void Start(std::string subject, absl::Time deadline, Call call, Done<T> done);
+  template <class T, class Call>
+  boost::asio::awaitable<absl::StatusOr<Resolved<T>>> FanOut(std::string subject,
+                                                             absl::Time deadline,
+                                                             Call call);
+
+  const std::vector<std::unique_ptr<registry::RegistryClient>> upstreams_;
+  const boost::asio::any_io_executor executor_;
+  metrics::Metrics& metrics_;
+};
+
+}  // namespace tributary::resolve
+
+#endif  // TRIBUTARY_SERVICE_RESOLVE_RESOLVER_H_

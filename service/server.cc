@@ -1,0 +1,175 @@
+#include "service/server.h"
+
+#include <exception>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "prometheus/exposer.h"
+#include "prometheus/registry.h"
+#include "service/api/admin_service.h"
+#include "service/api/resolver_service.h"
+#include "service/http/client.h"
+#include "service/metrics/metrics.h"
+#include "service/registry/registry_client.h"
+#include "service/registry/url_builder.h"
+#include "service/resolve/resolver.h"
+#include "spdlog/spdlog.h"
+
+namespace tributary {
+namespace {
+
+namespace asio = boost::asio;
+
+absl::Duration FromProto(const google::protobuf::Duration& duration) {
+  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+}
+
+std::vector<std::string> UpstreamNames(const v1::Config& config) {
+  std::vector<std::string> names;
+  for (const auto& upstream : config.upstreams()) {
+    names.push_back(upstream.name());
+  }
+  return names;
+}
+
+std::vector<v1::UpstreamStatus> UpstreamStatuses(const v1::Config& config) {
+  std::vector<v1::UpstreamStatus> statuses;
+  for (int i = 0; i < config.upstreams_size(); ++i) {
+    const v1::UpstreamConfig& upstream = config.upstreams(i);
+    v1::UpstreamStatus& status = statuses.emplace_back();
+    status.set_name(upstream.name());
+    status.set_url(upstream.url());
+    status.set_order(i);
+    status.set_enabled(!upstream.has_enabled() || upstream.enabled());
+    status.set_api_prefix(upstream.api_prefix());
+    status.set_library_rewrite(registry::LibraryRewriteApplies(upstream));
+  }
+  return statuses;
+}
+
+}  // namespace
+
+// Members are declared in dependency order: destruction runs bottom-up, so the
+// gRPC server goes before the services it calls, and those before the I/O.
+struct Server::Parts {
+  v1::Config config;
+  asio::io_context io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<std::thread> io_threads;
+  std::unique_ptr<metrics::Metrics> metrics;
+  std::unique_ptr<prometheus::Exposer> exposer;
+  std::unique_ptr<http::Client> http;
+  std::unique_ptr<resolve::Resolver> resolver;
+  std::unique_ptr<api::ResolverService> resolver_service;
+  std::unique_ptr<api::AdminService> admin_service;
+  std::unique_ptr<grpc::Server> grpc_server;
+  int grpc_port = 0;
+  bool stopped = false;
+
+  ~Parts() {
+    grpc_server.reset();
+    StopIo();
+  }
+
+  void StopIo() {
+    work.reset();
+    io.stop();
+    for (std::thread& thread : io_threads) {
+      thread.join();
+    }
+    io_threads.clear();
+  }
+};
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
+  auto parts = std::make_unique<Parts>();
+  parts->config = std::move(config);
+  const v1::Config& cfg = parts->config;
+  parts->metrics = std::make_unique<metrics::Metrics>(UpstreamNames(cfg));
+  if (!cfg.metrics().disabled() && !cfg.metrics().listen_address().empty()) {
+    try {
+      parts->exposer =
+          std::make_unique<prometheus::Exposer>(cfg.metrics().listen_address());
+    } catch (const std::exception& error) {
+      return absl::UnavailableError(
+          absl::StrCat("metrics.listen_address ", cfg.metrics().listen_address(),
+                       ": cannot listen: ", error.what()));
+    }
+    parts->exposer->RegisterCollectable(parts->metrics->registry());
+  }
+
+  parts->http = std::make_unique<http::Client>(parts->io.get_executor(),
+                                               http::ClientOptions{});
+  std::vector<std::unique_ptr<registry::RegistryClient>> upstreams;
+  for (const v1::UpstreamConfig& upstream : cfg.upstreams()) {
+    upstreams.push_back(std::make_unique<registry::RegistryClient>(
+        upstream, cfg.limits(), *parts->http));
+  }
+  parts->resolver = std::make_unique<resolve::Resolver>(
+      std::move(upstreams), parts->io.get_executor(), *parts->metrics);
+  parts->resolver_service = std::make_unique<api::ResolverService>(
+      *parts->resolver, *parts->metrics,
+      FromProto(cfg.server().default_deadline()));
+  parts->admin_service =
+      std::make_unique<api::AdminService>(UpstreamStatuses(cfg), *parts->metrics);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(cfg.server().listen_address(),
+                           grpc::InsecureServerCredentials(), &parts->grpc_port);
+  builder.RegisterService(parts->resolver_service.get());
+  builder.RegisterService(parts->admin_service.get());
+  parts->grpc_server = builder.BuildAndStart();
+  if (!parts->grpc_server || parts->grpc_port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("server.listen_address ", cfg.server().listen_address(),
+                     ": cannot listen"));
+  }
+
+  parts->work.emplace(parts->io.get_executor());
+  for (int i = 0; i < cfg.server().io_threads(); ++i) {
+    parts->io_threads.emplace_back([io = &parts->io] { io->run(); });
+  }
+  spdlog::info("started grpc_port={} metrics_port={} upstreams={}",
+               parts->grpc_port,
+               parts->exposer ? parts->exposer->GetListeningPorts().front() : 0,
+               cfg.upstreams_size());
+  return std::unique_ptr<Server>(new Server(std::move(parts)));
+}
+
+Server::Server(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
+
+Server::~Server() { Shutdown(); }
+
+int Server::grpc_port() const { return parts_->grpc_port; }
+
+int Server::metrics_port() const {
+  return parts_->exposer ? parts_->exposer->GetListeningPorts().front() : 0;
+}
+
+void Server::Shutdown() {
+  if (parts_->stopped) {
+    return;
+  }
+  parts_->stopped = true;
+  parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
+  const absl::Duration grace = FromProto(parts_->config.server().shutdown_grace());
+  spdlog::info("draining grace_ms={}", absl::ToInt64Milliseconds(grace));
+  // In-flight calls keep running on the I/O threads until they finish or the
+  // grace period ends; then gRPC cancels what is left.
+  parts_->grpc_server->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+  parts_->StopIo();
+  spdlog::info("stopped");
+}
+
+}  // namespace tributary

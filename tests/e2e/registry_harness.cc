@@ -1,0 +1,146 @@
+#include "tests/e2e/registry_harness.h"
+
+#include <openssl/evp.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "tests/e2e/files.h"
+#include "tests/e2e/loopback_http.h"
+#include "tests/e2e/process.h"
+
+namespace tributary::testing {
+namespace {
+
+constexpr absl::Duration kStartupTimeout = absl::Seconds(15);
+constexpr absl::Duration kPollInterval = absl::Milliseconds(50);
+constexpr absl::Duration kProbeTimeout = absl::Seconds(2);
+constexpr int kMaxStartAttempts = 3;
+// Most of a registry log worth quoting in an error message.
+constexpr size_t kMaxLogInError = 2048;
+
+std::string ReadFileTail(const std::string& path) {
+  std::string contents = ReadFile(path).value_or("");
+  if (contents.size() > kMaxLogInError) {
+    contents = "..." + contents.substr(contents.size() - kMaxLogInError);
+  }
+  return contents;
+}
+
+std::string LoopbackHostPort(int port) {
+  return absl::StrCat("127.0.0.1:", port);
+}
+
+// distribution's config; see docs/configuration.md of distribution v2.8.
+std::string RegistryConfig(const std::string& storage_dir, int port) {
+  return absl::StrFormat(R"(version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: %s
+  delete:
+    enabled: true
+http:
+  addr: %s
+  # A fixed secret keeps the registry from warning that it made one up.
+  secret: tributary-e2e-test-secret
+)",
+                         storage_dir, LoopbackHostPort(port));
+}
+
+enum class Readiness { kReady, kExited, kTimedOut };
+
+// Polls GET /v2/ until it answers 200, the registry exits, or time runs out.
+Readiness AwaitReady(ChildProcess& process, int port) {
+  const absl::Time deadline = absl::Now() + kStartupTimeout;
+  HttpRequest probe;
+  probe.path = "/v2/";
+  while (absl::Now() < deadline) {
+    absl::StatusOr<HttpResponse> response =
+        SendHttpRequest(LoopbackHostPort(port), probe, kProbeTimeout);
+    if (response.ok() && response->status == 200) {
+      return Readiness::kReady;
+    }
+    if (process.HasExited()) {
+      return Readiness::kExited;
+    }
+    absl::SleepFor(kPollInterval);
+  }
+  return Readiness::kTimedOut;
+}
+
+}  // namespace
+
+std::string RealRegistry::host_port() const { return LoopbackHostPort(port_); }
+
+std::string RealRegistry::url() const {
+  return absl::StrCat("http://", host_port());
+}
+
+absl::StatusOr<std::unique_ptr<RealRegistry>> RealRegistry::Start(
+    const std::string& work_dir) {
+  absl::StatusOr<std::string> dir = MakeTempDir(work_dir, "registry-");
+  if (!dir.ok()) {
+    return dir.status();
+  }
+  const std::string storage_dir = absl::StrCat(*dir, "/storage");
+  const std::string config_path = absl::StrCat(*dir, "/config.yml");
+  const std::string log_path = absl::StrCat(*dir, "/registry.log");
+  for (int attempt = 1; attempt <= kMaxStartAttempts; ++attempt) {
+    const int port = PickFreeLoopbackPort();
+    if (port <= 0) {
+      return absl::InternalError("no free port on 127.0.0.1");
+    }
+    if (absl::Status written =
+            WriteFile(config_path, RegistryConfig(storage_dir, port));
+        !written.ok()) {
+      return written;
+    }
+    absl::StatusOr<ChildProcess> process = ChildProcess::Start(
+        {"docker-registry", "serve", config_path}, log_path);
+    if (!process.ok()) {
+      return process.status();
+    }
+    Readiness readiness = AwaitReady(*process, port);
+    if (readiness == Readiness::kReady) {
+      return std::unique_ptr<RealRegistry>(
+          new RealRegistry(*std::move(process), port, log_path, storage_dir));
+    }
+    const std::string log = ReadFileTail(log_path);
+    // Someone else may have bound the port between Pick and the registry.
+    if (readiness == Readiness::kExited &&
+        absl::StrContains(log, "address already in use") &&
+        attempt < kMaxStartAttempts) {
+      continue;
+    }
+    return absl::UnavailableError(absl::StrCat(
+        "docker-registry on port ", port,
+        readiness == Readiness::kExited ? " exited" : " did not answer 200",
+        " (log ", log_path, "): ", log));
+  }
+  return absl::UnavailableError("unreachable");
+}
+
+std::string Sha256Digest(absl::string_view bytes) {
+  unsigned char hash[EVP_MAX_MD_SIZE];
+  unsigned int hash_size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), hash, &hash_size, EVP_sha256(),
+             nullptr);
+  std::string digest = "sha256:";
+  for (unsigned int i = 0; i < hash_size; ++i) {
+    absl::StrAppendFormat(&digest, "%02x", hash[i]);
+  }
+  return digest;
+}
+
+}  // namespace tributary::testing

@@ -1,0 +1,97 @@
+#ifndef TRIBUTARY_TESTS_E2E_REGISTRY_HARNESS_H_
+#define TRIBUTARY_TESTS_E2E_REGISTRY_HARNESS_H_
+
+// Test harness for end-to-end tests against a real OCI registry: Debian's
+// docker-registry (CNCF distribution v2.8) on loopback, filled with small
+// images built by umoci and pushed by skopeo. Process, HTTP and file helpers
+// come with it (tests/e2e/process.h, loopback_http.h, files.h).
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "tests/e2e/files.h"
+#include "tests/e2e/loopback_http.h"
+#include "tests/e2e/process.h"
+
+namespace tributary::testing {
+
+// Accept header asking for any single-image or multi-image manifest type, OCI
+// or Docker schema 2.
+inline constexpr char kManifestAcceptHeader[] =
+    "application/vnd.oci.image.manifest.v1+json, "
+    "application/vnd.oci.image.index.v1+json, "
+    "application/vnd.docker.distribution.manifest.v2+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json";
+
+// A docker-registry process serving plain HTTP on 127.0.0.1:<free port> with
+// its own storage under a fresh directory of `work_dir`. The destructor sends
+// SIGTERM, then SIGKILL after 5 s, and reaps it. The process is also killed
+// if the thread that called Start exits first, so start registries from the
+// thread that owns them (gtest's main thread, SetUpTestSuite, ...).
+// Accessors are thread-safe; the object itself is not copyable or movable.
+class RealRegistry {
+ public:
+  // Starts a registry and waits (up to 15 s) until GET /v2/ answers 200.
+  // Retries on another port if the picked one was taken meanwhile. Errors
+  // name the registry's log file and quote its end.
+  static absl::StatusOr<std::unique_ptr<RealRegistry>> Start(
+      const std::string& work_dir);
+
+  RealRegistry(const RealRegistry&) = delete;
+  RealRegistry& operator=(const RealRegistry&) = delete;
+  ~RealRegistry() = default;  // ~ChildProcess stops the registry.
+
+  int port() const { return port_; }
+  std::string host_port() const;  // "127.0.0.1:PORT"
+  std::string url() const;        // "http://127.0.0.1:PORT"
+  // The registry's stdout+stderr (warnings and its access log).
+  const std::string& log_path() const { return log_path_; }
+  // The filesystem storage root (docker/registry/v2/... below it).
+  const std::string& storage_dir() const { return storage_dir_; }
+
+ private:
+  RealRegistry(ChildProcess process, int port, std::string log_path,
+               std::string storage_dir)
+      : process_(std::move(process)),
+        port_(port),
+        log_path_(std::move(log_path)),
+        storage_dir_(std::move(storage_dir)) {}
+
+  ChildProcess process_;
+  int port_;
+  std::string log_path_;
+  std::string storage_dir_;
+};
+
+// An image as the registry serves it after a push.
+struct PushedImage {
+  std::string manifest_digest;      // "sha256:<hex>" of manifest_bytes.
+  std::string manifest_media_type;  // The Content-Type the registry sent.
+  std::string manifest_bytes;
+  std::string config_digest;
+  std::vector<std::string> layer_digests;
+  std::vector<int64_t> layer_sizes;  // Parallel to layer_digests.
+};
+
+// Builds a one-layer image with umoci in a fresh directory of `work_dir` (the
+// layer holds /tributary/image.txt naming repository and tag, so every
+// repository:tag gets distinct layer, config and manifest digests) and pushes
+// it as an OCI manifest with skopeo to
+// http://registry_host_port/repository:tag. Then fetches the manifest back and
+// describes what the registry serves. `work_dir` must not contain ':' (skopeo's
+// oci: transport syntax).
+absl::StatusOr<PushedImage> BuildAndPushImage(
+    const std::string& work_dir, const std::string& registry_host_port,
+    const std::string& repository, const std::string& tag);
+
+// "sha256:" + lowercase hex SHA-256 of `bytes`: an OCI digest.
+std::string Sha256Digest(absl::string_view bytes);
+
+}  // namespace tributary::testing
+
+#endif  // TRIBUTARY_TESTS_E2E_REGISTRY_HARNESS_H_
