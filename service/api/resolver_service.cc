@@ -61,7 +61,7 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
         SetUpstream(response, result->upstream);
         call.Finish(absl::OkStatus(), result->upstream);
       });
-  return context->DefaultReactor();
+  return call.reactor();
 }
 
 grpc::ServerUnaryReactor* ResolverService::HeadManifest(
@@ -90,7 +90,7 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
         SetUpstream(response, result->upstream);
         call.Finish(absl::OkStatus(), result->upstream);
       });
-  return context->DefaultReactor();
+  return call.reactor();
 }
 
 grpc::ServerUnaryReactor* ResolverService::HeadBlob(
@@ -116,7 +116,7 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
         SetUpstream(response, result->upstream);
         call.Finish(absl::OkStatus(), result->upstream);
       });
-  return context->DefaultReactor();
+  return call.reactor();
 }
 
 grpc::ServerWriteReactor<v1::GetBlobResponse>* ResolverService::GetBlob(
@@ -156,7 +156,7 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
         SetUpstream(response, result->upstream);
         call.Finish(absl::OkStatus(), result->upstream);
       });
-  return context->DefaultReactor();
+  return call.reactor();
 }
 
 }  // namespace tributary::api

@@ -24,6 +24,10 @@ class UnaryCall {
   // The caller's deadline, or `default_deadline` from now when it sent none.
   absl::Time deadline() const { return deadline_; }
 
+  // The call's reactor, to return from the handler (DefaultReactor() may be
+  // taken only once per call).
+  grpc::ServerUnaryReactor* reactor() const { return reactor_; }
+
   grpc::ServerUnaryReactor* Finish(const absl::Status& status,
                                    absl::string_view upstream = "");
 

@@ -163,6 +163,11 @@ asio::awaitable<absl::StatusOr<Response>> Connection::ExchangeOn(
   }
   auto [header_ec, header_bytes] =
       co_await bhttp::async_read_header(stream, buffer_, parser, kNoThrow);
+  if (header_ec == bhttp::error::body_limit) {
+    co_return absl::ResourceExhaustedError(
+        absl::StrCat("response body from ", where, " exceeds the limit of ",
+                     options.body_limit, " bytes"));
+  }
   if (header_ec) {
     *stale = reused && LooksStale(header_ec);
     co_return FromErrorCode(header_ec,

@@ -1,0 +1,57 @@
+#ifndef TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
+#define TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/grpcpp.h"
+#include "service/server.h"
+#include "tributary/v1/admin.grpc.pb.h"
+#include "tributary/v1/config.pb.h"
+#include "tributary/v1/resolver.grpc.pb.h"
+
+namespace tributary::testing {
+
+// One upstream entry of a test config.
+struct TestUpstream {
+  std::string name;
+  std::string url;
+  // Extra YAML lines for this upstream, indented by the caller (" api_prefix:
+  // /x").
+  std::string extra_yaml;
+};
+
+// YAML for a server on loopback port 0 asking `upstreams` in order; `extra_yaml`
+// is appended at the top level. Metrics are off unless `extra_yaml` has a
+// `metrics:` block.
+std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
+                           const std::string& extra_yaml = "");
+
+// The real server, started in-process from YAML through the real config loader,
+// with stubs connected to it.
+class RunningServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<RunningServer>> Start(
+      const std::string& yaml);
+
+  v1::ResolverService::Stub& resolver() { return *resolver_; }
+  v1::AdminService::Stub& admin() { return *admin_; }
+  grpc::Channel& channel() { return *channel_; }
+  Server& server() { return *server_; }
+  std::string grpc_address() const;
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ResolverService::Stub> resolver_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
+};
+
+// A client context with a deadline `timeout` from now.
+std::unique_ptr<grpc::ClientContext> ContextWithTimeout(absl::Duration timeout);
+
+}  // namespace tributary::testing
+
+#endif  // TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
