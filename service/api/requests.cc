@@ -30,7 +30,7 @@ absl::StatusOr<registry::ManifestQuery> ToManifestQuery(
   }
   absl::StatusOr<oci::Reference> parsed = oci::Reference::Parse(reference);
   if (!parsed.ok()) {
-    return parsed.status();
+    return InField("reference", parsed.status());
   }
   if (accepted_media_types.size() > kMaxAcceptedMediaTypes) {
     return absl::InvalidArgumentError(

@@ -104,7 +104,10 @@ class Client::Impl {
     // A pooled connection may have been closed by the server while idle; then
     // one fresh connection is tried (all our requests are idempotent).
     for (int attempt = 0; attempt < 2; ++attempt) {
-      std::unique_ptr<Connection> connection = TakeIdle(target->Origin());
+      // The retry opens a new connection: if one pooled connection went
+      // stale, its pool mates most likely did too.
+      std::unique_ptr<Connection> connection =
+          attempt == 0 ? TakeIdle(target->Origin()) : nullptr;
       if (!connection) {
         auto opened = co_await Connection::Open(
             executor_, *target, tls_context_,

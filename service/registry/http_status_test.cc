@@ -150,4 +150,3 @@ TEST(StatusFromHttpTest, NeverCopiesOtherBodyTextIntoMessage) {
 
 }  // namespace
 }  // namespace tributary::registry
-// tmp

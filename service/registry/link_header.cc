@@ -15,8 +15,8 @@ namespace {
 // rel may list several space-separated relation types).
 bool IsNextRelation(absl::string_view params) {
   for (absl::string_view param : absl::StrSplit(params, ';')) {
-    std::vector<absl::string_view> kv =
-        absl::StrSplit(absl::StripAsciiWhitespace(param), absl::MaxSplits('=', 1));
+    std::vector<absl::string_view> kv = absl::StrSplit(
+        absl::StripAsciiWhitespace(param), absl::MaxSplits('=', 1));
     if (kv.size() != 2 ||
         !absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(kv[0]), "rel")) {
       continue;
@@ -24,7 +24,8 @@ bool IsNextRelation(absl::string_view params) {
     absl::string_view value = absl::StripAsciiWhitespace(kv[1]);
     absl::ConsumePrefix(&value, "\"");
     absl::ConsumeSuffix(&value, "\"");
-    for (absl::string_view rel : absl::StrSplit(value, ' ', absl::SkipEmpty())) {
+    for (absl::string_view rel :
+         absl::StrSplit(value, ' ', absl::SkipEmpty())) {
       if (absl::EqualsIgnoreCase(rel, "next")) {
         return true;
       }
@@ -65,7 +66,9 @@ std::optional<std::string> NextPageLast(absl::string_view link_header) {
     absl::string_view target = rest.substr(open + 1, close - open - 1);
     rest = rest.substr(close + 1);
     const size_t next_link = rest.find('<');
-    absl::string_view params = rest.substr(0, next_link);
+    absl::string_view params =
+        absl::StripTrailingAsciiWhitespace(rest.substr(0, next_link));
+    absl::ConsumeSuffix(&params, ",");
     if (IsNextRelation(params)) {
       return LastParam(target);
     }

@@ -166,4 +166,3 @@ TEST(NextPageLastTest, NeverCrashesOnGarbage) {
 
 }  // namespace
 }  // namespace tributary::registry
-// tmp

@@ -11,14 +11,13 @@ namespace {
 
 absl::Status CheckAgainst(absl::string_view what, const oci::Digest& expected,
                           absl::string_view content) {
-  const oci::Digest actual = oci::ComputeDigest(expected.algorithm(),
-                                                std::string_view(content.data(),
-                                                                 content.size()));
+  const oci::Digest actual = oci::ComputeDigest(
+      expected.algorithm(), std::string_view(content.data(), content.size()));
   if (actual == expected) {
     return absl::OkStatus();
   }
-  return absl::DataLossError(absl::StrCat("manifest bytes hash to ", actual.str(),
-                                          ", not the ", what, " ",
+  return absl::DataLossError(absl::StrCat("manifest bytes hash to ",
+                                          actual.str(), ", not the ", what, " ",
                                           expected.str()));
 }
 
@@ -28,8 +27,8 @@ std::string ManifestMediaType(absl::string_view content_type,
                               absl::string_view content) {
   absl::string_view type = content_type.substr(0, content_type.find(';'));
   type = absl::StripAsciiWhitespace(type);
-  if (!type.empty() && oci::ValidateMediaType(std::string_view(
-                           type.data(), type.size())).ok()) {
+  if (!type.empty() &&
+      oci::ValidateMediaType(std::string_view(type.data(), type.size())).ok()) {
     return std::string(type);
   }
   auto json = nlohmann::json::parse(content.begin(), content.end(), nullptr,
@@ -59,19 +58,19 @@ absl::StatusOr<Manifest> CheckedManifest(const ManifestQuery& query,
       query.reference.is_digest() ? query.reference.digest()->algorithm()
                                   : oci::DigestAlgorithm::kSha256;
   if (query.reference.is_digest()) {
-    if (absl::Status status = CheckAgainst("requested digest",
-                                           *query.reference.digest(),
-                                           response.body);
+    if (absl::Status status = CheckAgainst(
+            "requested digest", *query.reference.digest(), response.body);
         !status.ok()) {
       return status;
     }
   }
   const absl::string_view header = response.Header("Docker-Content-Digest");
   if (!header.empty()) {
-    auto announced = oci::Digest::Parse(std::string_view(header.data(), header.size()));
+    auto announced =
+        oci::Digest::Parse(std::string_view(header.data(), header.size()));
     if (!announced.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("bad Docker-Content-Digest: ", announced.status().message()));
+      return absl::DataLossError(absl::StrCat("bad Docker-Content-Digest: ",
+                                              announced.status().message()));
     }
     if (absl::Status status =
             CheckAgainst("Docker-Content-Digest", *announced, response.body);

@@ -10,13 +10,14 @@
 
 namespace tributary::registry {
 
-// Turns a 200 answer to a manifest GET into a Manifest, or DATA_LOSS when the bytes
-// do not hash to the requested digest or to the Docker-Content-Digest header.
+// Turns a 200 answer to a manifest GET into a Manifest, or DATA_LOSS when the
+// bytes do not hash to the requested digest or to the Docker-Content-Digest
+// header.
 absl::StatusOr<Manifest> CheckedManifest(const ManifestQuery& query,
                                          http::Response response);
 
-// The media type of a manifest answer: Content-Type without parameters, else the
-// manifest's own "mediaType", else the OCI image manifest type.
+// The media type of a manifest answer: Content-Type without parameters, else
+// the manifest's own "mediaType", else the OCI image manifest type.
 std::string ManifestMediaType(absl::string_view content_type,
                               absl::string_view content);
 

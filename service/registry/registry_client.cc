@@ -8,6 +8,7 @@
 #include "service/registry/http_status.h"
 #include "service/registry/link_header.h"
 #include "service/registry/manifest_checks.h"
+#include "service/registry/tag_paging.h"
 
 namespace tributary::registry {
 namespace {
@@ -33,7 +34,8 @@ http::Request MakeRequest(const char* method, std::string url,
 }
 
 absl::Duration FromProto(const google::protobuf::Duration& duration) {
-  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+  return absl::Seconds(duration.seconds()) +
+         absl::Nanoseconds(duration.nanos());
 }
 
 absl::StatusOr<TagPage> ParseTagPage(const http::Response& response) {
@@ -85,8 +87,8 @@ http::RequestOptions RegistryClient::Options(absl::Time deadline,
   return options;
 }
 
-http::Request RegistryClient::ManifestRequest(const char* method,
-                                              const ManifestQuery& query) const {
+http::Request RegistryClient::ManifestRequest(
+    const char* method, const ManifestQuery& query) const {
   return MakeRequest(method,
                      urls_.Manifest(query.repository, query.reference.str()),
                      absl::StrJoin(query.accept, ", "));
@@ -177,8 +179,8 @@ asio::awaitable<absl::StatusOr<BlobHead>> RegistryClient::HeadBlob(
   const absl::string_view announced = response->Header("Docker-Content-Digest");
   if (!announced.empty() && announced != query.digest.str()) {
     co_return absl::DataLossError(
-        absl::StrCat("Docker-Content-Digest ", announced, " is not the requested ",
-                     query.digest.str()));
+        absl::StrCat("Docker-Content-Digest ", announced,
+                     " is not the requested ", query.digest.str()));
   }
   co_return BlobHead{.size = *size};
 }
@@ -193,7 +195,11 @@ asio::awaitable<absl::StatusOr<TagPage>> RegistryClient::ListTags(
   if (!response.ok()) {
     co_return response.status();
   }
-  co_return ParseTagPage(*response);
+  absl::StatusOr<TagPage> page = ParseTagPage(*response);
+  if (page.ok()) {
+    ApplyTagPaging(query.page_size, query.last, *page);
+  }
+  co_return page;
 }
 
 }  // namespace tributary::registry

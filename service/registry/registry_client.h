@@ -12,11 +12,11 @@
 
 namespace tributary::registry {
 
-// The OCI distribution client for ONE upstream: builds its URLs, sends the Accept
-// list, and checks what comes back (manifest digests, sizes, tag list JSON) before
-// anything reaches a caller. HTTP failures come back as statuses (see
-// StatusFromHttp); content that fails a check is DATA_LOSS. Thread-safe; `http`
-// must outlive it.
+// The OCI distribution client for ONE upstream: builds its URLs, sends the
+// Accept list, and checks what comes back (manifest digests, sizes, tag list
+// JSON) before anything reaches a caller. HTTP failures come back as statuses
+// (see StatusFromHttp); content that fails a check is DATA_LOSS. Thread-safe;
+// `http` must outlive it.
 class RegistryClient {
  public:
   RegistryClient(v1::UpstreamConfig upstream, const v1::LimitsConfig& limits,
@@ -25,7 +25,8 @@ class RegistryClient {
   const std::string& name() const { return upstream_.name(); }
   const v1::UpstreamConfig& upstream() const { return upstream_; }
 
-  boost::asio::awaitable<absl::StatusOr<Manifest>> GetManifest(ManifestQuery query);
+  boost::asio::awaitable<absl::StatusOr<Manifest>> GetManifest(
+      ManifestQuery query);
   boost::asio::awaitable<absl::StatusOr<ManifestHead>> HeadManifest(
       ManifestQuery query);
   boost::asio::awaitable<absl::StatusOr<BlobHead>> HeadBlob(BlobQuery query);

@@ -11,10 +11,12 @@
 
 namespace tributary::registry {
 
-// Plain, validated requests and answers of the distribution API; no gRPC, no HTTP.
+// Plain, validated requests and answers of the distribution API; no gRPC, no
+// HTTP.
 
 struct ManifestQuery {
-  std::string repository;  // as the caller named it (before any library/ rewrite)
+  std::string
+      repository;  // as the caller named it (before any library/ rewrite)
   oci::Reference reference;
   std::vector<std::string> accept;  // never empty
   absl::Time deadline = absl::InfiniteFuture();

@@ -69,9 +69,9 @@ std::string UrlBuilder::Tags(absl::string_view repository, int page_size,
     separator = "&";
   }
   if (!last.empty()) {
-    const std::string encoded = boost::urls::encode(
-        boost::urls::string_view(last.data(), last.size()),
-        boost::urls::unreserved_chars);
+    const std::string encoded =
+        boost::urls::encode(boost::urls::string_view(last.data(), last.size()),
+                            boost::urls::unreserved_chars);
     absl::StrAppend(&url, separator, "last=", encoded);
   }
   return url;

@@ -12,13 +12,13 @@ namespace tributary::registry {
 // "library/" although users name them without it.
 bool IsDockerHubHost(absl::string_view host);
 
-// Whether single-component repository names get the "library/" prefix on `upstream`
-// (LIBRARY_REWRITE_UNSPECIFIED decides by host).
+// Whether single-component repository names get the "library/" prefix on
+// `upstream` (LIBRARY_REWRITE_UNSPECIFIED decides by host).
 bool LibraryRewriteApplies(const v1::UpstreamConfig& upstream);
 
-// Builds distribution API URLs for one upstream: {url}{api_prefix}/{repository}/...
-// Inputs are already validated (oci/), so they need no escaping except the tag
-// list's query. Immutable, thread-safe.
+// Builds distribution API URLs for one upstream:
+// {url}{api_prefix}/{repository}/... Inputs are already validated (oci/), so
+// they need no escaping except the tag list's query. Immutable, thread-safe.
 class UrlBuilder {
  public:
   UrlBuilder(absl::string_view base_url, absl::string_view api_prefix,
@@ -29,7 +29,8 @@ class UrlBuilder {
   std::string Repository(absl::string_view repository) const;
   std::string Manifest(absl::string_view repository,
                        absl::string_view reference) const;
-  std::string Blob(absl::string_view repository, absl::string_view digest) const;
+  std::string Blob(absl::string_view repository,
+                   absl::string_view digest) const;
   // page_size 0 and an empty `last` are left out of the query.
   std::string Tags(absl::string_view repository, int page_size,
                    absl::string_view last) const;

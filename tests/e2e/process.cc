@@ -320,15 +320,18 @@ bool ChildProcess::HasExited() {
   return false;
 }
 
-void ChildProcess::Stop(absl::Duration grace) {
+int ChildProcess::Stop(absl::Duration grace) {
   if (pid_ < 0) {
-    return;
+    return kUnknownExitCode;
   }
   kill(-pid_, SIGTERM);
-  if (!ReapBy(pid_, absl::Now() + grace).has_value()) {
+  std::optional<int> exit_code = ReapBy(pid_, absl::Now() + grace);
+  if (!exit_code.has_value()) {
     KillGroupAndReap(pid_);
+    exit_code = 128 + SIGKILL;
   }
   pid_ = -1;
+  return *exit_code;
 }
 
 }  // namespace tributary::testing

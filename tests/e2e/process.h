@@ -61,7 +61,9 @@ class ChildProcess {
 
   // SIGTERM to the process group, SIGKILL after `grace`, then reaps it.
   // Idempotent.
-  void Stop(absl::Duration grace = absl::Seconds(5));
+  // Returns the exit code (128 + signal when a signal ended it, -1 when it was
+  // already reaped).
+  int Stop(absl::Duration grace = absl::Seconds(5));
 
  private:
   explicit ChildProcess(pid_t pid) : pid_(pid) {}
