@@ -30,7 +30,8 @@ namespace {
 namespace asio = boost::asio;
 
 absl::Duration FromProto(const google::protobuf::Duration& duration) {
-  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+  return absl::Seconds(duration.seconds()) +
+         absl::Nanoseconds(duration.nanos());
 }
 
 std::vector<std::string> UpstreamNames(const v1::Config& config) {
@@ -63,7 +64,8 @@ std::vector<v1::UpstreamStatus> UpstreamStatuses(const v1::Config& config) {
 struct Server::Parts {
   v1::Config config;
   asio::io_context io;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+      work;
   std::vector<std::thread> io_threads;
   std::unique_ptr<metrics::Metrics> metrics;
   std::unique_ptr<prometheus::Exposer> exposer;
@@ -100,15 +102,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
       parts->exposer =
           std::make_unique<prometheus::Exposer>(cfg.metrics().listen_address());
     } catch (const std::exception& error) {
-      return absl::UnavailableError(
-          absl::StrCat("metrics.listen_address ", cfg.metrics().listen_address(),
-                       ": cannot listen: ", error.what()));
+      return absl::UnavailableError(absl::StrCat(
+          "metrics.listen_address ", cfg.metrics().listen_address(),
+          ": cannot listen: ", error.what()));
     }
     parts->exposer->RegisterCollectable(parts->metrics->registry());
   }
 
-  parts->http = std::make_unique<http::Client>(parts->io.get_executor(),
-                                               http::ClientOptions{});
+  parts->http = std::make_unique<http::Client>(http::ClientOptions{});
   std::vector<std::unique_ptr<registry::RegistryClient>> upstreams;
   for (const v1::UpstreamConfig& upstream : cfg.upstreams()) {
     upstreams.push_back(std::make_unique<registry::RegistryClient>(
@@ -119,21 +120,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
   parts->resolver_service = std::make_unique<api::ResolverService>(
       *parts->resolver, *parts->metrics,
       FromProto(cfg.server().default_deadline()));
-  parts->admin_service =
-      std::make_unique<api::AdminService>(UpstreamStatuses(cfg), *parts->metrics);
+  parts->admin_service = std::make_unique<api::AdminService>(
+      UpstreamStatuses(cfg), *parts->metrics);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(cfg.server().listen_address(),
-                           grpc::InsecureServerCredentials(), &parts->grpc_port);
+                           grpc::InsecureServerCredentials(),
+                           &parts->grpc_port);
   builder.RegisterService(parts->resolver_service.get());
   builder.RegisterService(parts->admin_service.get());
   parts->grpc_server = builder.BuildAndStart();
   if (!parts->grpc_server || parts->grpc_port == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("server.listen_address ", cfg.server().listen_address(),
-                     ": cannot listen"));
+    return absl::UnavailableError(absl::StrCat("server.listen_address ",
+                                               cfg.server().listen_address(),
+                                               ": cannot listen"));
   }
 
   parts->work.emplace(parts->io.get_executor());
@@ -163,7 +165,8 @@ void Server::Shutdown() {
   }
   parts_->stopped = true;
   parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
-  const absl::Duration grace = FromProto(parts_->config.server().shutdown_grace());
+  const absl::Duration grace =
+      FromProto(parts_->config.server().shutdown_grace());
   spdlog::info("draining grace_ms={}", absl::ToInt64Milliseconds(grace));
   // In-flight calls keep running on the I/O threads until they finish or the
   // grace period ends; then gRPC cancels what is left.

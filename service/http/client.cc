@@ -6,9 +6,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "boost/asio/this_coro.hpp"
 #include "boost/url/parse.hpp"
 #include "boost/url/url.hpp"
-#include "absl/synchronization/mutex.h"
 #include "service/http/connection.h"
 
 namespace tributary::http {
@@ -28,8 +29,9 @@ bool IsRedirect(int status) {
          status == 308;
 }
 
-// Points `request` at `location` (resolved against the current URL). Credentials
-// stay behind when the new target is not on `origin`'s scheme, host and port.
+// Points `request` at `location` (resolved against the current URL).
+// Credentials stay behind when the new target is not on `origin`'s scheme, host
+// and port.
 absl::Status FollowRedirect(const Target& origin, absl::string_view location,
                             Request& request) {
   auto base = boost::urls::parse_absolute_uri(request.url);
@@ -63,9 +65,8 @@ absl::Status FollowRedirect(const Target& origin, absl::string_view location,
 
 class Client::Impl {
  public:
-  Impl(asio::any_io_executor executor, ClientOptions options)
-      : executor_(std::move(executor)),
-        options_(std::move(options)),
+  explicit Impl(ClientOptions options)
+      : options_(std::move(options)),
         tls_context_(asio::ssl::context::tls_client) {
     tls_context_.set_default_verify_paths();
     tls_context_.set_verify_mode(asio::ssl::verify_peer);
@@ -110,8 +111,9 @@ class Client::Impl {
           attempt == 0 ? TakeIdle(target->Origin()) : nullptr;
       if (!connection) {
         auto opened = co_await Connection::Open(
-            executor_, *target, tls_context_,
-            std::min(deadline, ToSteady(absl::Now() + options.connect_timeout)));
+            co_await asio::this_coro::executor, *target, tls_context_,
+            std::min(deadline,
+                     ToSteady(absl::Now() + options.connect_timeout)));
         if (!opened.ok()) {
           co_return opened.status();
         }
@@ -128,7 +130,8 @@ class Client::Impl {
       }
       co_return response;
     }
-    co_return absl::UnavailableError("connection closed by " + target->Origin());
+    co_return absl::UnavailableError("connection closed by " +
+                                     target->Origin());
   }
 
   int IdleConnections() const {
@@ -152,7 +155,8 @@ class Client::Impl {
     return connection;
   }
 
-  void PutIdle(const std::string& origin, std::unique_ptr<Connection> connection) {
+  void PutIdle(const std::string& origin,
+               std::unique_ptr<Connection> connection) {
     connection->MarkIdle();
     absl::MutexLock lock(&mu_);
     auto& connections = idle_[origin];
@@ -161,7 +165,6 @@ class Client::Impl {
     }
   }
 
-  const asio::any_io_executor executor_;
   const ClientOptions options_;
   asio::ssl::context tls_context_;
   mutable absl::Mutex mu_;
@@ -169,8 +172,8 @@ class Client::Impl {
       idle_ ABSL_GUARDED_BY(mu_);
 };
 
-Client::Client(asio::any_io_executor executor, ClientOptions options)
-    : impl_(std::make_unique<Impl>(std::move(executor), std::move(options))) {}
+Client::Client(ClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 Client::~Client() = default;
 

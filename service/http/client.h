@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "service/http/types.h"
 
@@ -16,14 +15,16 @@ struct ClientOptions {
   std::string user_agent = "tributary/0.1";
 };
 
-// An HTTP/1.1 client over Boost.Beast with keep-alive connections pooled per origin.
-// HTTPS verifies the peer against the system CAs, sends SNI and checks the host name.
-// Thread-safe: Send may be called concurrently from any coroutine on `executor`.
-// Errors: connect/TLS failures are UNAVAILABLE, timeouts DEADLINE_EXCEEDED, an
-// oversized body RESOURCE_EXHAUSTED. HTTP error statuses are not errors here.
+// An HTTP/1.1 client over Boost.Beast with keep-alive connections pooled per
+// origin. HTTPS verifies the peer against the system CAs, sends SNI and checks
+// the host name. Thread-safe: Send may be called concurrently from coroutines
+// on any executor; each connection's I/O objects use the executor of the
+// coroutine that opened it. Errors: connect/TLS failures are UNAVAILABLE,
+// timeouts DEADLINE_EXCEEDED, an oversized body RESOURCE_EXHAUSTED. HTTP error
+// statuses are not errors here.
 class Client {
  public:
-  Client(boost::asio::any_io_executor executor, ClientOptions options);
+  explicit Client(ClientOptions options);
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

@@ -57,8 +57,8 @@ FakeResponse CloseWithoutResponse() {
 }
 
 // A Client on a single-threaded io_context, talking to one FakeUpstream on
-// port 0. The io_context is only run inside Send/SendConcurrently, so every
-// test is sequential apart from the FakeUpstream's own threads.
+// port 0. The io_context only runs inside Run(), so every test is sequential
+// apart from the FakeUpstream's own threads. Not thread-safe.
 class ClientTest : public ::testing::Test {
  protected:
   // Starts `client.Send` on the io_context; the result is ready after Run().
@@ -106,7 +106,7 @@ class ClientTest : public ::testing::Test {
   FakeUpstream upstream_;
   asio::io_context io_;
   // Declared after io_: its pooled sockets must go before the io_context.
-  Client client_{io_.get_executor(), ClientOptions{}};
+  Client client_{ClientOptions{}};
 };
 
 TEST_F(ClientTest, GetsStatusHeadersAndBody) {
@@ -191,7 +191,7 @@ TEST_F(ClientTest, DoesNotPoolConnectionTheServerCloses) {
 }
 
 TEST_F(ClientTest, KeepsAtMostMaxIdlePerOrigin) {
-  Client client(io_.get_executor(), ClientOptions{.max_idle_per_origin = 1});
+  Client client(ClientOptions{.max_idle_per_origin = 1});
   upstream_.Route("GET", "/warm", Ok("warm"));
 
   auto first = Start(client, Get(Url("/warm")), {});
@@ -463,8 +463,7 @@ TEST_F(ClientTest, RejectsNonHttpUrl) {
 }
 
 TEST_F(ClientTest, SendsHostAndUserAgent) {
-  Client client(io_.get_executor(),
-                ClientOptions{.user_agent = "tributary-test/1.0"});
+  Client client(ClientOptions{.user_agent = "tributary-test/1.0"});
 
   ASSERT_TRUE(Send(client, Get(Url("/v2/"))).ok());
 

@@ -2,10 +2,12 @@
 
 #include <openssl/ssl.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/ssl/host_name_verification.hpp"
+#include "boost/asio/steady_timer.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "boost/beast/http.hpp"
 #include "boost/url/parse.hpp"
@@ -52,8 +54,8 @@ absl::StatusOr<Target> ParseTarget(absl::string_view url) {
   if (parsed->scheme_id() == boost::urls::scheme::https) {
     target.tls = true;
   } else if (parsed->scheme_id() != boost::urls::scheme::http) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("unsupported URL scheme: ", std::string(parsed->scheme())));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "unsupported URL scheme: ", std::string(parsed->scheme())));
   }
   target.host = std::string(parsed->host_address());
   if (target.host.empty()) {
@@ -84,15 +86,30 @@ asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>> Connection::Open(
     asio::any_io_executor executor, const Target& target,
     asio::ssl::context& tls_context, SteadyTime deadline) {
   const std::string where = absl::StrCat(target.host, ":", target.port);
-  tcp::resolver resolver(executor);
+  // The resolver has no timeout of its own; a timer cancels a hung lookup.
+  // Callers run on a strand, so the timer's handler never races the lookup.
+  auto resolver = std::make_shared<tcp::resolver>(executor);
+  asio::steady_timer timer(executor, deadline);
+  timer.async_wait([weak = std::weak_ptr<tcp::resolver>(resolver)](
+                       const boost::system::error_code& ec) {
+    if (auto alive = weak.lock(); !ec && alive) {
+      alive->cancel();
+    }
+  });
   auto [resolve_ec, endpoints] =
-      co_await resolver.async_resolve(target.host, target.port, kNoThrow);
+      co_await resolver->async_resolve(target.host, target.port, kNoThrow);
+  timer.cancel();
+  if (resolve_ec == asio::error::operation_aborted) {
+    co_return absl::DeadlineExceededError(
+        absl::StrCat("resolve ", where, ": timed out"));
+  }
   if (resolve_ec) {
     co_return FromErrorCode(resolve_ec, absl::StrCat("resolve ", where));
   }
   beast::tcp_stream stream(executor);
   stream.expires_at(deadline);
-  auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, kNoThrow);
+  auto [connect_ec, endpoint] =
+      co_await stream.async_connect(endpoints, kNoThrow);
   if (connect_ec) {
     co_return FromErrorCode(connect_ec, absl::StrCat("connect ", where));
   }
@@ -145,7 +162,11 @@ asio::awaitable<absl::StatusOr<Response>> Connection::ExchangeOn(
   req.set(bhttp::field::host, target.host_header);
   req.set(bhttp::field::user_agent, user_agent);
   for (const auto& [name, value] : request.headers) {
-    req.insert(name, value);
+    // Host and User-Agent are ours; a second Host would be a malformed request.
+    if (!absl::EqualsIgnoreCase(name, "Host") &&
+        !absl::EqualsIgnoreCase(name, "User-Agent")) {
+      req.insert(name, value);
+    }
   }
   req.keep_alive(true);
 
@@ -163,6 +184,7 @@ asio::awaitable<absl::StatusOr<Response>> Connection::ExchangeOn(
   }
   auto [header_ec, header_bytes] =
       co_await bhttp::async_read_header(stream, buffer_, parser, kNoThrow);
+  // Beast checks Content-Length against the limit while parsing the header.
   if (header_ec == bhttp::error::body_limit) {
     co_return absl::ResourceExhaustedError(
         absl::StrCat("response body from ", where, " exceeds the limit of ",
@@ -172,12 +194,6 @@ asio::awaitable<absl::StatusOr<Response>> Connection::ExchangeOn(
     *stale = reused && LooksStale(header_ec);
     co_return FromErrorCode(header_ec,
                             absl::StrCat("read response from ", where));
-  }
-  const auto length = parser.content_length();
-  if (verb != bhttp::verb::head && length && *length > options.body_limit) {
-    co_return absl::ResourceExhaustedError(
-        absl::StrCat("response body of ", *length, " bytes from ", where,
-                     " exceeds the limit of ", options.body_limit));
   }
   auto [body_ec, body_bytes] =
       co_await bhttp::async_read(stream, buffer_, parser, kNoThrow);

@@ -35,8 +35,8 @@ struct Target {
 
 absl::StatusOr<Target> ParseTarget(absl::string_view url);
 
-// One keep-alive HTTP/1.1 connection, plain or TLS. Not thread-safe: owned by one
-// request at a time, parked in the pool in between.
+// One keep-alive HTTP/1.1 connection, plain or TLS. Not thread-safe: owned by
+// one request at a time, parked in the pool in between.
 class Connection {
  public:
   static boost::asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>>
@@ -47,8 +47,9 @@ class Connection {
   // happened before any response byte arrived on a reused connection, i.e. the
   // server had closed it while it was idle and a fresh connection may succeed.
   boost::asio::awaitable<absl::StatusOr<Response>> Exchange(
-      const Request& request, const Target& target, const RequestOptions& options,
-      const std::string& user_agent, SteadyTime deadline, bool* stale);
+      const Request& request, const Target& target,
+      const RequestOptions& options, const std::string& user_agent,
+      SteadyTime deadline, bool* stale);
 
   // Whether the last exchange left the connection fit for another request.
   bool reusable() const { return reusable_; }

@@ -10,7 +10,8 @@ namespace tributary::http {
 absl::Status FromErrorCode(const boost::system::error_code& ec,
                            absl::string_view what) {
   const std::string message = absl::StrCat(what, ": ", ec.message());
-  if (ec == boost::beast::error::timeout || ec == boost::asio::error::timed_out) {
+  if (ec == boost::beast::error::timeout ||
+      ec == boost::asio::error::timed_out) {
     return absl::DeadlineExceededError(absl::StrCat(what, ": timed out"));
   }
   if (ec.category() == boost::asio::error::get_ssl_category() ||

@@ -3,15 +3,16 @@
 
 #include <cstddef>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace tributary::http {
 
-// Header fields in the order sent or received; names compare case-insensitively.
+// Header fields in the order sent or received; names compare
+// case-insensitively.
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 // Returns the first value of `name` in `headers`, or "" when absent.
@@ -45,8 +46,9 @@ struct RequestOptions {
   // buffering it.
   std::size_t body_limit = 4 << 20;
   // 301/302/303/307/308 answers followed (http and https targets only).
-  // Authorization is dropped when a redirect leaves the original origin: registries
-  // redirect blobs to object storage, which must never see upstream credentials.
+  // Authorization is dropped when a redirect leaves the original origin:
+  // registries redirect blobs to object storage, which must never see upstream
+  // credentials.
   int max_redirects = 0;
 };
 

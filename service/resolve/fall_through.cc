@@ -10,8 +10,8 @@ namespace {
 
 // Most telling first.
 constexpr std::array kFailureRank = {
-    absl::StatusCode::kPermissionDenied,  absl::StatusCode::kResourceExhausted,
-    absl::StatusCode::kDataLoss,          absl::StatusCode::kDeadlineExceeded,
+    absl::StatusCode::kPermissionDenied, absl::StatusCode::kResourceExhausted,
+    absl::StatusCode::kDataLoss,         absl::StatusCode::kDeadlineExceeded,
     absl::StatusCode::kUnavailable,
 };
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "boost/asio/co_spawn.hpp"
+#include "boost/asio/strand.hpp"
 #include "service/resolve/fall_through.h"
 
 namespace tributary::resolve {
@@ -12,8 +13,7 @@ namespace {
 namespace asio = boost::asio;
 
 std::string ManifestSubject(const registry::ManifestQuery& query) {
-  return absl::StrCat(query.repository,
-                      query.reference.is_digest() ? "@" : ":",
+  return absl::StrCat(query.repository, query.reference.is_digest() ? "@" : ":",
                       query.reference.str());
 }
 
@@ -31,17 +31,19 @@ Resolver::~Resolver() = default;
 template <class T, class Call>
 void Resolver::Start(std::string subject, absl::Time deadline, Call call,
                      Done<T> done) {
-  asio::co_spawn(
-      executor_, FanOut<T>(std::move(subject), deadline, std::move(call)),
-      [done = std::move(done)](std::exception_ptr error,
-                               absl::StatusOr<Resolved<T>> result) {
-        // Nothing on the request path throws; this only guards the contract
-        // that `done` runs once whatever happens.
-        if (error) {
-          result = absl::InternalError("resolver coroutine threw");
-        }
-        done(std::move(result));
-      });
+  // Each call gets its own strand: its I/O objects (timers that cancel
+  // lookups, pooled connections) are then never touched by two threads at once.
+  asio::co_spawn(asio::make_strand(executor_),
+                 FanOut<T>(std::move(subject), deadline, std::move(call)),
+                 [done = std::move(done)](std::exception_ptr error,
+                                          absl::StatusOr<Resolved<T>> result) {
+                   // Nothing on the request path throws; this only guards the
+                   // contract that `done` runs once whatever happens.
+                   if (error) {
+                     result = absl::InternalError("resolver coroutine threw");
+                   }
+                   done(std::move(result));
+                 });
 }
 
 template <class T, class Call>
