@@ -3,26 +3,20 @@
 #include <algorithm>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
+#include "boost/asio/ssl/context.hpp"
 #include "boost/asio/this_coro.hpp"
 #include "boost/url/parse.hpp"
 #include "boost/url/url.hpp"
 #include "service/http/connection.h"
+#include "service/http/pool.h"
+#include "service/http/steady_time.h"
 
 namespace tributary::http {
 namespace {
 
 namespace asio = boost::asio;
-
-// Converts a wall-clock deadline to the steady clock Beast timers use.
-SteadyTime ToSteady(absl::Time deadline) {
-  const absl::Duration left =
-      std::clamp(deadline - absl::Now(), absl::ZeroDuration(), absl::Hours(24));
-  return std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(left);
-}
 
 bool IsRedirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 ||
@@ -37,12 +31,9 @@ absl::Status FollowRedirect(const Target& origin, absl::string_view location,
   auto base = boost::urls::parse_absolute_uri(request.url);
   auto reference = boost::urls::parse_uri_reference(
       boost::urls::string_view(location.data(), location.size()));
-  if (location.empty() || !base || !reference) {
-    return absl::UnavailableError(
-        absl::StrCat("bad redirect Location \"", location, "\""));
-  }
   boost::urls::url resolved;
-  if (!boost::urls::resolve(*base, *reference, resolved)) {
+  if (location.empty() || !base || !reference ||
+      !boost::urls::resolve(*base, *reference, resolved)) {
     return absl::UnavailableError(
         absl::StrCat("bad redirect Location \"", location, "\""));
   }
@@ -61,38 +52,72 @@ absl::Status FollowRedirect(const Target& origin, absl::string_view location,
   return absl::OkStatus();
 }
 
+// Reads a whole body into a string, refusing more than `limit` bytes.
+asio::awaitable<absl::StatusOr<std::string>> ReadAll(ResponseStream& stream,
+                                                     std::size_t limit) {
+  const std::size_t announced = stream.content_length().value_or(0);
+  if (announced > limit) {
+    co_return absl::ResourceExhaustedError(absl::StrCat(
+        "response body of ", announced, " bytes exceeds the limit of ", limit));
+  }
+  std::string body;
+  body.reserve(announced);
+  char buffer[16 * 1024];
+  while (true) {
+    absl::StatusOr<std::size_t> read =
+        co_await stream.Read(buffer, sizeof buffer);
+    if (!read.ok()) {
+      co_return read.status();
+    }
+    if (*read == 0) {
+      co_return body;
+    }
+    if (body.size() + *read > limit) {
+      co_return absl::ResourceExhaustedError(
+          absl::StrCat("response body exceeds the limit of ", limit, " bytes"));
+    }
+    body.append(buffer, *read);
+  }
+}
+
 }  // namespace
 
 class Client::Impl {
  public:
   explicit Impl(ClientOptions options)
       : options_(std::move(options)),
+        pool_(std::make_shared<ConnectionPool>(options_.max_idle_per_origin)),
         tls_context_(asio::ssl::context::tls_client) {
     tls_context_.set_default_verify_paths();
     tls_context_.set_verify_mode(asio::ssl::verify_peer);
   }
 
-  asio::awaitable<absl::StatusOr<Response>> Send(Request request,
-                                                 RequestOptions options) {
+  asio::awaitable<absl::StatusOr<std::unique_ptr<ResponseStream>>> Open(
+      Request request, RequestOptions options) {
     const absl::StatusOr<Target> first = ParseTarget(request.url);
     if (!first.ok()) {
       co_return first.status();
     }
     for (int redirects = 0;; ++redirects) {
-      absl::StatusOr<Response> response = co_await SendOnce(request, options);
-      if (!response.ok() || !IsRedirect(response->status) ||
+      absl::StatusOr<std::unique_ptr<ResponseStream>> stream =
+          co_await OpenOnce(request, options);
+      if (!stream.ok() || !IsRedirect((*stream)->status()) ||
           redirects >= options.max_redirects) {
-        co_return response;
+        co_return stream;
       }
       absl::Status followed =
-          FollowRedirect(*first, response->Header("Location"), request);
+          FollowRedirect(*first, (*stream)->Header("Location"), request);
       if (!followed.ok()) {
         co_return followed;
       }
     }
   }
 
-  asio::awaitable<absl::StatusOr<Response>> SendOnce(
+  int IdleConnections() const { return pool_->IdleConnections(); }
+  void Close() { pool_->Close(); }
+
+ private:
+  asio::awaitable<absl::StatusOr<std::unique_ptr<ResponseStream>>> OpenOnce(
       const Request& request, const RequestOptions& options) {
     absl::StatusOr<Target> target = ParseTarget(request.url);
     if (!target.ok()) {
@@ -102,13 +127,14 @@ class Client::Impl {
       co_return absl::DeadlineExceededError("deadline passed before sending");
     }
     const SteadyTime deadline = ToSteady(options.deadline);
+    const std::string origin = target->Origin();
     // A pooled connection may have been closed by the server while idle; then
-    // one fresh connection is tried (all our requests are idempotent).
+    // one fresh connection is tried (all our requests are idempotent). The
+    // retry opens a new connection: if one pooled connection went stale, its
+    // pool mates most likely did too.
     for (int attempt = 0; attempt < 2; ++attempt) {
-      // The retry opens a new connection: if one pooled connection went
-      // stale, its pool mates most likely did too.
       std::unique_ptr<Connection> connection =
-          attempt == 0 ? TakeIdle(target->Origin()) : nullptr;
+          attempt == 0 ? pool_->Take(origin) : nullptr;
       if (!connection) {
         auto opened = co_await Connection::Open(
             co_await asio::this_coro::executor, *target, tls_context_,
@@ -120,56 +146,28 @@ class Client::Impl {
         connection = std::move(*opened);
       }
       bool stale = false;
-      absl::StatusOr<Response> response = co_await connection->Exchange(
-          request, *target, options, options_.user_agent, deadline, &stale);
+      absl::StatusOr<ResponseHead> head = co_await connection->Start(
+          request, *target, options_.user_agent, deadline, &stale);
       if (stale) {
         continue;
       }
-      if (response.ok() && connection->reusable()) {
-        PutIdle(target->Origin(), std::move(connection));
+      if (!head.ok()) {
+        co_return head.status();
       }
-      co_return response;
+      co_return std::make_unique<ResponseStream>(
+          head->status, std::move(head->headers), head->content_length,
+          request.url, std::move(connection),
+          [pool = pool_, origin](std::unique_ptr<Connection> idle) {
+            pool->Put(origin, std::move(idle));
+          },
+          options.read_timeout, options.deadline);
     }
-    co_return absl::UnavailableError("connection closed by " +
-                                     target->Origin());
-  }
-
-  int IdleConnections() const {
-    absl::MutexLock lock(&mu_);
-    int count = 0;
-    for (const auto& [origin, connections] : idle_) {
-      count += static_cast<int>(connections.size());
-    }
-    return count;
-  }
-
- private:
-  std::unique_ptr<Connection> TakeIdle(const std::string& origin) {
-    absl::MutexLock lock(&mu_);
-    auto it = idle_.find(origin);
-    if (it == idle_.end() || it->second.empty()) {
-      return nullptr;
-    }
-    std::unique_ptr<Connection> connection = std::move(it->second.back());
-    it->second.pop_back();
-    return connection;
-  }
-
-  void PutIdle(const std::string& origin,
-               std::unique_ptr<Connection> connection) {
-    connection->MarkIdle();
-    absl::MutexLock lock(&mu_);
-    auto& connections = idle_[origin];
-    if (static_cast<int>(connections.size()) < options_.max_idle_per_origin) {
-      connections.push_back(std::move(connection));
-    }
+    co_return absl::UnavailableError("connection closed by " + origin);
   }
 
   const ClientOptions options_;
+  const std::shared_ptr<ConnectionPool> pool_;
   asio::ssl::context tls_context_;
-  mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, std::vector<std::unique_ptr<Connection>>>
-      idle_ ABSL_GUARDED_BY(mu_);
 };
 
 Client::Client(ClientOptions options)
@@ -177,11 +175,37 @@ Client::Client(ClientOptions options)
 
 Client::~Client() = default;
 
+asio::awaitable<absl::StatusOr<std::unique_ptr<ResponseStream>>> Client::Open(
+    Request request, RequestOptions options) {
+  return impl_->Open(std::move(request), options);
+}
+
 asio::awaitable<absl::StatusOr<Response>> Client::Send(Request request,
                                                        RequestOptions options) {
-  return impl_->Send(std::move(request), options);
+  // A HEAD answer's Content-Length describes a body that never comes.
+  const bool head = absl::EqualsIgnoreCase(request.method, "HEAD");
+  absl::StatusOr<std::unique_ptr<ResponseStream>> stream =
+      co_await Open(std::move(request), options);
+  if (!stream.ok()) {
+    co_return stream.status();
+  }
+  // (No co_await inside ?: — GCC 12 miscompiles it.)
+  absl::StatusOr<std::string> body = std::string();
+  if (!head) {
+    body = co_await ReadAll(**stream, options.body_limit);
+  }
+  if (!body.ok()) {
+    co_return body.status();
+  }
+  co_return Response{
+      .status = (*stream)->status(),
+      .headers = (*stream)->headers(),
+      .body = *std::move(body),
+  };
 }
 
 int Client::IdleConnections() const { return impl_->IdleConnections(); }
+
+void Client::Close() { impl_->Close(); }
 
 }  // namespace tributary::http

@@ -2,9 +2,11 @@
 #define TRIBUTARY_SERVICE_HTTP_CLIENT_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "boost/asio/awaitable.hpp"
+#include "service/http/response_stream.h"
 #include "service/http/types.h"
 
 namespace tributary::http {
@@ -17,11 +19,11 @@ struct ClientOptions {
 
 // An HTTP/1.1 client over Boost.Beast with keep-alive connections pooled per
 // origin. HTTPS verifies the peer against the system CAs, sends SNI and checks
-// the host name. Thread-safe: Send may be called concurrently from coroutines
-// on any executor; each connection's I/O objects use the executor of the
-// coroutine that opened it. Errors: connect/TLS failures are UNAVAILABLE,
-// timeouts DEADLINE_EXCEEDED, an oversized body RESOURCE_EXHAUSTED. HTTP error
-// statuses are not errors here.
+// the host name. Errors: connect/TLS failures are UNAVAILABLE, timeouts
+// DEADLINE_EXCEEDED, an oversized body RESOURCE_EXHAUSTED; HTTP error statuses
+// are answers, not errors. Thread-safe: Send and Open may be called
+// concurrently from coroutines on any executor; a connection's I/O objects use
+// the executor of the coroutine that opened it.
 class Client {
  public:
   explicit Client(ClientOptions options);
@@ -29,11 +31,19 @@ class Client {
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;
 
+  // The whole response, its body buffered up to options.body_limit.
   boost::asio::awaitable<absl::StatusOr<Response>> Send(Request request,
                                                         RequestOptions options);
 
+  // The response with its header read; the body is read from the stream.
+  boost::asio::awaitable<absl::StatusOr<std::unique_ptr<ResponseStream>>> Open(
+      Request request, RequestOptions options);
+
   // Idle pooled connections (for tests and metrics).
   int IdleConnections() const;
+  // Drops idle connections and pools no more (shutdown, while the I/O
+  // context still exists).
+  void Close();
 
  private:
   class Impl;

@@ -10,6 +10,7 @@
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "boost/beast/http.hpp"
+#include "boost/none.hpp"
 #include "boost/url/parse.hpp"
 #include "service/http/error.h"
 
@@ -134,25 +135,42 @@ asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>> Connection::Open(
   co_return std::unique_ptr<Connection>(new Connection(std::move(tls)));
 }
 
-asio::awaitable<absl::StatusOr<Response>> Connection::Exchange(
-    const Request& request, const Target& target, const RequestOptions& options,
-    const std::string& user_agent, SteadyTime deadline, bool* stale) {
+asio::awaitable<absl::StatusOr<ResponseHead>> Connection::Start(
+    const Request& request, const Target& target, const std::string& user_agent,
+    SteadyTime deadline, bool* stale) {
   if (tls_) {
-    co_return co_await ExchangeOn(*tls_, request, target, options, user_agent,
-                                  deadline, stale);
+    co_return co_await StartOn(*tls_, request, target, user_agent, deadline,
+                               stale);
   }
-  co_return co_await ExchangeOn(*plain_, request, target, options, user_agent,
-                                deadline, stale);
+  co_return co_await StartOn(*plain_, request, target, user_agent, deadline,
+                             stale);
+}
+
+asio::awaitable<absl::StatusOr<std::size_t>> Connection::ReadBody(
+    char* data, std::size_t size, SteadyTime deadline) {
+  if (tls_) {
+    co_return co_await ReadBodyOn(*tls_, data, size, deadline);
+  }
+  co_return co_await ReadBodyOn(*plain_, data, size, deadline);
+}
+
+bool Connection::reusable() const {
+  return !failed_ && parser_ && parser_->is_done() && parser_->keep_alive();
+}
+
+void Connection::Cancel() {
+  failed_ = true;
+  boost::system::error_code ignored;
+  lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  lowest().socket().close(ignored);
 }
 
 template <class Stream>
-asio::awaitable<absl::StatusOr<Response>> Connection::ExchangeOn(
+asio::awaitable<absl::StatusOr<ResponseHead>> Connection::StartOn(
     Stream& stream, const Request& request, const Target& target,
-    const RequestOptions& options, const std::string& user_agent,
-    SteadyTime deadline, bool* stale) {
-  reusable_ = false;
+    const std::string& user_agent, SteadyTime deadline, bool* stale) {
   const bool reused = exchanges_++ > 0;
-  const std::string where = absl::StrCat(target.host, ":", target.port);
+  where_ = absl::StrCat(target.host, ":", target.port);
   const bhttp::verb verb = bhttp::string_to_verb(request.method);
   if (verb == bhttp::verb::unknown) {
     co_return absl::InvalidArgumentError(
@@ -170,48 +188,63 @@ asio::awaitable<absl::StatusOr<Response>> Connection::ExchangeOn(
   }
   req.keep_alive(true);
 
+  failed_ = true;  // until the header is read
   lowest().expires_at(deadline);
   auto [write_ec, written] = co_await bhttp::async_write(stream, req, kNoThrow);
   if (write_ec) {
     *stale = reused && LooksStale(write_ec);
-    co_return FromErrorCode(write_ec, absl::StrCat("send to ", where));
+    co_return FromErrorCode(write_ec, absl::StrCat("send to ", where_));
   }
-
-  bhttp::response_parser<bhttp::string_body> parser;
-  parser.body_limit(options.body_limit);
+  parser_ = std::make_unique<bhttp::response_parser<bhttp::buffer_body>>();
+  // Bodies are streamed through a caller's buffer, so Beast needs no limit.
+  parser_->body_limit(boost::none);
   if (verb == bhttp::verb::head) {
-    parser.skip(true);
+    parser_->skip(true);
   }
   auto [header_ec, header_bytes] =
-      co_await bhttp::async_read_header(stream, buffer_, parser, kNoThrow);
-  // Beast checks Content-Length against the limit while parsing the header.
-  if (header_ec == bhttp::error::body_limit) {
-    co_return absl::ResourceExhaustedError(
-        absl::StrCat("response body from ", where, " exceeds the limit of ",
-                     options.body_limit, " bytes"));
-  }
+      co_await bhttp::async_read_header(stream, buffer_, *parser_, kNoThrow);
   if (header_ec) {
     *stale = reused && LooksStale(header_ec);
     co_return FromErrorCode(header_ec,
-                            absl::StrCat("read response from ", where));
+                            absl::StrCat("read response from ", where_));
   }
-  auto [body_ec, body_bytes] =
-      co_await bhttp::async_read(stream, buffer_, parser, kNoThrow);
-  if (body_ec == bhttp::error::body_limit) {
-    co_return absl::ResourceExhaustedError(
-        absl::StrCat("response body from ", where, " exceeds the limit of ",
-                     options.body_limit, " bytes"));
+  failed_ = false;
+  const auto& header = parser_->get().base();
+  ResponseHead head;
+  head.status = static_cast<int>(header.result_int());
+  head.headers = CopyHeaders(header);
+  if (auto length = parser_->content_length(); length.has_value()) {
+    head.content_length = *length;
   }
-  if (body_ec) {
-    co_return FromErrorCode(body_ec, absl::StrCat("read body from ", where));
+  co_return head;
+}
+
+template <class Stream>
+asio::awaitable<absl::StatusOr<std::size_t>> Connection::ReadBodyOn(
+    Stream& stream, char* data, std::size_t size, SteadyTime deadline) {
+  if (!parser_ || failed_) {
+    co_return absl::FailedPreconditionError("no response to read");
   }
-  auto message = parser.release();
-  Response response;
-  response.status = static_cast<int>(message.result_int());
-  response.headers = CopyHeaders(message.base());
-  response.body = std::move(message.body());
-  reusable_ = message.keep_alive();
-  co_return response;
+  std::size_t total = 0;
+  lowest().expires_at(deadline);
+  // Fill the caller's buffer as far as the bytes at hand allow: one read may
+  // return less than `size`, never more.
+  while (!parser_->is_done() && total == 0) {
+    auto& body = parser_->get().body();
+    body.data = data;
+    body.size = size;
+    auto [ec, bytes] =
+        co_await bhttp::async_read_some(stream, buffer_, *parser_, kNoThrow);
+    total = size - body.size;
+    if (ec == bhttp::error::need_buffer) {
+      break;  // the buffer is full
+    }
+    if (ec) {
+      failed_ = true;
+      co_return FromErrorCode(ec, absl::StrCat("read body from ", where_));
+    }
+  }
+  co_return total;
 }
 
 }  // namespace tributary::http

@@ -4,7 +4,9 @@
 // Internal to service/http: the one header that pulls in Beast and Asio SSL.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -13,12 +15,13 @@
 #include "boost/asio/ssl/context.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/core/tcp_stream.hpp"
+#include "boost/beast/http/buffer_body.hpp"
+#include "boost/beast/http/parser.hpp"
 #include "boost/beast/ssl/ssl_stream.hpp"
+#include "service/http/steady_time.h"
 #include "service/http/types.h"
 
 namespace tributary::http {
-
-using SteadyTime = std::chrono::steady_clock::time_point;
 
 // Where a request goes, parsed from its URL.
 struct Target {
@@ -35,6 +38,13 @@ struct Target {
 
 absl::StatusOr<Target> ParseTarget(absl::string_view url);
 
+// A response's status line and header fields; the body is read separately.
+struct ResponseHead {
+  int status = 0;
+  Headers headers;
+  std::optional<std::uint64_t> content_length;
+};
+
 // One keep-alive HTTP/1.1 connection, plain or TLS. Not thread-safe: owned by
 // one request at a time, parked in the pool in between.
 class Connection {
@@ -43,16 +53,24 @@ class Connection {
   Open(boost::asio::any_io_executor executor, const Target& target,
        boost::asio::ssl::context& tls_context, SteadyTime deadline);
 
-  // Sends `request` and reads the response. `*stale` is set when the failure
-  // happened before any response byte arrived on a reused connection, i.e. the
-  // server had closed it while it was idle and a fresh connection may succeed.
-  boost::asio::awaitable<absl::StatusOr<Response>> Exchange(
+  // Sends `request` and reads the response header. `*stale` is set when the
+  // failure happened before any response byte arrived on a reused connection,
+  // i.e. the server had closed it while it was idle and a fresh connection may
+  // succeed.
+  boost::asio::awaitable<absl::StatusOr<ResponseHead>> Start(
       const Request& request, const Target& target,
-      const RequestOptions& options, const std::string& user_agent,
-      SteadyTime deadline, bool* stale);
+      const std::string& user_agent, SteadyTime deadline, bool* stale);
 
-  // Whether the last exchange left the connection fit for another request.
-  bool reusable() const { return reusable_; }
+  // Reads up to `size` body bytes into `data`; 0 means the body is complete.
+  boost::asio::awaitable<absl::StatusOr<std::size_t>> ReadBody(
+      char* data, std::size_t size, SteadyTime deadline);
+
+  // Whether the whole response has been read and the server keeps the
+  // connection open, so it can carry another request.
+  bool reusable() const;
+  // Closes the socket: a pending read fails at once. Call on the executor the
+  // connection's I/O runs on.
+  void Cancel();
   void MarkIdle();
 
  private:
@@ -62,16 +80,23 @@ class Connection {
   boost::beast::tcp_stream& lowest();
 
   template <class Stream>
-  boost::asio::awaitable<absl::StatusOr<Response>> ExchangeOn(
+  boost::asio::awaitable<absl::StatusOr<ResponseHead>> StartOn(
       Stream& stream, const Request& request, const Target& target,
-      const RequestOptions& options, const std::string& user_agent,
-      SteadyTime deadline, bool* stale);
+      const std::string& user_agent, SteadyTime deadline, bool* stale);
+  template <class Stream>
+  boost::asio::awaitable<absl::StatusOr<std::size_t>> ReadBodyOn(
+      Stream& stream, char* data, std::size_t size, SteadyTime deadline);
 
   std::unique_ptr<boost::beast::tcp_stream> plain_;
   std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
   boost::beast::flat_buffer buffer_;
-  bool reusable_ = false;
+  // The response being read; reset by each Start.
+  std::unique_ptr<
+      boost::beast::http::response_parser<boost::beast::http::buffer_body>>
+      parser_;
+  std::string where_;  // host:port, for messages
   int exchanges_ = 0;
+  bool failed_ = false;
 };
 
 }  // namespace tributary::http

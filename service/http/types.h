@@ -40,10 +40,14 @@ struct Response {
 struct RequestOptions {
   // Bounds DNS, TCP connect and the TLS handshake of a new connection.
   absl::Duration connect_timeout = absl::Seconds(5);
-  // Bounds the whole exchange, including connecting.
+  // Bounds the whole exchange, including connecting and reading the body.
   absl::Time deadline = absl::InfiniteFuture();
-  // A body (or a Content-Length) larger than this fails the request without
-  // buffering it.
+  // Streamed bodies (Client::Open): each read must make progress within this,
+  // so a stalled upstream is noticed without bounding a large body's total
+  // time.
+  absl::Duration read_timeout = absl::Seconds(30);
+  // Client::Send only: a body (or a Content-Length) larger than this fails the
+  // request without buffering it.
   std::size_t body_limit = 4 << 20;
   // 301/302/303/307/308 answers followed (http and https targets only).
   // Authorization is dropped when a redirect leaves the original origin:
