@@ -41,6 +41,9 @@ metrics:
 limits:
   max_manifest_bytes: 1048576
   max_tag_list_bytes: 2097152
+  blob_chunk_bytes: 65536
+  max_blob_streams: 32
+  max_blob_attempts: 3
 upstreams:
   - name: mirror.internal
     url: http://mirror.internal:5000/
@@ -63,7 +66,13 @@ constexpr char kFullProto[] = R"pb(
     io_threads: 8
   }
   metrics { listen_address: "127.0.0.1:0" disabled: true }
-  limits { max_manifest_bytes: 1048576 max_tag_list_bytes: 2097152 }
+  limits {
+    max_manifest_bytes: 1048576
+    max_tag_list_bytes: 2097152
+    blob_chunk_bytes: 65536
+    max_blob_streams: 32
+    max_blob_attempts: 3
+  }
   upstreams {
     name: "mirror.internal"
     url: "http://mirror.internal:5000/"
@@ -100,6 +109,9 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   EXPECT_FALSE(config->metrics().disabled());
   EXPECT_EQ(config->limits().max_manifest_bytes(), 4 << 20);
   EXPECT_EQ(config->limits().max_tag_list_bytes(), 8 << 20);
+  EXPECT_EQ(config->limits().blob_chunk_bytes(), 256 << 10);
+  EXPECT_EQ(config->limits().max_blob_streams(), 256);
+  EXPECT_EQ(config->limits().max_blob_attempts(), 5);
 
   ASSERT_EQ(config->upstreams_size(), 1);
   const v1::UpstreamConfig& upstream = config->upstreams(0);

@@ -33,6 +33,15 @@ void ApplyLimitsDefaults(v1::LimitsConfig& limits) {
   if (limits.max_tag_list_bytes() == 0) {
     limits.set_max_tag_list_bytes(kDefaultMaxTagListBytes);
   }
+  if (limits.blob_chunk_bytes() == 0) {
+    limits.set_blob_chunk_bytes(kDefaultBlobChunkBytes);
+  }
+  if (limits.max_blob_streams() == 0) {
+    limits.set_max_blob_streams(kDefaultMaxBlobStreams);
+  }
+  if (limits.max_blob_attempts() == 0) {
+    limits.set_max_blob_attempts(kDefaultMaxBlobAttempts);
+  }
 }
 
 void ApplyUpstreamDefaults(v1::UpstreamConfig& upstream) {

@@ -29,6 +29,9 @@ inline constexpr std::string_view kDefaultMetricsListenAddress = "0.0.0.0:9090";
 // limits
 inline constexpr int64_t kDefaultMaxManifestBytes = int64_t{4} << 20;  // 4 MiB
 inline constexpr int64_t kDefaultMaxTagListBytes = int64_t{8} << 20;   // 8 MiB
+inline constexpr int64_t kDefaultBlobChunkBytes = int64_t{256} << 10;  // 256 KiB
+inline constexpr int32_t kDefaultMaxBlobStreams = 256;
+inline constexpr int32_t kDefaultMaxBlobAttempts = 5;
 
 // upstreams[*] (`enabled` defaults to true; library_rewrite UNSPECIFIED is
 // kept: the registry layer then decides by host)

@@ -157,6 +157,13 @@ void CheckLimits(const v1::LimitsConfig& limits, Errors& errors) {
              kMinBodyLimit, kMaxBodyLimit, errors);
   CheckRange("limits.max_tag_list_bytes", limits.max_tag_list_bytes(),
              kMinBodyLimit, kMaxBodyLimit, errors);
+  // gRPC refuses messages over 4 MiB by default; a chunk stays well below.
+  CheckRange("limits.blob_chunk_bytes", limits.blob_chunk_bytes(),
+             int64_t{4} << 10, int64_t{2} << 20, errors);
+  CheckRange("limits.max_blob_streams", limits.max_blob_streams(), 1, 100000,
+             errors);
+  CheckRange("limits.max_blob_attempts", limits.max_blob_attempts(), 1, 20,
+             errors);
 }
 
 }  // namespace
