@@ -146,8 +146,12 @@ class Client::Impl {
         connection = std::move(*opened);
       }
       bool stale = false;
+      // The header must come within a read timeout too: a streamed body's
+      // overall deadline may be far away or infinite.
       absl::StatusOr<ResponseHead> head = co_await connection->Start(
-          request, *target, options_.user_agent, deadline, &stale);
+          request, *target, options_.user_agent,
+          std::min(deadline, ToSteady(absl::Now() + options.read_timeout)),
+          &stale);
       if (stale) {
         continue;
       }

@@ -5,6 +5,7 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "nlohmann/json.hpp"
 #include "service/oci/names.h"
+#include "service/registry/content_range.h"
 #include "service/registry/http_status.h"
 #include "service/registry/link_header.h"
 #include "service/registry/manifest_checks.h"
@@ -16,6 +17,10 @@ namespace {
 namespace asio = boost::asio;
 
 constexpr int kMaxBlobRedirects = 5;
+
+// Distribution's error body for a 416 or 404 is small; anything bigger is not
+// read into memory.
+constexpr std::size_t kMaxErrorBodyBytes = 64 << 10;
 
 // Built outside coroutines: GCC 12 miscompiles aggregate initializers with
 // string literals inside a co_await expression ("array used as initializer").
@@ -36,6 +41,41 @@ http::Request MakeRequest(const char* method, std::string url,
 absl::Duration FromProto(const google::protobuf::Duration& duration) {
   return absl::Seconds(duration.seconds()) +
          absl::Nanoseconds(duration.nanos());
+}
+
+// Checks a blob GET answer and says where its bytes start.
+absl::StatusOr<BlobBody> CheckedBlobBody(
+    const BlobQuery& query, int64_t offset,
+    std::unique_ptr<http::ResponseStream> stream) {
+  const absl::string_view announced = stream->Header("Docker-Content-Digest");
+  if (!announced.empty() && announced != query.digest.str()) {
+    return absl::DataLossError(absl::StrCat("Docker-Content-Digest ", announced,
+                                            " is not the requested ",
+                                            query.digest.str()));
+  }
+  BlobBody body;
+  body.media_type = std::string(stream->Header("Content-Type"));
+  if (stream->status() == 200) {
+    body.start = 0;
+    if (stream->content_length().has_value()) {
+      body.blob_size = static_cast<int64_t>(*stream->content_length());
+    }
+  } else if (stream->status() == 206) {
+    // Accept-Ranges cannot be trusted, so the answer's own range is checked.
+    auto range = ParseContentRange(stream->Header("Content-Range"));
+    if (!range.has_value() || range->first != offset) {
+      return absl::DataLossError(absl::StrCat(
+          "206 answer with Content-Range \"", stream->Header("Content-Range"),
+          "\" for offset ", offset));
+    }
+    body.start = range->first;
+    body.blob_size = range->total;
+  } else {
+    return absl::UnknownError(
+        absl::StrCat("unexpected HTTP ", stream->status(), " for a blob"));
+  }
+  body.stream = std::move(stream);
+  return body;
 }
 
 absl::StatusOr<TagPage> ParseTagPage(const http::Response& response) {
@@ -200,6 +240,45 @@ asio::awaitable<absl::StatusOr<TagPage>> RegistryClient::ListTags(
     ApplyTagPaging(query.page_size, query.last, *page);
   }
   co_return page;
+}
+
+}  // namespace tributary::registry
+
+namespace tributary::registry {
+
+asio::awaitable<absl::StatusOr<BlobBody>> RegistryClient::OpenBlob(
+    BlobQuery query, int64_t offset, int64_t end) {
+  http::Request request =
+      MakeRequest("GET", urls_.Blob(query.repository, query.digest.str()), "");
+  if (offset > 0 || end > 0) {
+    request.headers.emplace_back("Range", RangeHeader(offset, end));
+  }
+  http::RequestOptions options;
+  options.connect_timeout = FromProto(upstream_.connect_timeout());
+  // A blob of any size may take long; what is bounded is each read's progress
+  // (and the caller's own deadline).
+  options.deadline = query.deadline;
+  options.read_timeout = FromProto(upstream_.request_timeout());
+  options.max_redirects = kMaxBlobRedirects;
+  absl::StatusOr<std::unique_ptr<http::ResponseStream>> stream =
+      co_await http_.Open(std::move(request), options);
+  if (!stream.ok()) {
+    co_return stream.status();
+  }
+  const int status = (*stream)->status();
+  if (status < 200 || status > 299) {
+    http::Response response{.status = status, .headers = (*stream)->headers()};
+    if ((*stream)->content_length().value_or(0) <= kMaxErrorBodyBytes) {
+      char buffer[4096];
+      absl::StatusOr<std::size_t> read =
+          co_await (*stream)->Read(buffer, sizeof buffer);
+      if (read.ok()) {
+        response.body.assign(buffer, *read);
+      }
+    }
+    co_return StatusFromHttp(response);
+  }
+  co_return CheckedBlobBody(query, offset, *std::move(stream));
 }
 
 }  // namespace tributary::registry

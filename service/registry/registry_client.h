@@ -31,6 +31,13 @@ class RegistryClient {
       ManifestQuery query);
   boost::asio::awaitable<absl::StatusOr<BlobHead>> HeadBlob(BlobQuery query);
   boost::asio::awaitable<absl::StatusOr<TagPage>> ListTags(TagsQuery query);
+  // Opens the blob's bytes [offset, end) (end 0: to the end), following
+  // redirects without carrying credentials to other origins. The answer is
+  // checked (206 must start at `offset`; a 200 means the Range was ignored) but
+  // the bytes are the caller's to verify as they stream.
+  boost::asio::awaitable<absl::StatusOr<BlobBody>> OpenBlob(BlobQuery query,
+                                                            int64_t offset,
+                                                            int64_t end);
 
  private:
   // Sends one request; any non-2xx answer becomes a status.
