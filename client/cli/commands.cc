@@ -1,0 +1,344 @@
+#include "client/cli/commands.h"
+
+#include <cstdint>
+#include <iomanip>
+#include <optional>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "client/blob_sink.h"
+#include "client/cli/progress.h"
+#include "client/image_reference.h"
+#include "service/oci/quote.h"
+
+namespace tributary::client::cli {
+namespace {
+
+constexpr char kUsagePayload[] = "type.tributary.dev/tributaryctl.UsageError";
+
+absl::Status HostRefused(const std::string& text, const std::string& host,
+                         const std::string& without_host) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      oci::QuoteForError(text), " names registry host ",
+      oci::QuoteForError(host),
+      ", which Tributary cannot use: it resolves against its configured "
+      "upstreams. Write ",
+      oci::QuoteForError(without_host), " or pass --ignore-registry-host"));
+}
+
+void NoteIgnoredHost(const CommandContext& context, const std::string& host,
+                     const std::string& asked) {
+  context.console.err << "tributaryctl: note: ignoring registry host "
+                      << oci::QuoteForError(host)
+                      << "; asking Tributary's upstreams for "
+                      << oci::QuoteForError(asked) << "\n";
+}
+
+// Parses operand `index` as an image reference and applies the host policy.
+absl::StatusOr<ImageReference> ImageOperand(const CommandContext& context,
+                                            size_t index) {
+  const std::string& text = context.operands[index];
+  absl::StatusOr<ImageReference> reference = ParseImageReference(text);
+  if (!reference.ok() || reference->registry_host.empty()) {
+    return reference;
+  }
+  if (!context.ignore_registry_host) {
+    return HostRefused(text, reference->registry_host, reference->ToString());
+  }
+  NoteIgnoredHost(context, reference->registry_host, reference->ToString());
+  return reference;
+}
+
+absl::StatusOr<std::string> RepositoryOperand(const CommandContext& context,
+                                              size_t index) {
+  const std::string& text = context.operands[index];
+  absl::StatusOr<RepositoryName> name = ParseRepositoryName(text);
+  if (!name.ok()) {
+    return name.status();
+  }
+  if (!name->registry_host.empty()) {
+    if (!context.ignore_registry_host) {
+      return HostRefused(text, name->registry_host, name->repository);
+    }
+    NoteIgnoredHost(context, name->registry_host, name->repository);
+  }
+  return name->repository;
+}
+
+absl::Status RunManifest(const CommandContext& context) {
+  absl::StatusOr<ImageReference> reference = ImageOperand(context, 0);
+  if (!reference.ok()) {
+    return reference.status();
+  }
+  v1::GetManifestRequest request;
+  request.set_repository(reference->repository);
+  request.set_reference(reference->manifest_reference());
+  for (const std::string& type : context.args.GetAll("accept")) {
+    request.add_accepted_media_types(type);
+  }
+  absl::StatusOr<v1::GetManifestResponse> manifest =
+      context.client.GetManifest(request);
+  if (!manifest.ok()) {
+    return manifest.status();
+  }
+  std::ostream& out = context.console.out;
+  if (context.args.Has("raw")) {
+    out << manifest->content() << std::flush;
+  } else if (context.format == Format::kText) {
+    out << PrettyManifest(manifest->content());
+  } else {
+    PrintRecord(out, Format::kJson,
+                Record{{"repository", reference->repository},
+                       {"reference", reference->manifest_reference()},
+                       {"digest", manifest->digest()},
+                       {"media_type", manifest->media_type()},
+                       {"size", manifest->size()},
+                       {"upstream", manifest->upstream().name()},
+                       {"manifest", ManifestJson(manifest->content())}});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunHeadManifest(const CommandContext& context) {
+  absl::StatusOr<ImageReference> reference = ImageOperand(context, 0);
+  if (!reference.ok()) {
+    return reference.status();
+  }
+  v1::HeadManifestRequest request;
+  request.set_repository(reference->repository);
+  request.set_reference(reference->manifest_reference());
+  absl::StatusOr<v1::HeadManifestResponse> head =
+      context.client.HeadManifest(request);
+  if (!head.ok()) {
+    return head.status();
+  }
+  PrintRecord(context.console.out, context.format,
+              Record{{"repository", reference->repository},
+                     {"reference", reference->manifest_reference()},
+                     {"digest", head->digest()},
+                     {"media_type", head->media_type()},
+                     {"size", head->size()},
+                     {"upstream", head->upstream().name()}});
+  return absl::OkStatus();
+}
+
+absl::Status RunHeadBlob(const CommandContext& context) {
+  absl::StatusOr<std::string> repository = RepositoryOperand(context, 0);
+  if (!repository.ok()) {
+    return repository.status();
+  }
+  v1::HeadBlobRequest request;
+  request.set_repository(*repository);
+  request.set_digest(context.operands[1]);
+  absl::StatusOr<v1::HeadBlobResponse> head = context.client.HeadBlob(request);
+  if (!head.ok()) {
+    return head.status();
+  }
+  PrintRecord(context.console.out, context.format,
+              Record{{"repository", *repository},
+                     {"digest", context.operands[1]},
+                     {"size", head->size()},
+                     {"upstream", head->upstream().name()}});
+  return absl::OkStatus();
+}
+
+absl::Status RunPullBlob(const CommandContext& context) {
+  absl::StatusOr<std::string> repository = RepositoryOperand(context, 0);
+  if (!repository.ok()) {
+    return repository.status();
+  }
+  const std::string path = context.args.Get("file");
+  if (path.empty()) {
+    return UsageError("pull-blob needs -o FILE");
+  }
+  const std::string& digest = context.operands[1];
+  absl::StatusOr<std::unique_ptr<FileSink>> sink = FileSink::Create(path);
+  if (!sink.ok()) {
+    return sink.status();
+  }
+  ProgressBar bar(context.console.err, context.console.err_is_terminal);
+  absl::StatusOr<v1::BlobDescriptor> blob = context.client.DownloadBlob(
+      *repository, digest, **sink,
+      [&bar](int64_t received, int64_t total) { bar.Update(received, total); });
+  bar.Finish();
+  if (!blob.ok()) {
+    return blob.status();
+  }
+  PrintRecord(context.console.out, context.format,
+              Record{{"repository", *repository},
+                     {"digest", blob->digest()},
+                     {"size", blob->size()},
+                     {"media_type", blob->media_type()},
+                     {"upstream", blob->upstream().name()},
+                     {"file", path}});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> PageSize(const Args& args) {
+  int page_size = 0;
+  const std::string text = args.Get("page-size", "0");
+  if (!absl::SimpleAtoi(text, &page_size) || page_size < 0) {
+    return UsageError(
+        absl::StrCat("--page-size must be a number of tags (0 or more), not \"",
+                     text, "\""));
+  }
+  return page_size;
+}
+
+void PrintTags(const CommandContext& context, const Record& record) {
+  if (context.format == Format::kJson) {
+    PrintRecord(context.console.out, Format::kJson, record);
+    return;
+  }
+  for (const auto& tag : record["tags"]) {
+    context.console.out << tag.get<std::string>() << "\n";
+  }
+}
+
+absl::Status RunTags(const CommandContext& context) {
+  absl::StatusOr<std::string> repository = RepositoryOperand(context, 0);
+  if (!repository.ok()) {
+    return repository.status();
+  }
+  absl::StatusOr<int> page_size = PageSize(context.args);
+  if (!page_size.ok()) {
+    return page_size.status();
+  }
+  if (context.args.Has("all")) {
+    if (context.args.Has("last")) {
+      return UsageError("--all starts at the first tag; drop --last");
+    }
+    absl::StatusOr<TagList> all =
+        context.client.ListAllTags(*repository, *page_size);
+    if (!all.ok()) {
+      return all.status();
+    }
+    PrintTags(context, Record{{"name", all->name},
+                              {"tags", all->tags},
+                              {"pages", all->pages},
+                              {"upstream", all->upstream}});
+    return absl::OkStatus();
+  }
+  v1::ListTagsRequest request;
+  request.set_repository(*repository);
+  request.set_page_size(*page_size);
+  request.set_last(context.args.Get("last"));
+  absl::StatusOr<v1::ListTagsResponse> page = context.client.ListTags(request);
+  if (!page.ok()) {
+    return page.status();
+  }
+  PrintTags(context,
+            Record{{"name", page->name()},
+                   {"tags", std::vector<std::string>(page->tags().begin(),
+                                                     page->tags().end())},
+                   {"next_last", page->next_last()},
+                   {"upstream", page->upstream().name()}});
+  if (context.format == Format::kText && !page->next_last().empty()) {
+    context.console.err << "tributaryctl: note: more tags follow; pass --all, "
+                           "or --last "
+                        << page->next_last() << " for the next page\n";
+  }
+  return absl::OkStatus();
+}
+
+const char* YesNo(bool rewrite) { return rewrite ? "yes" : "no"; }
+
+absl::Status RunUpstreams(const CommandContext& context) {
+  absl::StatusOr<v1::ListUpstreamsResponse> list =
+      context.client.ListUpstreams();
+  if (!list.ok()) {
+    return list.status();
+  }
+  std::ostream& out = context.console.out;
+  if (context.format == Format::kJson) {
+    Record upstreams = Record::array();
+    for (const v1::UpstreamStatus& upstream : list->upstreams()) {
+      upstreams.push_back(
+          Record{{"order", upstream.order()},
+                 {"name", upstream.name()},
+                 {"url", upstream.url()},
+                 {"api_prefix", upstream.api_prefix()},
+                 {"enabled", upstream.enabled()},
+                 {"library_rewrite", upstream.library_rewrite()}});
+    }
+    PrintRecord(out, Format::kJson, Record{{"upstreams", upstreams}});
+    return absl::OkStatus();
+  }
+  out << std::left << std::setw(6) << "ORDER" << std::setw(20) << "NAME"
+      << std::setw(40) << "URL" << std::setw(12) << "API_PREFIX" << std::setw(8)
+      << "ENABLED"
+      << "LIBRARY_REWRITE\n";
+  for (const v1::UpstreamStatus& upstream : list->upstreams()) {
+    out << std::setw(6) << upstream.order() << std::setw(20) << upstream.name()
+        << std::setw(40) << upstream.url() << std::setw(12)
+        << upstream.api_prefix() << std::setw(8) << YesNo(upstream.enabled())
+        << YesNo(upstream.library_rewrite()) << "\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status UsageError(const std::string& message) {
+  absl::Status status = absl::InvalidArgumentError(message);
+  status.SetPayload(kUsagePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsUsageError(const absl::Status& status) {
+  return status.GetPayload(kUsagePayload).has_value();
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command>* const commands = new std::vector<Command>{
+      {"manifest",
+       "manifest REF [--raw] [--accept MEDIA_TYPE]...\n"
+       "      Prints the manifest (pretty JSON; --raw: the exact bytes).",
+       1,
+       1,
+       {{.name = "raw", .takes_value = false}, {.name = "accept"}},
+       RunManifest},
+      {"head-manifest",
+       "head-manifest REF\n"
+       "      Prints the manifest's digest, media type, size and upstream.",
+       1,
+       1,
+       {},
+       RunHeadManifest},
+      {"head-blob",
+       "head-blob REPO DIGEST\n"
+       "      Prints the blob's size and upstream.",
+       2,
+       2,
+       {},
+       RunHeadBlob},
+      {"pull-blob",
+       "pull-blob REPO DIGEST -o FILE\n"
+       "      Downloads the blob to FILE, verifying its digest; a bad blob\n"
+       "      leaves no file. Progress bar on a terminal.",
+       2,
+       2,
+       {{.name = "file", .short_name = 'o'}},
+       RunPullBlob},
+      {"tags",
+       "tags REPO [--page-size N] [--last TAG] [--all]\n"
+       "      Prints one page of tags; --all follows every page.",
+       1,
+       1,
+       {{.name = "page-size"},
+        {.name = "last"},
+        {.name = "all", .takes_value = false}},
+       RunTags},
+      {"upstreams",
+       "upstreams\n"
+       "      Lists the configured upstreams in the order they are asked.",
+       0,
+       0,
+       {},
+       RunUpstreams},
+  };
+  return *commands;
+}
+
+}  // namespace tributary::client::cli
