@@ -63,7 +63,7 @@ std::vector<v1::UpstreamStatus> UpstreamStatuses(const v1::Config& config) {
 // gRPC server goes before the services it calls, and those before the I/O.
 struct Server::Parts {
   v1::Config config;
-  asio::io_context io;
+  std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
       work;
   std::vector<std::thread> io_threads;
@@ -82,13 +82,23 @@ struct Server::Parts {
     StopIo();
   }
 
+  // Stops the I/O threads, then destroys what is left on the I/O context
+  // (coroutines of calls cut off at the end of the grace period) while the
+  // clients those coroutines use still exist.
   void StopIo() {
+    if (!io) {
+      return;
+    }
     work.reset();
-    io.stop();
+    io->stop();
     for (std::thread& thread : io_threads) {
       thread.join();
     }
     io_threads.clear();
+    if (http) {
+      http->Close();
+    }
+    io.reset();
   }
 };
 
@@ -116,10 +126,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
         upstream, cfg.limits(), *parts->http));
   }
   parts->resolver = std::make_unique<resolve::Resolver>(
-      std::move(upstreams), parts->io.get_executor(), *parts->metrics);
+      std::move(upstreams), parts->io->get_executor(), *parts->metrics,
+      resolve::BlobStreamOptions{
+          .chunk_bytes = cfg.limits().blob_chunk_bytes(),
+          .max_attempts = cfg.limits().max_blob_attempts(),
+      });
   parts->resolver_service = std::make_unique<api::ResolverService>(
       *parts->resolver, *parts->metrics,
-      FromProto(cfg.server().default_deadline()));
+      FromProto(cfg.server().default_deadline()),
+      cfg.limits().max_blob_streams());
   parts->admin_service = std::make_unique<api::AdminService>(
       UpstreamStatuses(cfg), *parts->metrics);
 
@@ -138,9 +153,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
                                                ": cannot listen"));
   }
 
-  parts->work.emplace(parts->io.get_executor());
+  parts->work.emplace(parts->io->get_executor());
   for (int i = 0; i < cfg.server().io_threads(); ++i) {
-    parts->io_threads.emplace_back([io = &parts->io] { io->run(); });
+    parts->io_threads.emplace_back([io = parts->io.get()] { io->run(); });
   }
   spdlog::info("started grpc_port={} metrics_port={} upstreams={}",
                parts->grpc_port,

@@ -8,8 +8,8 @@
 
 namespace tributary::api {
 
-// Shows operators the upstreams in fan-out order. The list is built once from the
-// config (which holds no secrets). Thread-safe.
+// Shows operators the upstreams in fan-out order. The list is built once from
+// the config (which holds no secrets). Thread-safe.
 class AdminService final : public v1::AdminService::CallbackService {
  public:
   AdminService(std::vector<v1::UpstreamStatus> upstreams,

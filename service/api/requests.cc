@@ -12,7 +12,8 @@ absl::Status InField(absl::string_view field, const absl::Status& status) {
   if (status.ok()) {
     return status;
   }
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", status.message()));
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", status.message()));
 }
 
 constexpr int kMaxAcceptedMediaTypes = 32;
@@ -33,9 +34,8 @@ absl::StatusOr<registry::ManifestQuery> ToManifestQuery(
     return InField("reference", parsed.status());
   }
   if (accepted_media_types.size() > kMaxAcceptedMediaTypes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("accepted_media_types: at most ", kMaxAcceptedMediaTypes,
-                     " entries"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "accepted_media_types: at most ", kMaxAcceptedMediaTypes, " entries"));
   }
   std::vector<std::string> accept;
   for (int i = 0; i < accepted_media_types.size(); ++i) {
@@ -71,6 +71,28 @@ absl::StatusOr<registry::BlobQuery> ToBlobQuery(const std::string& repository,
       .repository = repository,
       .digest = *std::move(parsed),
       .deadline = deadline,
+  };
+}
+
+absl::StatusOr<resolve::BlobRequest> ToBlobRequest(
+    const v1::GetBlobRequest& request, absl::Time deadline) {
+  absl::StatusOr<registry::BlobQuery> query =
+      ToBlobQuery(request.repository(), request.digest(), deadline);
+  if (!query.ok()) {
+    return query.status();
+  }
+  if (request.offset() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "offset: must not be negative (got ", request.offset(), ")"));
+  }
+  if (request.length() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "length: must not be negative (got ", request.length(), ")"));
+  }
+  return resolve::BlobRequest{
+      .query = *std::move(query),
+      .offset = request.offset(),
+      .length = request.length(),
   };
 }
 

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "service/registry/types.h"
+#include "service/resolve/blob_stream.h"
 #include "tributary/v1/resolver.pb.h"
 
 namespace tributary::api {
@@ -23,8 +24,12 @@ absl::StatusOr<registry::BlobQuery> ToBlobQuery(const std::string& repository,
                                                 const std::string& digest,
                                                 absl::Time deadline);
 
-absl::StatusOr<registry::TagsQuery> ToTagsQuery(const v1::ListTagsRequest& request,
-                                                absl::Time deadline);
+// A GetBlob request; offset and length must not be negative.
+absl::StatusOr<resolve::BlobRequest> ToBlobRequest(
+    const v1::GetBlobRequest& request, absl::Time deadline);
+
+absl::StatusOr<registry::TagsQuery> ToTagsQuery(
+    const v1::ListTagsRequest& request, absl::Time deadline);
 
 }  // namespace tributary::api
 

@@ -1,24 +1,13 @@
 #include "service/api/resolver_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "service/api/blob_reactor.h"
 #include "service/api/requests.h"
 #include "service/api/status.h"
 #include "service/api/unary_call.h"
 
 namespace tributary::api {
 namespace {
-
-// GetBlob is declared in the API; the streaming work implements it. Until then
-// it validates the request (so callers can rely on INVALID_ARGUMENT) and answers
-// UNIMPLEMENTED.
-class UnimplementedBlobStream final
-    : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
- public:
-  explicit UnimplementedBlobStream(const absl::Status& status) {
-    Finish(ToGrpcStatus(status));
-  }
-  void OnDone() override { delete this; }
-};
 
 template <class Response>
 void SetUpstream(Response* response, const std::string& upstream) {
@@ -29,10 +18,12 @@ void SetUpstream(Response* response, const std::string& upstream) {
 
 ResolverService::ResolverService(resolve::Resolver& resolver,
                                  metrics::Metrics& metrics,
-                                 absl::Duration default_deadline)
+                                 absl::Duration default_deadline,
+                                 int max_blob_streams)
     : resolver_(resolver),
       metrics_(metrics),
-      default_deadline_(default_deadline) {}
+      default_deadline_(default_deadline),
+      blob_streams_(max_blob_streams, metrics) {}
 
 grpc::ServerUnaryReactor* ResolverService::GetManifest(
     grpc::CallbackServerContext* context, const v1::GetManifestRequest* request,
@@ -40,15 +31,16 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
   UnaryCall call(context, metrics_, metrics::Rpc::kGetManifest,
                  absl::StrCat(request->repository(), " ", request->reference()),
                  default_deadline_);
-  auto query = ToManifestQuery(request->repository(), request->reference(),
-                               request->accepted_media_types(), call.deadline());
+  auto query =
+      ToManifestQuery(request->repository(), request->reference(),
+                      request->accepted_media_types(), call.deadline());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
   resolver_.GetManifest(
       *std::move(query),
-      [call, response](
-          absl::StatusOr<resolve::Resolved<registry::Manifest>> result) mutable {
+      [call, response](absl::StatusOr<resolve::Resolved<registry::Manifest>>
+                           result) mutable {
         if (!result.ok()) {
           call.Finish(result.status());
           return;
@@ -71,15 +63,16 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
   UnaryCall call(context, metrics_, metrics::Rpc::kHeadManifest,
                  absl::StrCat(request->repository(), " ", request->reference()),
                  default_deadline_);
-  auto query = ToManifestQuery(request->repository(), request->reference(),
-                               request->accepted_media_types(), call.deadline());
+  auto query =
+      ToManifestQuery(request->repository(), request->reference(),
+                      request->accepted_media_types(), call.deadline());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
   resolver_.HeadManifest(
       *std::move(query),
-      [call, response](
-          absl::StatusOr<resolve::Resolved<registry::ManifestHead>> result) mutable {
+      [call, response](absl::StatusOr<resolve::Resolved<registry::ManifestHead>>
+                           result) mutable {
         if (!result.ok()) {
           call.Finish(result.status());
           return;
@@ -106,8 +99,8 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
   }
   resolver_.HeadBlob(
       *std::move(query),
-      [call, response](
-          absl::StatusOr<resolve::Resolved<registry::BlobHead>> result) mutable {
+      [call, response](absl::StatusOr<resolve::Resolved<registry::BlobHead>>
+                           result) mutable {
         if (!result.ok()) {
           call.Finish(result.status());
           return;
@@ -120,14 +113,8 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
 }
 
 grpc::ServerWriteReactor<v1::GetBlobResponse>* ResolverService::GetBlob(
-    grpc::CallbackServerContext* /*context*/, const v1::GetBlobRequest* request) {
-  auto query = ToBlobQuery(request->repository(), request->digest(),
-                           absl::InfiniteFuture());
-  if (!query.ok()) {
-    return new UnimplementedBlobStream(query.status());
-  }
-  return new UnimplementedBlobStream(
-      absl::UnimplementedError("GetBlob is not implemented yet"));
+    grpc::CallbackServerContext* context, const v1::GetBlobRequest* request) {
+  return StartBlobStream(context, *request, resolver_, metrics_, blob_streams_);
 }
 
 grpc::ServerUnaryReactor* ResolverService::ListTags(

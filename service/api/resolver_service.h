@@ -2,6 +2,7 @@
 #define TRIBUTARY_SERVICE_API_RESOLVER_SERVICE_H_
 
 #include "absl/time/time.h"
+#include "service/api/stream_limiter.h"
 #include "service/metrics/metrics.h"
 #include "service/resolve/resolver.h"
 #include "tributary/v1/resolver.grpc.pb.h"
@@ -14,7 +15,7 @@ namespace tributary::api {
 class ResolverService final : public v1::ResolverService::CallbackService {
  public:
   ResolverService(resolve::Resolver& resolver, metrics::Metrics& metrics,
-                  absl::Duration default_deadline);
+                  absl::Duration default_deadline, int max_blob_streams);
 
   grpc::ServerUnaryReactor* GetManifest(
       grpc::CallbackServerContext* context,
@@ -38,6 +39,7 @@ class ResolverService final : public v1::ResolverService::CallbackService {
   resolve::Resolver& resolver_;
   metrics::Metrics& metrics_;
   const absl::Duration default_deadline_;
+  StreamLimiter blob_streams_;
 };
 
 }  // namespace tributary::api

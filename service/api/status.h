@@ -6,7 +6,8 @@
 
 namespace tributary::api {
 
-// The one place an absl::Status becomes a grpc::Status (the codes share numbers).
+// The one place an absl::Status becomes a grpc::Status (the codes share
+// numbers).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace tributary::api

@@ -2,9 +2,8 @@
 
 #include <chrono>
 
-#include "absl/strings/escaping.h"
+#include "service/api/rpc_log.h"
 #include "service/api/status.h"
-#include "spdlog/spdlog.h"
 
 namespace tributary::api {
 namespace {
@@ -26,23 +25,23 @@ UnaryCall::UnaryCall(grpc::CallbackServerContext* context,
     : reactor_(context->DefaultReactor()),
       metrics_(&metrics),
       rpc_(rpc),
-      // The subject is unvalidated caller input: escaped, it cannot forge log lines.
-      subject_(absl::CHexEscape(subject)),
+      // The subject is unvalidated caller input: escaped, it cannot forge log
+      // lines.
+      subject_(EscapeForLog(subject)),
       peer_(context->peer()),
       start_(absl::Now()),
       deadline_(CallDeadline(context, default_deadline)) {}
 
 grpc::ServerUnaryReactor* UnaryCall::Finish(const absl::Status& status,
                                             absl::string_view upstream) {
-  const absl::Duration latency = absl::Now() - start_;
-  metrics_->RecordRpc(rpc_, static_cast<int>(status.code()), latency);
-  const std::string method(metrics::RpcName(rpc_));
-  const std::string code = absl::StatusCodeToString(status.code());
-  spdlog::info(
-      "rpc method={} code={} upstream=\"{}\" duration_ms={:.1f} subject=\"{}\" "
-      "peer=\"{}\" message=\"{}\"",
-      method, code, std::string(upstream), absl::ToDoubleMilliseconds(latency),
-      subject_, peer_, std::string(status.message()));
+  RecordRpc(*metrics_, RpcRecord{
+                           .rpc = rpc_,
+                           .status = status,
+                           .upstream = std::string(upstream),
+                           .latency = absl::Now() - start_,
+                           .subject = subject_,
+                           .peer = peer_,
+                       });
   reactor_->Finish(ToGrpcStatus(status));
   return reactor_;
 }

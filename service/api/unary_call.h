@@ -13,13 +13,14 @@
 namespace tributary::api {
 
 // One unary RPC in flight: its reactor, its deadline, and the bookkeeping done
-// when it finishes (metrics, one log line). Copyable so completion callbacks can
-// carry it; Finish must be called exactly once across all copies.
+// when it finishes (metrics, one log line). Copyable so completion callbacks
+// can carry it; Finish must be called exactly once across all copies.
 class UnaryCall {
  public:
   // `subject` names what was asked ("library/alpine:3.20") for the log line.
   UnaryCall(grpc::CallbackServerContext* context, metrics::Metrics& metrics,
-            metrics::Rpc rpc, std::string subject, absl::Duration default_deadline);
+            metrics::Rpc rpc, std::string subject,
+            absl::Duration default_deadline);
 
   // The caller's deadline, or `default_deadline` from now when it sent none.
   absl::Time deadline() const { return deadline_; }

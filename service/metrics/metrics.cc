@@ -2,6 +2,7 @@
 
 #include "absl/status/status.h"
 #include "prometheus/counter.h"
+#include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 
@@ -81,10 +82,11 @@ UpstreamOutcome ClassifyOutcome(const absl::Status& status) {
 
 Metrics::Metrics(const std::vector<std::string>& upstream_names)
     : registry_(std::make_shared<prometheus::Registry>()) {
-  auto& rpc_requests = prometheus::BuildCounter()
-                           .Name("tributary_rpc_requests_total")
-                           .Help("RPCs finished, by method and gRPC status code.")
-                           .Register(*registry_);
+  auto& rpc_requests =
+      prometheus::BuildCounter()
+          .Name("tributary_rpc_requests_total")
+          .Help("RPCs finished, by method and gRPC status code.")
+          .Register(*registry_);
   auto& rpc_duration = prometheus::BuildHistogram()
                            .Name("tributary_rpc_duration_seconds")
                            .Help("RPC latency from arrival to finish.")
@@ -99,11 +101,34 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
           .Name("tributary_upstream_duration_seconds")
           .Help("Latency of one exchange with an upstream registry.")
           .Register(*registry_);
+  blob_bytes_ = &prometheus::BuildCounter()
+                     .Name("tributary_blob_bytes_total")
+                     .Help("Blob bytes sent to callers.")
+                     .Register(*registry_)
+                     .Add({});
+  blob_resumes_ = &prometheus::BuildCounter()
+                       .Name("tributary_blob_resumes_total")
+                       .Help(
+                           "Blob bodies resumed after an upstream failed "
+                           "mid-body.")
+                       .Register(*registry_)
+                       .Add({});
+  blob_streams_active_ = &prometheus::BuildGauge()
+                              .Name("tributary_blob_streams_active")
+                              .Help("GetBlob streams open now.")
+                              .Register(*registry_)
+                              .Add({});
+  blob_streams_rejected_ =
+      &prometheus::BuildCounter()
+           .Name("tributary_blob_streams_rejected_total")
+           .Help("GetBlob streams refused at the concurrency cap.")
+           .Register(*registry_)
+           .Add({});
   for (int rpc = 0; rpc < kRpcCount; ++rpc) {
     const std::string method(RpcName(static_cast<Rpc>(rpc)));
     for (int code = 0; code < kCodeCount; ++code) {
-      const std::string code_name = absl::StatusCodeToString(
-          static_cast<absl::StatusCode>(code));
+      const std::string code_name =
+          absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
       rpc_requests_[rpc][code] =
           &rpc_requests.Add({{"method", method}, {"code", code_name}});
     }
@@ -124,6 +149,20 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
 }
 
 Metrics::~Metrics() = default;
+
+void Metrics::RecordBlobBytes(int64_t bytes) {
+  blob_bytes_->Increment(static_cast<double>(bytes));
+}
+
+void Metrics::RecordBlobResume() { blob_resumes_->Increment(); }
+
+void Metrics::RecordBlobStreamsActive(int64_t streams) {
+  blob_streams_active_->Set(static_cast<double>(streams));
+}
+
+void Metrics::RecordBlobStreamRejected() {
+  blob_streams_rejected_->Increment();
+}
 
 void Metrics::RecordRpc(Rpc rpc, int code, absl::Duration latency) {
   const int index = static_cast<int>(rpc);

@@ -2,6 +2,7 @@
 #define TRIBUTARY_SERVICE_METRICS_METRICS_H_
 
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 
 namespace prometheus {
 class Counter;
+class Gauge;
 class Histogram;
 class Registry;
 }  // namespace prometheus
@@ -45,15 +47,21 @@ inline constexpr int kUpstreamOutcomeCount = 8;
 absl::string_view OutcomeName(UpstreamOutcome outcome);
 UpstreamOutcome ClassifyOutcome(const absl::Status& status);
 
-// Every metric family of Tributary, declared here and nowhere else. Label values
-// come only from closed enums and configured upstream names — never a repository,
-// tag, digest or client address. Every label set is created up front, so recording
-// is lock-free. Thread-safe.
+// Every metric family of Tributary, declared here and nowhere else. Label
+// values come only from closed enums and configured upstream names — never a
+// repository, tag, digest or client address. Every label set is created up
+// front, so recording is lock-free. Thread-safe.
 //
 //   tributary_rpc_requests_total{method,code}       RPCs finished, by gRPC code
 //   tributary_rpc_duration_seconds{method}          RPC latency
 //   tributary_upstream_requests_total{upstream,outcome}  upstream exchanges
 //   tributary_upstream_duration_seconds{upstream}   upstream exchange latency
+//   tributary_blob_bytes_total                      blob bytes sent to callers
+//   tributary_blob_resumes_total                    blob bodies resumed after
+//                                                   an upstream failed mid-body
+//   tributary_blob_streams_active                   GetBlob streams open now
+//   tributary_blob_streams_rejected_total           GetBlob streams refused at
+//                                                   the concurrency cap
 class Metrics {
  public:
   explicit Metrics(const std::vector<std::string>& upstream_names);
@@ -65,6 +73,10 @@ class Metrics {
   void RecordRpc(Rpc rpc, int code, absl::Duration latency);
   void RecordUpstream(int upstream, UpstreamOutcome outcome,
                       absl::Duration latency);
+  void RecordBlobBytes(int64_t bytes);
+  void RecordBlobResume();
+  void RecordBlobStreamsActive(int64_t streams);
+  void RecordBlobStreamRejected();
 
  private:
   static constexpr int kCodeCount = 17;
@@ -76,6 +88,10 @@ class Metrics {
   std::vector<std::array<prometheus::Counter*, kUpstreamOutcomeCount>>
       upstream_requests_;
   std::vector<prometheus::Histogram*> upstream_duration_;
+  prometheus::Counter* blob_bytes_;
+  prometheus::Counter* blob_resumes_;
+  prometheus::Gauge* blob_streams_active_;
+  prometheus::Counter* blob_streams_rejected_;
 };
 
 }  // namespace tributary::metrics

@@ -26,9 +26,10 @@ TEST(MetricsTest, CountsUpstreamExchangesByOutcome) {
   Metrics metrics({"hub", "mirror"});
   metrics.RecordUpstream(1, UpstreamOutcome::kUnavailable, absl::Seconds(1));
   const std::string text = Scrape(metrics);
-  EXPECT_NE(text.find("tributary_upstream_requests_total{outcome=\"unavailable\""
-                      ",upstream=\"mirror\"} 1"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("tributary_upstream_requests_total{outcome=\"unavailable\""
+                ",upstream=\"mirror\"} 1"),
+      std::string::npos)
       << text;
 }
 
@@ -39,7 +40,8 @@ TEST(MetricsTest, IgnoresUnknownUpstreamIndex) {
 }
 
 TEST(MetricsTest, ClassifiesStatusesIntoOutcomes) {
-  EXPECT_EQ(ClassifyOutcome(absl::NotFoundError("")), UpstreamOutcome::kNotFound);
+  EXPECT_EQ(ClassifyOutcome(absl::NotFoundError("")),
+            UpstreamOutcome::kNotFound);
   EXPECT_EQ(ClassifyOutcome(absl::PermissionDeniedError("")),
             UpstreamOutcome::kDenied);
   EXPECT_EQ(ClassifyOutcome(absl::ResourceExhaustedError("")),

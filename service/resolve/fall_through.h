@@ -15,17 +15,20 @@ struct Attempt {
   absl::Status status;
 };
 
-// Whether the fan-out moves on to the next upstream after `status`. Only success
-// stops it: 404 means "not here", and any other failure (denied, rate-limited,
-// unreachable, bad content) is remembered while the next upstream is asked.
+// Whether the fan-out moves on to the next upstream after `status`. Only
+// success stops it: 404 means "not here", and any other failure (denied,
+// rate-limited, unreachable, bad content) is remembered while the next upstream
+// is asked.
 bool ShouldAskNextUpstream(const absl::Status& status);
 
 // The final status when no upstream succeeded. All NOT_FOUND -> NOT_FOUND.
 // Otherwise the most telling failure, in this order: PERMISSION_DENIED (fix the
 // credentials), RESOURCE_EXHAUSTED (rate-limited or oversized), DATA_LOSS (an
-// upstream served corrupt content), DEADLINE_EXCEEDED, UNAVAILABLE, then anything
-// else as UNAVAILABLE. The message names `subject` and every upstream tried:
-//   library/alpine:3.20: hub: NOT_FOUND: HTTP 404; mirror: UNAVAILABLE: connect ...
+// upstream served corrupt content), DEADLINE_EXCEEDED, UNAVAILABLE, then
+// anything else as UNAVAILABLE. The message names `subject` and every upstream
+// tried:
+//   library/alpine:3.20: hub: NOT_FOUND: HTTP 404; mirror: UNAVAILABLE: connect
+//   ...
 // No upstream at all (none enabled) is UNAVAILABLE.
 absl::Status CombineFailures(absl::string_view subject,
                              const std::vector<Attempt>& attempts);

@@ -21,10 +21,18 @@ std::string ManifestSubject(const registry::ManifestQuery& query) {
 
 Resolver::Resolver(
     std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
-    asio::any_io_executor executor, metrics::Metrics& metrics)
+    asio::any_io_executor executor, metrics::Metrics& metrics,
+    BlobStreamOptions blob_options)
     : upstreams_(std::move(upstreams)),
       executor_(std::move(executor)),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      blob_options_(blob_options) {}
+
+std::shared_ptr<BlobStreamHandle> Resolver::NewBlobStream(
+    BlobRequest request, BlobConsumer* consumer) {
+  return resolve::NewBlobStream(executor_, upstreams_, metrics_, blob_options_,
+                                std::move(request), consumer);
+}
 
 Resolver::~Resolver() = default;
 

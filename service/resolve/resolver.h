@@ -12,6 +12,8 @@
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
 #include "service/registry/types.h"
+#include "service/resolve/blob_stream.h"
+#include "service/resolve/blob_streamer.h"
 
 namespace tributary::resolve {
 
@@ -27,31 +29,38 @@ using Done = std::function<void(absl::StatusOr<Resolved<T>>)>;
 
 // The ordered fan-out: asks each enabled upstream in configured order until one
 // succeeds (see fall_through.h for what moves on and what the final error is).
-// The callback API keeps Asio out of callers; `done` runs exactly once, on an I/O
-// thread. Thread-safe; the upstreams and `metrics` must outlive every call.
+// The callback API keeps Asio out of callers; `done` runs exactly once, on an
+// I/O thread. Thread-safe; the upstreams and `metrics` must outlive every call.
 class Resolver {
  public:
   Resolver(std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
-           boost::asio::any_io_executor executor, metrics::Metrics& metrics);
+           boost::asio::any_io_executor executor, metrics::Metrics& metrics,
+           BlobStreamOptions blob_options);
   ~Resolver();
 
-  void GetManifest(registry::ManifestQuery query, Done<registry::Manifest> done);
+  void GetManifest(registry::ManifestQuery query,
+                   Done<registry::Manifest> done);
   void HeadManifest(registry::ManifestQuery query,
                     Done<registry::ManifestHead> done);
   void HeadBlob(registry::BlobQuery query, Done<registry::BlobHead> done);
   void ListTags(registry::TagsQuery query, Done<registry::TagPage> done);
 
+  // A blob stream feeding `consumer` (see blob_stream.h); call Start on the
+  // handle once it is kept.
+  std::shared_ptr<BlobStreamHandle> NewBlobStream(BlobRequest request,
+                                                  BlobConsumer* consumer);
+
  private:
   template <class T, class Call>
   void Start(std::string subject, absl::Time deadline, Call call, Done<T> done);
   template <class T, class Call>
-  boost::asio::awaitable<absl::StatusOr<Resolved<T>>> FanOut(std::string subject,
-                                                             absl::Time deadline,
-                                                             Call call);
+  boost::asio::awaitable<absl::StatusOr<Resolved<T>>> FanOut(
+      std::string subject, absl::Time deadline, Call call);
 
   const std::vector<std::unique_ptr<registry::RegistryClient>> upstreams_;
   const boost::asio::any_io_executor executor_;
   metrics::Metrics& metrics_;
+  const BlobStreamOptions blob_options_;
 };
 
 }  // namespace tributary::resolve

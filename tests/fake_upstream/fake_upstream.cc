@@ -168,6 +168,7 @@ class FakeUpstream::Impl {
   int RequestCount(std::string_view method, std::string_view target) const
       ABSL_LOCKS_EXCLUDED(mu_);
   int connections_accepted() const ABSL_LOCKS_EXCLUDED(mu_);
+  int open_connections() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // The answers of one route; `next` counts the requests already answered.
@@ -362,6 +363,11 @@ int FakeUpstream::Impl::RequestCount(std::string_view method,
       }));
 }
 
+int FakeUpstream::Impl::open_connections() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(open_sockets_.size());
+}
+
 int FakeUpstream::Impl::connections_accepted() const {
   absl::MutexLock lock(&mu_);
   return connections_accepted_;
@@ -413,6 +419,8 @@ int FakeUpstream::request_count(std::string_view method,
                                 std::string_view target) const {
   return impl_->RequestCount(method, target);
 }
+
+int FakeUpstream::open_connections() const { return impl_->open_connections(); }
 
 int FakeUpstream::connections_accepted() const {
   return impl_->connections_accepted();

@@ -81,6 +81,8 @@ class FakeUpstream {
   std::vector<RecordedRequest> requests() const;
   int request_count(std::string_view method, std::string_view target) const;
   int connections_accepted() const;
+  // Connections not yet closed by either side.
+  int open_connections() const;
 
  private:
   class Impl;  // Keeps Boost out of this header.

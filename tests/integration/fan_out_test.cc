@@ -316,18 +316,6 @@ TEST_F(FanOutTest, ListTagsReturnsNextPageFromLinkHeader) {
   EXPECT_EQ(page.next_last(), "");
 }
 
-TEST_F(FanOutTest, GetBlobIsNotImplementedYet) {
-  StartServer({{"first", first_.url()}});
-  v1::GetBlobRequest request;
-  request.set_repository("demo/app");
-  request.set_digest(Sha256("x"));
-  auto context = ContextWithTimeout(absl::Seconds(5));
-  auto reader = server_->resolver().GetBlob(context.get(), request);
-  v1::GetBlobResponse message;
-  EXPECT_FALSE(reader->Read(&message));
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
-}
-
 TEST_F(FanOutTest, ListUpstreamsShowsConfiguredOrder) {
   StartWithTwo();
   v1::ListUpstreamsResponse response;

@@ -1,0 +1,23 @@
+#ifndef TRIBUTARY_SERVICE_API_BLOB_REACTOR_H_
+#define TRIBUTARY_SERVICE_API_BLOB_REACTOR_H_
+
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "service/api/stream_limiter.h"
+#include "service/metrics/metrics.h"
+#include "service/resolve/resolver.h"
+#include "tributary/v1/resolver.grpc.pb.h"
+
+namespace tributary::api {
+
+// Starts one GetBlob stream and returns its reactor (which frees itself in
+// OnDone). Bad requests end with INVALID_ARGUMENT, streams past the limiter's
+// cap with RESOURCE_EXHAUSTED, both before any network I/O.
+grpc::ServerWriteReactor<v1::GetBlobResponse>* StartBlobStream(
+    grpc::CallbackServerContext* context, const v1::GetBlobRequest& request,
+    resolve::Resolver& resolver, metrics::Metrics& metrics,
+    StreamLimiter& limiter);
+
+}  // namespace tributary::api
+
+#endif  // TRIBUTARY_SERVICE_API_BLOB_REACTOR_H_

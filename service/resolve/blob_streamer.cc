@@ -1,0 +1,344 @@
+#include "service/resolve/blob_streamer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "boost/asio/as_tuple.hpp"
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/experimental/concurrent_channel.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/asio/use_awaitable.hpp"
+#include "service/oci/digest.h"
+#include "service/resolve/fall_through.h"
+
+namespace tributary::resolve {
+namespace {
+
+namespace asio = boost::asio;
+using WriteDoneChannel = asio::experimental::concurrent_channel<void(
+    boost::system::error_code, bool)>;
+
+// What copying one upstream's body came to.
+struct CopyResult {
+  absl::Status status;      // OK: the wanted bytes all arrived
+  bool progressed = false;  // some bytes arrived before a failure
+  bool caller_gone = false;
+};
+
+class BlobStreamer final : public BlobStreamHandle,
+                           public std::enable_shared_from_this<BlobStreamer> {
+ public:
+  BlobStreamer(
+      asio::any_io_executor executor,
+      const std::vector<std::unique_ptr<registry::RegistryClient>>& upstreams,
+      metrics::Metrics& metrics, BlobStreamOptions options, BlobRequest request,
+      BlobConsumer* consumer)
+      : strand_(asio::make_strand(executor)),
+        upstreams_(upstreams),
+        metrics_(metrics),
+        options_(options),
+        request_(std::move(request)),
+        consumer_(consumer),
+        write_done_(strand_, 1),
+        hasher_(request_.query.digest.algorithm()),
+        position_(request_.offset),
+        subject_(absl::StrCat(request_.query.repository, "@",
+                              request_.query.digest.str())) {}
+
+  void Start() override {
+    asio::co_spawn(strand_, Run(shared_from_this()), [](std::exception_ptr) {});
+  }
+
+  void WriteDone(bool ok) override {
+    write_done_.try_send(boost::system::error_code(), ok);
+  }
+
+  void Cancel() override {
+    cancelled_ = true;
+    // The open upstream connection belongs to the strand; closing it there
+    // makes the pending read fail at once.
+    asio::post(strand_, [self = shared_from_this()] {
+      if (self->active_ != nullptr) {
+        self->active_->Cancel();
+      }
+    });
+  }
+
+ private:
+  bool verifying() const {
+    return request_.offset == 0 && request_.length == 0;
+  }
+
+  // Keeps `self` alive until EndStream, the consumer's last call.
+  static asio::awaitable<void> Run(std::shared_ptr<BlobStreamer> self) {
+    absl::Status status = co_await self->Pump();
+    if (self->cancelled_ && !status.ok()) {
+      status = absl::CancelledError("the caller cancelled the stream");
+    }
+    self->consumer_->EndStream(status);
+  }
+
+  asio::awaitable<absl::Status> Pump();
+  asio::awaitable<absl::Status> Begin(const registry::BlobBody& body,
+                                      const std::string& upstream);
+  asio::awaitable<CopyResult> Copy(registry::BlobBody& body);
+  asio::awaitable<absl::Status> Skip(registry::BlobBody& body);
+  asio::awaitable<absl::Status> Complete();
+
+  // Hands one message to the consumer and waits until it was written.
+  asio::awaitable<bool> Delivered() {
+    auto [ec, ok] =
+        co_await write_done_.async_receive(asio::as_tuple(asio::use_awaitable));
+    co_return !ec && ok && !cancelled_;
+  }
+  asio::awaitable<bool> DeliverChunk(std::string chunk) {
+    metrics_.RecordBlobBytes(static_cast<int64_t>(chunk.size()));
+    consumer_->SendChunk(std::move(chunk));
+    const bool delivered = co_await Delivered();
+    co_return delivered;
+  }
+
+  int64_t end() const {
+    if (request_.length > 0) {
+      const int64_t wanted = request_.offset + request_.length;
+      return blob_size_ > 0 ? std::min(wanted, blob_size_) : wanted;
+    }
+    return blob_size_;  // 0 when unknown: read to the end of the body
+  }
+
+  const asio::strand<asio::any_io_executor> strand_;
+  const std::vector<std::unique_ptr<registry::RegistryClient>>& upstreams_;
+  metrics::Metrics& metrics_;
+  const BlobStreamOptions options_;
+  const BlobRequest request_;
+  BlobConsumer* const consumer_;
+  WriteDoneChannel write_done_;
+  std::atomic<bool> cancelled_ = false;
+
+  // Strand-only state.
+  http::ResponseStream* active_ = nullptr;
+  oci::DigestHasher hasher_;
+  int64_t position_;       // absolute offset of the next byte to deliver
+  int64_t blob_size_ = 0;  // 0 until an upstream says it
+  bool started_ = false;   // descriptor sent
+  std::string pending_;    // the chunk held back until the next one arrives
+  const std::string subject_;
+};
+
+asio::awaitable<absl::Status> BlobStreamer::Pump() {
+  std::vector<Attempt> failures;
+  int attempts = 0;
+  int tries_here = 0;
+  for (size_t i = 0;
+       i < upstreams_.size() && attempts < options_.max_attempts;) {
+    registry::RegistryClient& upstream = *upstreams_[i];
+    if (upstream.upstream().has_enabled() && !upstream.upstream().enabled()) {
+      ++i;
+      continue;
+    }
+    if (cancelled_) {
+      co_return absl::CancelledError("cancelled");
+    }
+    ++attempts;
+    ++tries_here;
+    const absl::Time open_start = absl::Now();
+    const int64_t range_end = request_.length > 0 ? end() : 0;
+    absl::StatusOr<registry::BlobBody> body =
+        co_await upstream.OpenBlob(request_.query, position_, range_end);
+    metrics_.RecordUpstream(static_cast<int>(i),
+                            metrics::ClassifyOutcome(body.status()),
+                            absl::Now() - open_start);
+    if (!body.ok()) {
+      failures.push_back({upstream.name(), body.status()});
+      ++i;
+      tries_here = 0;
+      continue;
+    }
+    absl::Status begun = co_await Begin(*body, upstream.name());
+    if (!begun.ok()) {
+      co_return begun;
+    }
+    active_ = body->stream.get();
+    CopyResult copied = co_await Copy(*body);
+    active_ = nullptr;
+    if (copied.caller_gone || cancelled_) {
+      co_return absl::CancelledError("the caller went away");
+    }
+    if (copied.status.ok()) {
+      co_return co_await Complete();
+    }
+    failures.push_back({upstream.name(), copied.status});
+    metrics_.RecordBlobResume();
+    // Resume where the bytes stopped: once more here if this upstream made
+    // progress, otherwise on the next one. The digest names the content, so
+    // any upstream's bytes will do.
+    if (!copied.progressed || tries_here >= 2) {
+      ++i;
+      tries_here = 0;
+    }
+  }
+  if (!started_) {
+    co_return CombineFailures(subject_, failures);
+  }
+  std::vector<std::string> reasons;
+  for (const Attempt& failure : failures) {
+    reasons.push_back(
+        absl::StrCat(failure.upstream, ": ", failure.status.message()));
+  }
+  co_return absl::UnavailableError(absl::StrCat(
+      subject_, ": gave up at byte ", position_, " after ", attempts,
+      " upstream requests: ", absl::StrJoin(reasons, "; ")));
+}
+
+asio::awaitable<absl::Status> BlobStreamer::Begin(
+    const registry::BlobBody& body, const std::string& upstream) {
+  if (body.blob_size.has_value()) {
+    if (blob_size_ > 0 && *body.blob_size != blob_size_) {
+      co_return absl::DataLossError(absl::StrCat(
+          subject_, ": ", upstream, " says the blob has ", *body.blob_size,
+          " bytes, an earlier answer said ", blob_size_));
+    }
+    blob_size_ = *body.blob_size;
+  }
+  if (started_) {
+    co_return absl::OkStatus();
+  }
+  if (blob_size_ > 0 && request_.offset > blob_size_) {
+    co_return absl::OutOfRangeError(
+        absl::StrCat("offset ", request_.offset,
+                     " is past the end of the blob (", blob_size_, " bytes)"));
+  }
+  started_ = true;
+  BlobDescriptorInfo descriptor;
+  descriptor.digest = request_.query.digest.str();
+  descriptor.size = blob_size_;
+  descriptor.media_type = body.media_type;
+  descriptor.upstream = upstream;
+  consumer_->SendDescriptor(descriptor);
+  const bool delivered = co_await Delivered();
+  if (!delivered) {
+    co_return absl::CancelledError("the caller went away");
+  }
+  co_return absl::OkStatus();
+}
+
+asio::awaitable<absl::Status> BlobStreamer::Skip(registry::BlobBody& body) {
+  // A 200 to a ranged request: the upstream ignored the Range, so the bytes
+  // before the offset are read and dropped.
+  int64_t skip = position_ - body.start;
+  std::string scratch(
+      static_cast<size_t>(std::min<int64_t>(skip, options_.chunk_bytes)), '\0');
+  while (skip > 0) {
+    const size_t want =
+        static_cast<size_t>(std::min<int64_t>(skip, scratch.size()));
+    absl::StatusOr<size_t> read =
+        co_await body.stream->Read(scratch.data(), want);
+    if (!read.ok()) {
+      co_return read.status();
+    }
+    if (*read == 0) {
+      co_return absl::DataLossError("body ended before the requested offset");
+    }
+    skip -= static_cast<int64_t>(*read);
+  }
+  co_return absl::OkStatus();
+}
+
+asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
+  CopyResult result;
+  absl::Status skipped = co_await Skip(body);
+  if (!skipped.ok()) {
+    result.status = skipped;
+    co_return result;
+  }
+  while (true) {
+    int64_t want = options_.chunk_bytes;
+    if (end() > 0) {
+      want = std::min(want, end() - position_);
+    }
+    if (want <= 0) {
+      co_return result;
+    }
+    // Fill a whole chunk (fewer, larger messages) unless the body ends first.
+    std::string chunk(static_cast<size_t>(want), '\0');
+    size_t filled = 0;
+    bool at_end = false;
+    while (filled < chunk.size()) {
+      absl::StatusOr<size_t> read = co_await body.stream->Read(
+          chunk.data() + filled, chunk.size() - filled);
+      if (!read.ok()) {
+        result.status = read.status();
+        break;
+      }
+      if (*read == 0) {
+        at_end = true;
+        break;
+      }
+      filled += *read;
+    }
+    chunk.resize(filled);
+    if (filled > 0) {
+      if (verifying()) {
+        hasher_.Update(chunk);
+      }
+      position_ += static_cast<int64_t>(filled);
+      result.progressed = true;
+      // The previous chunk goes out now that another one exists: whatever
+      // is last stays here until the digest has been checked.
+      if (!pending_.empty()) {
+        const bool delivered = co_await DeliverChunk(std::move(pending_));
+        if (!delivered) {
+          result.caller_gone = true;
+          co_return result;
+        }
+      }
+      pending_ = std::move(chunk);
+    }
+    if (!result.status.ok()) {
+      co_return result;
+    }
+    if (at_end) {
+      if (end() > 0 && position_ < end()) {
+        result.status = absl::UnavailableError(
+            absl::StrCat("body ended at byte ", position_, " of ", end()));
+      }
+      co_return result;
+    }
+  }
+}
+
+asio::awaitable<absl::Status> BlobStreamer::Complete() {
+  if (verifying()) {
+    const oci::Digest actual = hasher_.Finish();
+    if (actual != request_.query.digest) {
+      // The held-back last chunk is never sent: no caller sees a complete
+      // wrong blob.
+      co_return absl::DataLossError(
+          absl::StrCat(subject_, ": the bytes hash to ", actual.str()));
+    }
+  }
+  if (!pending_.empty()) {
+    const bool delivered = co_await DeliverChunk(std::move(pending_));
+    if (!delivered) {
+      co_return absl::CancelledError("the caller went away");
+    }
+  }
+  co_return absl::OkStatus();
+}
+
+}  // namespace
+
+std::shared_ptr<BlobStreamHandle> NewBlobStream(
+    asio::any_io_executor executor,
+    const std::vector<std::unique_ptr<registry::RegistryClient>>& upstreams,
+    metrics::Metrics& metrics, BlobStreamOptions options, BlobRequest request,
+    BlobConsumer* consumer) {
+  return std::make_shared<BlobStreamer>(std::move(executor), upstreams, metrics,
+                                        options, std::move(request), consumer);
+}
+
+}  // namespace tributary::resolve

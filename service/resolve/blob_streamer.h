@@ -1,0 +1,34 @@
+#ifndef TRIBUTARY_SERVICE_RESOLVE_BLOB_STREAMER_H_
+#define TRIBUTARY_SERVICE_RESOLVE_BLOB_STREAMER_H_
+
+#include <memory>
+#include <vector>
+
+#include "boost/asio/any_io_executor.hpp"
+#include "service/metrics/metrics.h"
+#include "service/registry/registry_client.h"
+#include "service/resolve/blob_stream.h"
+
+namespace tributary::resolve {
+
+struct BlobStreamOptions {
+  int64_t chunk_bytes = 256 << 10;
+  // Upstream requests per stream: the first plus resumes.
+  int max_attempts = 5;
+};
+
+// Creates the producer of one blob stream: it asks the upstreams in order,
+// sends the descriptor, then chunks, one write in flight; hashes as bytes pass
+// and holds the last chunk back until the digest is verified; resumes with a
+// Range request after a failure mid-body (on the same upstream once, then on
+// the next). `upstreams`, `metrics` and `consumer` must outlive the stream (the
+// consumer until its EndStream).
+std::shared_ptr<BlobStreamHandle> NewBlobStream(
+    boost::asio::any_io_executor executor,
+    const std::vector<std::unique_ptr<registry::RegistryClient>>& upstreams,
+    metrics::Metrics& metrics, BlobStreamOptions options, BlobRequest request,
+    BlobConsumer* consumer);
+
+}  // namespace tributary::resolve
+
+#endif  // TRIBUTARY_SERVICE_RESOLVE_BLOB_STREAMER_H_

@@ -1,0 +1,284 @@
+// GetBlob through the real server against fake upstreams that misbehave on
+// demand: resumes, corrupt bytes, redirects, ranges, cancellation, the cap.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "service/oci/digest.h"
+#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/integration/server_fixture.h"
+
+namespace tributary::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr int kChunk = 4096;
+
+std::string MakeBlob(size_t size) {
+  std::string blob(size, '\0');
+  for (size_t i = 0; i < size; ++i) {
+    blob[i] = static_cast<char>('a' + (i * 7 + i / 13) % 26);
+  }
+  return blob;
+}
+
+std::string Sha256(const std::string& bytes) {
+  return oci::ComputeDigest(oci::DigestAlgorithm::kSha256, bytes).str();
+}
+
+FakeResponse Partial(const std::string& blob, size_t first, size_t last) {
+  return {.status = 206,
+          .headers = {{"Content-Range", absl::StrCat("bytes ", first, "-", last,
+                                                     "/", blob.size())}},
+          .body = blob.substr(first, last - first + 1)};
+}
+
+// What a caller received from one GetBlob stream.
+struct Pulled {
+  grpc::Status status;
+  v1::BlobDescriptor descriptor;
+  std::string bytes;
+  int chunks = 0;
+};
+
+class BlobStreamTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    blob_ = MakeBlob(20000);
+    digest_ = Sha256(blob_);
+    path_ = "/v2/demo/app/blobs/" + digest_;
+  }
+
+  void StartServer(const std::string& limits_yaml = "") {
+    auto running = RunningServer::Start(
+        TestConfigYaml({{"first", first_.url()}, {"second", second_.url()}},
+                       absl::StrCat("limits:\n  blob_chunk_bytes: ", kChunk,
+                                    "\n", limits_yaml)));
+    ASSERT_TRUE(running.ok()) << running.status();
+    server_ = *std::move(running);
+  }
+
+  Pulled Pull(int64_t offset = 0, int64_t length = 0) {
+    v1::GetBlobRequest request;
+    request.set_repository("demo/app");
+    request.set_digest(digest_);
+    request.set_offset(offset);
+    request.set_length(length);
+    auto context = ContextWithTimeout(absl::Seconds(20));
+    auto reader = server_->resolver().GetBlob(context.get(), request);
+    Pulled pulled;
+    v1::GetBlobResponse message;
+    while (reader->Read(&message)) {
+      if (message.has_blob()) {
+        pulled.descriptor = message.blob();
+      } else {
+        pulled.bytes += message.chunk();
+        ++pulled.chunks;
+      }
+    }
+    pulled.status = reader->Finish();
+    return pulled;
+  }
+
+  std::string blob_;
+  std::string digest_;
+  std::string path_;
+  FakeUpstream first_;
+  FakeUpstream second_;
+  std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(BlobStreamTest, SendsTheDescriptorFirstThenTheBytesInChunks) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.descriptor.digest(), digest_);
+  EXPECT_EQ(pulled.descriptor.size(), 20000);
+  EXPECT_EQ(pulled.descriptor.upstream().name(), "first");
+  EXPECT_EQ(pulled.bytes, blob_);
+  EXPECT_EQ(pulled.chunks, 5);  // 4 x 4096 + 3616
+}
+
+TEST_F(BlobStreamTest, FallsThroughToNextUpstreamOn404) {
+  second_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.descriptor.upstream().name(), "second");
+  EXPECT_EQ(pulled.bytes, blob_);
+}
+
+TEST_F(BlobStreamTest, AllNotFoundIsNotFound) {
+  StartServer();
+  EXPECT_EQ(Pull().status.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(BlobStreamTest, ResumesOnTheSameUpstreamAfterATruncatedBody) {
+  first_.RouteSequence(
+      "GET", path_,
+      {{.body = blob_, .truncate_body_at = 5000}, Partial(blob_, 5000, 19999)});
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.bytes, blob_);
+  ASSERT_EQ(first_.requests().size(), 2u);
+  EXPECT_EQ(first_.requests()[1].Header("Range"), "bytes=5000-");
+  EXPECT_TRUE(second_.requests().empty());
+}
+
+TEST_F(BlobStreamTest, ResumesOnTheNextUpstreamWhenTheFirstKeepsFailing) {
+  first_.RouteSequence("GET", path_,
+                       {{.body = blob_, .truncate_body_at = 5000},
+                        {.close_without_response = true}});
+  second_.Route("GET", path_, Partial(blob_, 5000, 19999));
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.bytes, blob_);
+  ASSERT_EQ(second_.requests().size(), 1u);
+  EXPECT_EQ(second_.requests()[0].Header("Range"), "bytes=5000-");
+}
+
+TEST_F(BlobStreamTest, SkipsToTheOffsetWhenAResumeIgnoresTheRange) {
+  first_.RouteSequence(
+      "GET", path_,
+      {{.body = blob_, .truncate_body_at = 9000}, {.body = blob_}});
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.bytes, blob_);
+}
+
+TEST_F(BlobStreamTest, GivesUpWithUnavailableAfterBoundedAttempts) {
+  first_.Route("GET", path_, {.body = blob_, .truncate_body_at = 100});
+  second_.Route("GET", path_, {.close_without_response = true});
+  StartServer("  max_blob_attempts: 3\n");
+  Pulled pulled = Pull();
+  EXPECT_EQ(pulled.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(pulled.status.error_message(), HasSubstr("gave up at byte 100"));
+  EXPECT_EQ(first_.requests().size() + second_.requests().size(), 3u);
+}
+
+TEST_F(BlobStreamTest, WrongBytesEndWithDataLossAndTheLastChunkIsNeverSent) {
+  std::string corrupt = blob_;
+  corrupt[19999] ^= 1;
+  first_.Route("GET", path_, {.body = corrupt});
+  StartServer();
+  Pulled pulled = Pull();
+  EXPECT_EQ(pulled.status.error_code(), grpc::StatusCode::DATA_LOSS);
+  EXPECT_THAT(pulled.status.error_message(), HasSubstr("hash to"));
+  EXPECT_EQ(pulled.bytes.size(), 4u * kChunk);
+  EXPECT_EQ(pulled.bytes, blob_.substr(0, 4 * kChunk));
+}
+
+TEST_F(BlobStreamTest, FollowsARedirectToAnotherOriginWithoutAuthorization) {
+  FakeUpstream storage;
+  storage.Route("GET", "/bucket/layer", {.body = blob_});
+  first_.Route("GET", path_,
+               {.status = 307,
+                .headers = {{"Location", storage.url() + "/bucket/layer"}}});
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.bytes, blob_);
+  ASSERT_EQ(storage.requests().size(), 1u);
+  EXPECT_EQ(storage.requests()[0].Header("Authorization"), "");
+}
+
+TEST_F(BlobStreamTest, ARedirectLoopFailsThatUpstream) {
+  first_.Route("GET", path_, {.status = 307, .headers = {{"Location", path_}}});
+  StartServer();
+  Pulled pulled = Pull();
+  EXPECT_EQ(pulled.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(pulled.status.error_message(), HasSubstr("HTTP 307"));
+  EXPECT_EQ(first_.requests().size(), 6u);  // the first plus 5 redirects
+}
+
+TEST_F(BlobStreamTest, ARangedReadSendsRangeAndReturnsTheSlice) {
+  first_.Route("GET", path_, Partial(blob_, 100, 149));
+  StartServer();
+  Pulled pulled = Pull(100, 50);
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.bytes, blob_.substr(100, 50));
+  EXPECT_EQ(pulled.descriptor.size(), 20000);
+  EXPECT_EQ(first_.requests()[0].Header("Range"), "bytes=100-149");
+}
+
+TEST_F(BlobStreamTest, ARangedReadStillWorksWhenTheUpstreamIgnoresRange) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  Pulled pulled = Pull(10000, 0);
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.bytes, blob_.substr(10000));
+}
+
+TEST_F(BlobStreamTest, AMismatchedContentRangeFallsThrough) {
+  first_.Route("GET", path_, Partial(blob_, 0, 49));
+  second_.Route("GET", path_, Partial(blob_, 100, 149));
+  StartServer();
+  Pulled pulled = Pull(100, 50);
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.descriptor.upstream().name(), "second");
+  EXPECT_EQ(pulled.bytes, blob_.substr(100, 50));
+}
+
+TEST_F(BlobStreamTest, RejectsNegativeOffsetsBeforeAnyNetworkIo) {
+  StartServer();
+  Pulled pulled = Pull(-1, 0);
+  EXPECT_EQ(pulled.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(pulled.status.error_message(), HasSubstr("offset"));
+  EXPECT_TRUE(first_.requests().empty());
+}
+
+TEST_F(BlobStreamTest, StreamsPastTheCapGetResourceExhausted) {
+  first_.Route("GET", path_, {.body = blob_, .delay = absl::Seconds(2)});
+  StartServer("  max_blob_streams: 1\n");
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest_);
+  auto slow_context = ContextWithTimeout(absl::Seconds(10));
+  auto slow = server_->resolver().GetBlob(slow_context.get(), request);
+  // Wait until the first stream holds the only slot.
+  for (int i = 0; i < 100 && first_.requests().empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  Pulled second = Pull();
+  EXPECT_EQ(second.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(second.status.error_message(), HasSubstr("max_blob_streams"));
+  slow_context->TryCancel();
+}
+
+TEST_F(BlobStreamTest, ACancelClosesTheUpstreamConnectionPromptly) {
+  // Bigger than the socket buffers, so the upstream is still sending when the
+  // caller stops reading and cancels.
+  std::string big = MakeBlob(64 << 20);
+  digest_ = Sha256(big);
+  path_ = "/v2/demo/app/blobs/" + digest_;
+  first_.Route("GET", path_, {.body = big});
+  StartServer();
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest_);
+  auto context = ContextWithTimeout(absl::Seconds(20));
+  auto reader = server_->resolver().GetBlob(context.get(), request);
+  v1::GetBlobResponse message;
+  ASSERT_TRUE(reader->Read(&message));  // the descriptor
+  ASSERT_TRUE(reader->Read(&message));  // a first chunk: the body is flowing
+  ASSERT_EQ(first_.open_connections(), 1);
+
+  const absl::Time cancelled = absl::Now();
+  context->TryCancel();
+  while (first_.open_connections() > 0 &&
+         absl::Now() - cancelled < absl::Seconds(5)) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(first_.open_connections(), 0);
+  EXPECT_LT(absl::Now() - cancelled, absl::Milliseconds(200));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+}  // namespace
+}  // namespace tributary::testing
