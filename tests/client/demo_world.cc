@@ -1,0 +1,58 @@
+#include "tests/client/demo_world.h"
+
+#include "absl/strings/str_cat.h"
+#include "service/oci/digest.h"
+
+namespace tributary::testing {
+namespace {
+
+constexpr char kTags[] = R"({"name":"demo/app","tags":["v1","v2","v3"]})";
+
+std::string Sha256(const std::string& bytes) {
+  return oci::ComputeDigest(oci::DigestAlgorithm::kSha256, bytes).str();
+}
+
+FakeResponse TagsResponse() {
+  return {.headers = {{"Content-Type", "application/json"}}, .body = kTags};
+}
+
+}  // namespace
+
+std::string DemoWorld::manifest_digest() { return Sha256(kDemoManifest); }
+
+std::string DemoWorld::blob_digest() { return Sha256(kDemoBlob); }
+
+absl::StatusOr<std::unique_ptr<DemoWorld>> DemoWorld::Start() {
+  auto world = std::unique_ptr<DemoWorld>(new DemoWorld());
+  FakeUpstream& upstream = world->upstream_;
+  for (const std::string& reference : {std::string("v1"), manifest_digest()}) {
+    upstream.RouteManifest(absl::StrCat("/v2/demo/app/manifests/", reference),
+                           kDemoMediaType, kDemoManifest, manifest_digest());
+  }
+  upstream.Route("HEAD", absl::StrCat("/v2/demo/app/blobs/", blob_digest()),
+                 {.headers = {{"Docker-Content-Digest", blob_digest()}},
+                  .body = kDemoBlob});
+  for (const char* query : {"", "?n=2", "?n=2&last=v2"}) {
+    upstream.Route("GET", absl::StrCat("/v2/demo/app/tags/list", query),
+                   TagsResponse());
+  }
+  auto server =
+      RunningServer::Start(TestConfigYaml({{"local", upstream.url()}}));
+  if (!server.ok()) {
+    return server.status();
+  }
+  world->server_ = *std::move(server);
+  return world;
+}
+
+absl::StatusOr<std::unique_ptr<RunningServer>>
+DemoWorld::StartWithDeadUpstream() {
+  std::string dead_url;
+  {
+    FakeUpstream gone;
+    dead_url = gone.url();
+  }
+  return RunningServer::Start(TestConfigYaml({{"gone", dead_url}}));
+}
+
+}  // namespace tributary::testing
