@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Installs what Tributary needs on Debian 12, idempotently: build packages always,
-# test packages and the buf CLI with --test. Needs root (or sudo) for apt.
+# Installs what Tributary needs on Debian 12, idempotently: build and runtime
+# packages always, test packages and the npm test tools (tests/tools/package.json)
+# with --test. Needs root (or sudo) for apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_tests=false
 [[ "${1:-}" == "--test" ]] && with_tests=true
 
-lists=(scripts/packages-build.txt)
+lists=(scripts/packages-build.txt scripts/packages-runtime.txt)
 $with_tests && lists+=(scripts/packages-test.txt)
 mapfile -t wanted < <(grep -hv '^\s*#' "${lists[@]}" | sed '/^\s*$/d')
 
@@ -23,7 +24,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if $with_tests && [[ ! -x tests/tools/node_modules/.bin/buf ]]; then
-  echo "setup: installing buf (npm)" >&2
+# Installs again when any devDependency is missing, not only buf.
+npm_tools_missing() {
+  node -e 'const fs = require("fs");
+    const deps = require("./tests/tools/package.json").devDependencies;
+    process.exit(Object.keys(deps).every(
+      (d) => fs.existsSync(`tests/tools/node_modules/${d}/package.json`)) ? 1 : 0);'
+}
+if $with_tests && npm_tools_missing; then
+  echo "setup: installing the npm test tools" >&2
   npm install --prefix tests/tools --no-package-lock --no-audit --no-fund >&2
 fi

@@ -20,6 +20,7 @@ fi
 rm -rf bazel-testlogs/ 2>/dev/null
 bazel test //... \
   --test_env=TRIBUTARY_BUF="$PWD/tests/tools/node_modules/.bin/buf" \
+  --test_env=TRIBUTARY_NODE_MODULES="$PWD/tests/tools/node_modules" \
   "$@"
 bazel_rc=$?
 

@@ -1,0 +1,314 @@
+// deploy/k8s against the service it deploys: every kustomization renders, every
+// object validates against the Kubernetes / prometheus-operator schemas
+// (strictly: no unknown fields), the mounted config passes
+// `tributary --check-config`, and ports, probes, drain timing, selectors,
+// security settings and network policy agree with that config.
+
+import fs from "node:fs";
+import path from "node:path";
+import { check, noProblems, run, test } from "./lib/harness.mjs";
+import { copyTree, runfile, tempDir } from "./lib/env.mjs";
+import { describe, render, validateSchema } from "./lib/k8s.mjs";
+import { checkConfig } from "./lib/tributary.mjs";
+import { resolvePort, selectorMatches, workload } from "./lib/workload.mjs";
+import YAML from "./lib/yaml.mjs";
+
+// kustomize refuses files that symlink out of its root, and runfiles are
+// symlinks: render from a plain copy.
+const k8sRoot = path.join(tempDir("k8s"), "k8s");
+copyTree(runfile("deploy/k8s"), k8sRoot);
+
+function kustomizations() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name === "kustomization.yaml") {
+        found.push({ dir, rel: path.relative(k8sRoot, dir), spec: YAML.parse(fs.readFileSync(full, "utf8")) });
+      }
+    }
+  };
+  walk(k8sRoot);
+  return found.sort((a, b) => a.rel.localeCompare(b.rel));
+}
+
+const all = kustomizations();
+const renderable = all.filter((k) => k.spec.kind === "Kustomization");
+const components = all.filter((k) => k.spec.kind === "Component");
+
+test("deploy/k8s has a base, an overlay and every component used", () => {
+  const rels = renderable.map((k) => k.rel);
+  check(rels.includes("base"), `no base kustomization in ${rels}`);
+  check(rels.some((r) => r.startsWith("overlays/")), `no overlay in ${rels}`);
+  for (const component of components) {
+    const used = renderable.some((k) => (k.spec.components || [])
+      .some((c) => path.resolve(k.dir, c) === component.dir));
+    check(used, `component ${component.rel} is not used by any kustomization, so no test renders it`);
+  }
+});
+
+test("the schema check rejects a typo, a wrong type and a bad enum (negative control)", async () => {
+  const objects = render(path.join(k8sRoot, "base"));
+  const broken = [
+    ["unknown container field", (d) => { d.spec.template.spec.containers[0].readinessProb = {}; }],
+    ["unknown probe field", (d) => { d.spec.template.spec.containers[0].livenessProbe.grpc.prot = 1; }],
+    ["wrong type", (d) => { d.spec.replicas = "two"; }],
+    ["bad enum", (d) => { d.spec.template.spec.containers[0].imagePullPolicy = "Sometimes"; }],
+  ];
+  for (const [what, breakIt] of broken) {
+    const deployment = structuredClone(objects.find((o) => o.kind === "Deployment"));
+    breakIt(deployment);
+    let rejected = false;
+    try {
+      await validateSchema(deployment);
+    } catch {
+      rejected = true;
+    }
+    check(rejected, `a Deployment with a ${what} passed validation`);
+  }
+  const monitor = {
+    apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "x" },
+    spec: { selector: {}, endpoints: [{ prot: "metrics" }] },
+  };
+  let rejected = false;
+  try {
+    await validateSchema(monitor);
+  } catch {
+    rejected = true;
+  }
+  check(rejected, "a ServiceMonitor with an unknown endpoint field passed validation");
+});
+
+for (const k of renderable) {
+  const name = k.rel;
+  // Rendered once, up front; a failure fails each case that needs the objects.
+  let objects = null;
+  let renderError = null;
+  try {
+    objects = render(k.dir);
+  } catch (e) {
+    renderError = e;
+  }
+  const rendered = () => {
+    if (renderError !== null) throw renderError;
+    return objects;
+  };
+  const hasMonitoring = (objects || []).some((o) => o.kind === "ServiceMonitor") ||
+    (k.spec.components || []).length > 0;
+
+  test(`${name}: renders with kubectl kustomize`, () => {
+    check(rendered().length > 0, "rendered nothing");
+    const kinds = new Set(rendered().map((o) => o.kind));
+    for (const kind of ["Deployment", "ConfigMap", "Service", "PodDisruptionBudget",
+      "HorizontalPodAutoscaler", "NetworkPolicy"]) {
+      check(kinds.has(kind), `no ${kind} rendered`);
+    }
+  });
+
+  test(`${name}: every object validates against its schema`, async () => {
+    const problems = [];
+    for (const object of rendered()) {
+      try {
+        await validateSchema(object);
+      } catch (e) {
+        problems.push(e.message);
+      }
+    }
+    noProblems(problems, "schema violations");
+  });
+
+  test(`${name}: the mounted config passes tributary --check-config`, () => {
+    const w = workload(rendered());
+    const file = path.join(tempDir("configmap"), "tributary.yaml");
+    fs.writeFileSync(file, w.configText);
+    const result = checkConfig(file);
+    check(result.code === 0, `--check-config exited ${result.code}: ${result.stderr}`);
+    check(result.stdout.startsWith(`${file}: ok`), `unexpected output: ${result.stdout}`);
+  });
+
+  test(`${name}: ports, probes and Services match the config`, () => {
+    const w = workload(rendered());
+    const problems = [];
+    const ports = Object.fromEntries((w.container.ports || []).map((p) => [p.name, p.containerPort]));
+    if (ports.grpc !== w.grpcPort) problems.push(`containerPort grpc is ${ports.grpc}, config listens on ${w.grpcPort}`);
+    if (w.metricsPort !== null && ports.metrics !== w.metricsPort) {
+      problems.push(`containerPort metrics is ${ports.metrics}, config serves metrics on ${w.metricsPort}`);
+    }
+    for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+      const p = w.container[probe];
+      if (!p?.grpc) problems.push(`${probe} is not a gRPC (grpc.health.v1) probe`);
+      else if (p.grpc.port !== w.grpcPort) problems.push(`${probe} checks port ${p.grpc.port}, not ${w.grpcPort}`);
+    }
+    const podLabels = w.deployment.spec.template.metadata.labels;
+    for (const service of rendered().filter((o) => o.kind === "Service")) {
+      if (!selectorMatches(service.spec.selector, podLabels)) {
+        problems.push(`${describe(service)} does not select the pods`);
+      }
+      for (const port of service.spec.ports) {
+        const target = resolvePort(w.container, port.targetPort ?? port.port);
+        const expected = { grpc: w.grpcPort, metrics: w.metricsPort }[port.name];
+        if (target === null) problems.push(`${describe(service)} port ${port.name} targets no container port`);
+        else if (expected !== undefined && target !== expected) {
+          problems.push(`${describe(service)} port ${port.name} reaches ${target}, config says ${expected}`);
+        }
+      }
+    }
+    const headless = rendered().filter((o) => o.kind === "Service" && o.spec.clusterIP === "None");
+    if (!headless.some((s) => s.spec.ports.some((p) => resolvePort(w.container, p.targetPort ?? p.port) === w.grpcPort))) {
+      problems.push("no headless Service for gRPC client-side load balancing");
+    }
+    noProblems(problems, "port mismatches");
+  });
+
+  if (hasMonitoring) test(`${name}: ServiceMonitor scrapes the metrics port of exactly one Service`, () => {
+    const monitors = rendered().filter((o) => o.kind === "ServiceMonitor");
+    check(monitors.length > 0, "no ServiceMonitor rendered");
+    const w = workload(rendered());
+    check(w.metricsPort !== null, "a ServiceMonitor, but the config disables metrics");
+    for (const monitor of monitors) {
+      const services = rendered().filter((o) => o.kind === "Service" &&
+        selectorMatches(monitor.spec.selector.matchLabels, o.metadata.labels));
+      check(services.length === 1, `${describe(monitor)} selects ${services.length} Services (want 1: no double scrape)`);
+      for (const endpoint of monitor.spec.endpoints) {
+        const port = services[0].spec.ports.find((p) => p.name === endpoint.port);
+        check(port, `${describe(services[0])} has no port named ${endpoint.port}`);
+        const target = resolvePort(w.container, port.targetPort ?? port.port);
+        check(target === w.metricsPort, `${describe(monitor)} scrapes container port ${target}, metrics are on ${w.metricsPort}`);
+        check((endpoint.path ?? "/metrics") === "/metrics", `scrapes ${endpoint.path}, not /metrics`);
+      }
+    }
+  });
+
+  test(`${name}: drain fits in terminationGracePeriodSeconds`, () => {
+    const w = workload(rendered());
+    const preStop = w.container.lifecycle?.preStop;
+    let sleep = 0;
+    if (preStop?.sleep) sleep = preStop.sleep.seconds;
+    else if (preStop?.exec) {
+      const [cmd, seconds] = preStop.exec.command;
+      check(cmd === "sleep" && /^\d+$/.test(seconds), `preStop is not a plain sleep: ${preStop.exec.command}`);
+      sleep = Number(seconds);
+    }
+    check(sleep > 0, "no preStop sleep: clients keep sending to a pod that refuses calls");
+    const grace = w.pod.terminationGracePeriodSeconds ?? 30;
+    check(grace > sleep + w.shutdownGrace,
+      `terminationGracePeriodSeconds ${grace} <= preStop ${sleep}s + shutdown_grace ${w.shutdownGrace}s: in-flight calls get SIGKILLed`);
+  });
+
+  test(`${name}: rolling update keeps capacity; PDB and HPA guard it`, () => {
+    const w = workload(rendered());
+    const spec = w.deployment.spec;
+    const podLabels = spec.template.metadata.labels;
+    check((spec.replicas ?? 1) >= 2, `replicas ${spec.replicas} < 2`);
+    check(spec.strategy?.type === "RollingUpdate", "strategy is not RollingUpdate");
+    check(spec.strategy.rollingUpdate?.maxUnavailable === 0, "rollingUpdate.maxUnavailable is not 0");
+    check(selectorMatches(spec.selector.matchLabels, podLabels), "Deployment selector does not match its pods");
+    const pdb = rendered().find((o) => o.kind === "PodDisruptionBudget");
+    check(selectorMatches(pdb.spec.selector.matchLabels, podLabels), "PDB does not select the pods");
+    const hpa = rendered().find((o) => o.kind === "HorizontalPodAutoscaler");
+    check(hpa.spec.scaleTargetRef.kind === "Deployment" && hpa.spec.scaleTargetRef.name === w.deployment.metadata.name,
+      `HPA targets ${hpa.spec.scaleTargetRef.kind} ${hpa.spec.scaleTargetRef.name}`);
+    check(hpa.spec.minReplicas >= 2 && hpa.spec.minReplicas <= hpa.spec.maxReplicas, "HPA min/max replicas");
+    check(hpa.spec.metrics.some((m) => m.resource?.name === "cpu"), "HPA does not scale on CPU");
+    check(w.container.resources?.requests?.cpu, "no CPU request: the HPA's utilization has no base");
+    check(w.container.resources?.requests?.memory && w.container.resources?.limits?.memory, "memory request/limit missing");
+  });
+
+  test(`${name}: pods run non-root, read-only, without capabilities, under RuntimeDefault seccomp`, () => {
+    const w = workload(rendered());
+    const problems = [];
+    const podContext = w.pod.securityContext || {};
+    if (podContext.runAsNonRoot !== true) problems.push("pod runAsNonRoot is not true");
+    if (!(podContext.runAsUser > 0)) problems.push("pod runAsUser is not a non-zero UID");
+    for (const c of [...(w.pod.initContainers || []), ...w.pod.containers]) {
+      const sc = c.securityContext || {};
+      const seccomp = sc.seccompProfile?.type ?? podContext.seccompProfile?.type;
+      if (seccomp !== "RuntimeDefault") problems.push(`${c.name}: seccomp ${seccomp}`);
+      if (sc.readOnlyRootFilesystem !== true) problems.push(`${c.name}: root filesystem writable`);
+      if (sc.allowPrivilegeEscalation !== false) problems.push(`${c.name}: privilege escalation allowed`);
+      if (sc.privileged) problems.push(`${c.name}: privileged`);
+      if (!(sc.capabilities?.drop || []).includes("ALL")) problems.push(`${c.name}: capabilities not all dropped`);
+      if (sc.capabilities?.add?.length) problems.push(`${c.name}: adds capabilities`);
+      if (!c.image || c.image.endsWith(":latest") || !c.image.includes(":")) problems.push(`${c.name}: image ${c.image} has no fixed tag`);
+    }
+    noProblems(problems, "security settings");
+  });
+
+  test(`${name}: an init container runs --check-config on the mounted config`, () => {
+    const w = workload(rendered());
+    const init = (w.pod.initContainers || []).find((c) => (c.args || []).includes("--check-config"));
+    check(init, "no init container runs --check-config");
+    check(init.args[init.args.indexOf("--check-config") + 1] === w.configPath,
+      `init container checks ${init.args}, the server reads ${w.configPath}`);
+    check(init.image === w.container.image, "init container runs another image than the server");
+  });
+
+  test(`${name}: cache and scratch space are size-limited emptyDirs or PVCs`, () => {
+    const w = workload(rendered());
+    const problems = [];
+    for (const volume of w.pod.volumes) {
+      if (volume.emptyDir && !volume.emptyDir.sizeLimit) problems.push(`emptyDir ${volume.name} has no sizeLimit`);
+    }
+    const cache = (w.container.volumeMounts || []).find((m) => m.mountPath === "/var/cache/tributary");
+    if (!cache) problems.push("nothing mounted at /var/cache/tributary");
+    else {
+      const volume = w.pod.volumes.find((v) => v.name === cache.name);
+      if (!volume?.emptyDir && !volume?.persistentVolumeClaim) problems.push("the cache is not an emptyDir or a PVC");
+    }
+    noProblems(problems, "volumes");
+  });
+
+  test(`${name}: credentials only as files from Secrets`, () => {
+    const w = workload(rendered());
+    const problems = [];
+    for (const object of rendered()) {
+      if (object.kind === "Secret") problems.push(`${describe(object)} is rendered: secrets do not belong in the repository`);
+    }
+    for (const c of [...(w.pod.initContainers || []), ...w.pod.containers]) {
+      for (const env of c.env || []) {
+        if (env.valueFrom?.secretKeyRef) problems.push(`${c.name}: env ${env.name} from a Secret (mount it as a file)`);
+      }
+      for (const from of c.envFrom || []) {
+        if (from.secretRef) problems.push(`${c.name}: envFrom a Secret (mount it as a file)`);
+      }
+      for (const mount of c.volumeMounts || []) {
+        const volume = w.pod.volumes.find((v) => v.name === mount.name);
+        if (volume?.secret && mount.readOnly !== true) problems.push(`${c.name}: Secret ${volume.secret.secretName} mounted writable`);
+      }
+    }
+    if (/^\s*(password|token|secret)\s*:/im.test(w.configText)) problems.push("the ConfigMap's config has an inline secret");
+    noProblems(problems, "credential handling");
+  });
+
+  test(`${name}: NetworkPolicy admits gRPC and metrics, lets out DNS and every upstream`, () => {
+    const w = workload(rendered());
+    const policies = rendered().filter((o) => o.kind === "NetworkPolicy" &&
+      selectorMatches(o.spec.podSelector.matchLabels, w.deployment.spec.template.metadata.labels));
+    check(policies.length > 0, "no NetworkPolicy selects the pods");
+    const problems = [];
+    const ingressPorts = new Set();
+    const egress = [];
+    for (const policy of policies) {
+      for (const rule of policy.spec.ingress || []) {
+        check((rule.from || []).length > 0, `${describe(policy)} admits ingress from anywhere`);
+        for (const p of rule.ports || []) ingressPorts.add(resolvePort(w.container, p.port));
+      }
+      egress.push(...(policy.spec.egress || []));
+    }
+    if (!ingressPorts.has(w.grpcPort)) problems.push(`ingress to gRPC port ${w.grpcPort} not admitted`);
+    if (w.metricsPort !== null && !ingressPorts.has(w.metricsPort)) problems.push(`ingress to metrics port ${w.metricsPort} not admitted`);
+    for (const p of ingressPorts) {
+      if (p !== w.grpcPort && p !== w.metricsPort) problems.push(`ingress admits port ${p}, which Tributary does not serve`);
+    }
+    const allows = (port, protocol) => egress.some((rule) => !rule.ports ||
+      rule.ports.some((p) => p.port === port && (p.protocol ?? "TCP") === protocol));
+    if (!allows(53, "UDP")) problems.push("egress to DNS (53/UDP) not allowed");
+    for (const upstream of w.upstreamPorts) {
+      if (!allows(upstream.port, "TCP")) problems.push(`egress to upstream ${upstream.name} (port ${upstream.port}) not allowed`);
+    }
+    noProblems(problems, "network policy");
+  });
+}
+
+await run("deploy_manifests");

@@ -1,0 +1,162 @@
+// scripts/packages-runtime.txt — the one list of Debian packages the binary
+// needs at run time, installed by scripts/setup.sh and by the runtime stage of
+// deploy/docker/Dockerfile — against what the built binary really links.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/time.h"
+#include "tests/e2e/files.h"
+#include "tests/e2e/process.h"
+
+namespace tributary::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kBinary[] = "service/tributary";
+constexpr char kList[] = "scripts/packages-runtime.txt";
+constexpr char kDockerfile[] = "deploy/docker/Dockerfile";
+
+std::set<std::string> ListedPackages() {
+  std::set<std::string> packages;
+  auto text = ReadFile(kList);
+  EXPECT_TRUE(text.ok()) << text.status();
+  for (absl::string_view line : absl::StrSplit(text.value_or(""), '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (!line.empty() && line[0] != '#') {
+      packages.emplace(line);
+    }
+  }
+  return packages;
+}
+
+// The shared libraries the dynamic loader resolves for the binary.
+std::vector<std::string> LinkedLibraries() {
+  std::vector<std::string> libraries;
+  auto ldd = RunCommand({"ldd", kBinary}, absl::Seconds(30));
+  EXPECT_TRUE(ldd.ok()) << ldd.status();
+  if (!ldd.ok()) {
+    return libraries;
+  }
+  EXPECT_EQ(ldd->exit_code, 0) << ldd->output;
+  EXPECT_THAT(ldd->output, Not(HasSubstr("not found")));
+  for (absl::string_view line : absl::StrSplit(ldd->output, '\n')) {
+    std::vector<absl::string_view> parts = absl::StrSplit(line, ' ');
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+      if (parts[i] == "=>" && absl::StartsWith(parts[i + 1], "/")) {
+        libraries.emplace_back(parts[i + 1]);
+      }
+    }
+  }
+  return libraries;
+}
+
+// Both names of a library: Debian 12 merges /lib into /usr/lib, and dpkg knows
+// each file under only one of the two.
+std::vector<std::string> PathVariants(const std::string& path) {
+  return {path,
+          absl::StartsWith(path, "/usr/") ? path.substr(4) : "/usr" + path};
+}
+
+// The Debian package owning each of `paths` that has one, from one `dpkg -S`
+// (it is slow to start, and a binary links ~80 libraries).
+std::map<std::string, std::string> OwningPackages(
+    const std::vector<std::string>& paths) {
+  std::vector<std::string> argv = {"dpkg", "-S"};
+  for (const std::string& path : paths) {
+    for (std::string& variant : PathVariants(path)) {
+      argv.push_back(std::move(variant));
+    }
+  }
+  std::map<std::string, std::string> owners;
+  auto result = RunCommand(argv, absl::Seconds(60));
+  EXPECT_TRUE(result.ok()) << result.status();
+  if (!result.ok()) {
+    return owners;
+  }
+  // "libssl3:amd64: /usr/lib/x86_64-linux-gnu/libssl.so.3"; files of no
+  // package give "dpkg-query: no path found matching pattern ...".
+  for (absl::string_view line : absl::StrSplit(result->output, '\n')) {
+    const size_t separator = line.find(": /");
+    if (absl::StartsWith(line, "dpkg-query:") ||
+        separator == absl::string_view::npos) {
+      continue;
+    }
+    absl::string_view package = line.substr(0, separator);
+    package = package.substr(0, package.find(','));
+    package = package.substr(0, package.find(':'));
+    owners[std::string(line.substr(separator + 2))] = std::string(package);
+  }
+  return owners;
+}
+
+TEST(RuntimePackagesTest, EveryLinkedLibraryComesFromAListedPackage) {
+  const std::set<std::string> listed = ListedPackages();
+  const std::vector<std::string> libraries = LinkedLibraries();
+  ASSERT_GT(libraries.size(), 10u) << "ldd found too little to be right";
+  const std::map<std::string, std::string> owners = OwningPackages(libraries);
+  std::vector<std::string> unlisted;
+  for (const std::string& library : libraries) {
+    std::string package;
+    for (const std::string& variant : PathVariants(library)) {
+      if (auto it = owners.find(variant); it != owners.end()) {
+        package = it->second;
+      }
+    }
+    if (package.empty()) {
+      ADD_FAILURE() << library << " belongs to no Debian package";
+    } else if (!listed.contains(package)) {
+      unlisted.push_back(package + " (" + library + ")");
+    }
+  }
+  EXPECT_TRUE(unlisted.empty())
+      << "add to " << kList << ": " << absl::StrJoin(unlisted, ", ");
+}
+
+// A typo in the list would only show when the image is built.
+TEST(RuntimePackagesTest, EveryListedPackageIsInstalledHere) {
+  for (const std::string& package : ListedPackages()) {
+    auto status = RunCommand({"dpkg-query", "-W", "-f=${Status}", package},
+                             absl::Seconds(30));
+    ASSERT_TRUE(status.ok()) << status.status();
+    EXPECT_EQ(status->output, "install ok installed") << package;
+  }
+}
+
+// HTTPS upstreams need the CA bundle, which ldd cannot see.
+TEST(RuntimePackagesTest, ListHasTheCaBundle) {
+  EXPECT_TRUE(ListedPackages().contains("ca-certificates"));
+}
+
+// The Dockerfile's runtime stage installs this list, not a copy of it, and the
+// build stage uses the project's own set-up script.
+TEST(RuntimePackagesTest, DockerfileUsesTheListAndSetupScript) {
+  auto dockerfile = ReadFile(kDockerfile);
+  ASSERT_TRUE(dockerfile.ok()) << dockerfile.status();
+  const std::string runtime_stage =
+      dockerfile->substr(dockerfile->find("FROM debian:bookworm-slim"));
+  ASSERT_NE(dockerfile->find("FROM debian:bookworm-slim"), std::string::npos);
+  EXPECT_THAT(*dockerfile, HasSubstr("FROM debian:bookworm AS build"));
+  EXPECT_THAT(*dockerfile, HasSubstr("./scripts/setup.sh"));
+  EXPECT_THAT(*dockerfile, HasSubstr("bazel build -c opt //service:tributary"));
+  EXPECT_THAT(runtime_stage, HasSubstr("COPY scripts/packages-runtime.txt"));
+  EXPECT_THAT(runtime_stage, HasSubstr("USER 10001:10001"));
+  for (const std::string& package : ListedPackages()) {
+    EXPECT_THAT(runtime_stage, Not(HasSubstr(" " + package + "\n")))
+        << package << " is named in the Dockerfile as well as in " << kList;
+  }
+}
+
+}  // namespace
+}  // namespace tributary::testing
