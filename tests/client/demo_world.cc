@@ -22,6 +22,10 @@ std::string DemoWorld::manifest_digest() { return Sha256(kDemoManifest); }
 
 std::string DemoWorld::blob_digest() { return Sha256(kDemoBlob); }
 
+std::string DemoWorld::corrupt_blob_digest() {
+  return Sha256("the bytes you asked for");
+}
+
 absl::StatusOr<std::unique_ptr<DemoWorld>> DemoWorld::Start() {
   auto world = std::unique_ptr<DemoWorld>(new DemoWorld());
   FakeUpstream& upstream = world->upstream_;
@@ -29,9 +33,17 @@ absl::StatusOr<std::unique_ptr<DemoWorld>> DemoWorld::Start() {
     upstream.RouteManifest(absl::StrCat("/v2/demo/app/manifests/", reference),
                            kDemoMediaType, kDemoManifest, manifest_digest());
   }
-  upstream.Route("HEAD", absl::StrCat("/v2/demo/app/blobs/", blob_digest()),
-                 {.headers = {{"Docker-Content-Digest", blob_digest()}},
-                  .body = kDemoBlob});
+  for (const char* method : {"HEAD", "GET"}) {
+    upstream.Route(method, absl::StrCat("/v2/demo/app/blobs/", blob_digest()),
+                   {.headers = {{"Content-Type", "application/octet-stream"},
+                                {"Docker-Content-Digest", blob_digest()}},
+                    .body = kDemoBlob});
+  }
+  // Bytes that do not hash to the digest they are served under.
+  upstream.Route("GET",
+                 absl::StrCat("/v2/demo/app/blobs/", corrupt_blob_digest()),
+                 {.headers = {{"Content-Type", "application/octet-stream"}},
+                  .body = "not the bytes you asked for"});
   for (const char* query : {"", "?n=2", "?n=2&last=v2"}) {
     upstream.Route("GET", absl::StrCat("/v2/demo/app/tags/list", query),
                    TagsResponse());

@@ -23,8 +23,9 @@ inline constexpr char kDemoBlob[] = "demo layer bytes";
 
 // The real Tributary server in-process with one fake upstream named "local"
 // that serves demo/app: manifest v1 (by tag and by digest), blob kDemoBlob
-// (HEAD), and tags v1, v2, v3 (ignoring n and last, as distribution 2.8 does,
-// so the server pages). Anything else is 404.
+// (HEAD and GET), a blob whose bytes do not match its digest, and tags v1, v2,
+// v3 (ignoring n and last, as distribution 2.8 does, so the server pages).
+// Anything else is 404.
 class DemoWorld {
  public:
   static absl::StatusOr<std::unique_ptr<DemoWorld>> Start();
@@ -38,6 +39,8 @@ class DemoWorld {
 
   static std::string manifest_digest();
   static std::string blob_digest();
+  // Served with bytes that hash to something else.
+  static std::string corrupt_blob_digest();
 
  private:
   DemoWorld() = default;

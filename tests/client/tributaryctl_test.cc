@@ -280,6 +280,28 @@ TEST(TributaryctlUsageTest, HelpListsEveryCommandAndTheExitCodes) {
   EXPECT_THAT(run.out, HasSubstr("Exit codes"));
 }
 
+TEST_F(TributaryctlTest, PullBlobThroughTheServerWritesTheVerifiedBlob) {
+  auto dir = MakeTempDir(TestTempDir(), "pull");
+  ASSERT_TRUE(dir.ok());
+  const std::string path = *dir + "/blob";
+  const CtlRun run =
+      Demo({"pull-blob", "demo/app", DemoWorld::blob_digest(), "-o", path});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(*ReadFile(path), kDemoBlob);
+  EXPECT_THAT(run.out, HasSubstr("upstream: local"));
+}
+
+TEST_F(TributaryctlTest, PullBlobOfACorruptUpstreamBlobExitsFifteen) {
+  auto dir = MakeTempDir(TestTempDir(), "pull");
+  ASSERT_TRUE(dir.ok());
+  const std::string path = *dir + "/blob";
+  const CtlRun run = Demo(
+      {"pull-blob", "demo/app", DemoWorld::corrupt_blob_digest(), "-o", path});
+  EXPECT_EQ(run.code, 15) << run.err;
+  ExpectOneErrorLine(run, "DATA_LOSS");
+  EXPECT_FALSE(Exists(path));
+}
+
 class PullBlobTest : public ::testing::Test {
  protected:
   void Start(client::StubServerOptions options = {}) {

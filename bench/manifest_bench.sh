@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# GetManifest through Tributary to a real docker-registry on loopback, beside
+# wrk on the registry's manifest URL directly, and tributary-loadgen against
+# its in-process stub server (what the load generator reaches on its own).
+# All three run in one invocation on this machine; see docs/benchmarks.md.
+#
+#   bench/manifest_bench.sh [SECONDS]        (default 10; env CONCURRENCY=32)
+#
+# Needs the packages of scripts/packages-test.txt and scripts/packages-bench.txt
+# (wrk). Everything listens on 127.0.0.1 only and is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${1:-10}"
+concurrency="${CONCURRENCY:-32}"
+connections="${CONNECTIONS:-2}"
+repo="bench/app"
+tag="v1"
+
+for tool in wrk docker-registry umoci skopeo curl python3; do
+  command -v "$tool" >/dev/null || {
+    echo "manifest_bench: $tool is missing (apt-get install $(
+      [[ $tool == wrk ]] && echo wrk || echo "the packages in scripts/packages-test.txt"))" >&2
+    exit 1
+  }
+done
+
+echo "== building (bazel build -c opt)" >&2
+bazel build -c opt //service:tributary //client/loadgen:tributary-loadgen >&2
+bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
+tributary="$bin/service/tributary"
+loadgen="$bin/client/loadgen/tributary-loadgen"
+
+work="$(mktemp -d /tmp/tributary-bench.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_http() {  # URL
+  for _ in $(seq 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "manifest_bench: $1 did not come up" >&2
+  return 1
+}
+
+# --- the registry ------------------------------------------------------------
+registry_port="$(free_port)"
+cat >"$work/registry.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $work/registry
+http:
+  addr: 127.0.0.1:$registry_port
+  secret: tributary-bench
+EOF
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$registry_port/v2/"
+
+# --- one image, built by umoci and pushed by skopeo (as tests/e2e does) -------
+export HOME="$work/home" TMPDIR="$work/tmp" XDG_RUNTIME_DIR="$work/run"
+mkdir -p "$HOME" "$TMPDIR" "$XDG_RUNTIME_DIR"
+echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$work/policy.json"
+umoci init --layout "$work/layout"
+umoci new --image "$work/layout:$tag"
+umoci unpack --rootless --image "$work/layout:$tag" "$work/bundle" >/dev/null
+mkdir -p "$work/bundle/rootfs/tributary"
+echo "tributary benchmark image $repo:$tag" >"$work/bundle/rootfs/tributary/image.txt"
+umoci repack --image "$work/layout:$tag" "$work/bundle"
+skopeo --policy "$work/policy.json" --tmpdir "$TMPDIR" copy --quiet \
+  --dest-tls-verify=false --format oci \
+  "oci:$work/layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
+
+accept="application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json"
+manifest_url="http://127.0.0.1:$registry_port/v2/$repo/manifests/$tag"
+manifest_bytes="$(curl -fsS -H "Accept: $accept" "$manifest_url" | wc -c)"
+
+# --- Tributary (optimized build) in front of it ------------------------------
+grpc_port="$(free_port)"
+cat >"$work/tributary.yaml" <<EOF
+server:
+  listen_address: "127.0.0.1:$grpc_port"
+  shutdown_grace: 1s
+metrics:
+  disabled: true
+upstreams:
+  - name: local
+    url: http://127.0.0.1:$registry_port
+    # As many idle keep-alive connections as calls in flight, so no call pays
+    # for a new TCP connection to the registry.
+    max_idle_connections: $concurrency
+EOF
+"$tributary" --config "$work/tributary.yaml" >"$work/tributary.log" 2>&1 &
+pids+=($!)
+
+common=(--duration "${seconds}s" --warmup 1s --concurrency "$concurrency"
+        --connections "$connections")
+
+echo
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "== manifest: $repo:$tag, $manifest_bytes bytes, OCI image manifest"
+echo
+echo "== 1. tributary-loadgen -> Tributary (-c opt) -> docker-registry"
+echo "\$ tributary-loadgen --addr 127.0.0.1:$grpc_port ${common[*]} GetManifest $repo:$tag"
+"$loadgen" --addr "127.0.0.1:$grpc_port" "${common[@]}" GetManifest "$repo:$tag"
+echo
+echo "== 2. wrk -> docker-registry directly (same manifest URL, same Accept)"
+echo "\$ wrk -t2 -c$concurrency -d${seconds}s --latency -H 'Accept: ...' $manifest_url"
+wrk -t2 -c"$concurrency" -d"${seconds}s" --latency -H "Accept: $accept" "$manifest_url"
+echo
+echo "== 3. tributary-loadgen -> in-process stub server (the load generator alone)"
+echo "\$ tributary-loadgen --stub-server ${common[*]} GetManifest $repo:$tag"
+"$loadgen" --stub-server "${common[@]}" GetManifest "$repo:$tag"
