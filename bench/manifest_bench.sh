@@ -116,6 +116,7 @@ common=(--duration "${seconds}s" --warmup 1s --concurrency "$concurrency"
 echo
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== manifest: $repo:$tag, $manifest_bytes bytes, OCI image manifest"
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews every figure)"
 echo
 echo "== 1. tributary-loadgen -> Tributary (-c opt) -> docker-registry"
 echo "\$ tributary-loadgen --addr 127.0.0.1:$grpc_port ${common[*]} GetManifest $repo:$tag"
@@ -128,3 +129,5 @@ echo
 echo "== 3. tributary-loadgen -> in-process stub server (the load generator alone)"
 echo "\$ tributary-loadgen --stub-server ${common[*]} GetManifest $repo:$tag"
 "$loadgen" --stub-server "${common[@]}" GetManifest "$repo:$tag"
+echo
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

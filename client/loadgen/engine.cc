@@ -1,5 +1,7 @@
 #include "client/loadgen/engine.h"
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -22,6 +24,13 @@ int64_t NanosBetween(Clock::time_point from, Clock::time_point to) {
 Clock::duration ToClock(absl::Duration duration) {
   return std::chrono::duration_cast<Clock::duration>(
       absl::ToChronoNanoseconds(duration));
+}
+
+absl::Duration ProcessCpu() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return absl::DurationFromTimeval(usage.ru_utime) +
+         absl::DurationFromTimeval(usage.ru_stime);
 }
 
 absl::Status Validate(
@@ -259,14 +268,24 @@ double LoadResult::requests_per_second() const {
   return seconds > 0 ? static_cast<double>(requests) / seconds : 0.0;
 }
 
+double LoadResult::cpu_percent_of_one_core() const {
+  const double seconds = absl::ToDoubleSeconds(wall);
+  return seconds > 0 ? 100 * absl::ToDoubleSeconds(process_cpu) / seconds : 0.0;
+}
+
 absl::StatusOr<LoadResult> RunLoad(
     const std::vector<std::shared_ptr<grpc::Channel>>& channels,
     const std::vector<CallSpec>& calls, const LoadOptions& options) {
   if (absl::Status valid = Validate(channels, calls, options); !valid.ok()) {
     return valid;
   }
+  const absl::Duration cpu_before = ProcessCpu();
+  const Clock::time_point start = Clock::now();
   LoadRun run(channels, calls, options);
-  return run.Run();
+  LoadResult result = run.Run();
+  result.wall = absl::Nanoseconds(NanosBetween(start, Clock::now()));
+  result.process_cpu = ProcessCpu() - cpu_before;
+  return result;
 }
 
 }  // namespace tributary::client::loadgen

@@ -55,8 +55,15 @@ struct LoadResult {
   // Open loop only: calls that started late because `concurrency` calls were
   // already in flight (their wait is in their latency).
   int64_t delayed_starts = 0;
+  // CPU time (user + system) this whole process used during the run, warmup
+  // included, and the run's wall time: shows whether the load generator
+  // itself was near its limit.
+  absl::Duration process_cpu;
+  absl::Duration wall;
 
   double requests_per_second() const;
+  // process_cpu as a percentage of one core over `wall`.
+  double cpu_percent_of_one_core() const;
 };
 
 // Sends `calls` round-robin over `channels` (one connection each; call i goes

@@ -235,6 +235,7 @@ int RunLoadgen(const std::vector<std::string>& args_text,
     stub = *std::move(started);
     address = stub->address();
     run.target = absl::StrCat("in-process stub server ", address);
+    run.in_process_server = true;
   }
   auto channels = Connect(ChannelOptionsFrom(*args, address), run.connections);
   if (!channels.ok()) {

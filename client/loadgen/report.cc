@@ -59,6 +59,12 @@ std::string TextReport(const RunDescription& run, const LoadResult& result) {
     }
   }
   text += "\n";
+  absl::StrAppendFormat(
+      &text,
+      "cpu:       %.2f s in %.2f s = %.0f%% of one core (this process%s)\n",
+      absl::ToDoubleSeconds(result.process_cpu),
+      absl::ToDoubleSeconds(result.wall), result.cpu_percent_of_one_core(),
+      run.in_process_server ? ", stub server included" : "");
   if (run.options.rate > 0) {
     absl::StrAppend(&text, "delayed:   ", result.delayed_starts,
                     " starts waited for a free slot\n");
@@ -94,6 +100,8 @@ nlohmann::ordered_json JsonReport(const RunDescription& run,
         {"mean", Millis(l.mean)}}},
       {"codes", codes},
       {"delayed_starts", result.delayed_starts},
+      {"process_cpu_seconds", absl::ToDoubleSeconds(result.process_cpu)},
+      {"wall_seconds", absl::ToDoubleSeconds(result.wall)},
   };
 }
 

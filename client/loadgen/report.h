@@ -15,6 +15,9 @@ struct RunDescription {
   std::vector<std::string> calls;
   int connections = 1;
   LoadOptions options;
+  // The server runs in this process (--stub-server), so the CPU figure
+  // includes it.
+  bool in_process_server = false;
 };
 
 // The report for people: requests/s, p50/p90/p99/p99.9/max latency in ms and
@@ -24,7 +27,8 @@ std::string TextReport(const RunDescription& run, const LoadResult& result);
 // The same for machines: {"target", "calls", "mode", "connections",
 // "concurrency", "rate", "requests", "elapsed_seconds", "requests_per_second",
 // "latency_ms": {"p50", "p90", "p99", "p99_9", "max", "mean"}, "codes":
-// {"OK": n, ...}, "delayed_starts"}. Codes with no calls are left out.
+// {"OK": n, ...}, "delayed_starts", "process_cpu_seconds", "wall_seconds"}.
+// Codes with no calls are left out.
 nlohmann::ordered_json JsonReport(const RunDescription& run,
                                   const LoadResult& result);
 

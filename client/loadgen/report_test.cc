@@ -21,6 +21,8 @@ LoadResult SampleResult() {
                     .p999 = 4'000'000,
                     .max = 9'000'000,
                     .mean = 1'250'000};
+  result.process_cpu = absl::Milliseconds(500);
+  result.wall = absl::Seconds(4);
   return result;
 }
 
@@ -44,6 +46,7 @@ TEST(TextReportTest, ShowsRateLatenciesAndCodesByName) {
   EXPECT_THAT(text, HasSubstr("codes:     OK 1000 NOT_FOUND 500"));
   EXPECT_THAT(text, HasSubstr("closed loop, 16 in flight"));
   EXPECT_THAT(text, Not(HasSubstr("delayed")));
+  EXPECT_THAT(text, HasSubstr("cpu:       0.50 s in 4.00 s = 12% of one core"));
 }
 
 TEST(TextReportTest, ShowsDelayedStartsInOpenLoop) {
@@ -66,6 +69,7 @@ TEST(JsonReportTest, CodesAddUpToRequestsAndLatencyIsInMilliseconds) {
   EXPECT_DOUBLE_EQ(json["latency_ms"]["p99_9"].get<double>(), 4.0);
   EXPECT_EQ(json["mode"], "closed");
   EXPECT_EQ(json["connections"], 2);
+  EXPECT_DOUBLE_EQ(json["process_cpu_seconds"].get<double>(), 0.5);
 }
 
 }  // namespace
