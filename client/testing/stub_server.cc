@@ -204,7 +204,10 @@ absl::StatusOr<std::unique_ptr<StubServer>> StubServer::Start(
     const StubServerOptions& options) {
   auto parts = std::make_unique<Parts>(options);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(options.address,
+                           options.credentials != nullptr
+                               ? options.credentials
+                               : grpc::InsecureServerCredentials(),
                            &parts->port);
   builder.RegisterService(&parts->resolver);
   builder.RegisterService(&parts->admin);

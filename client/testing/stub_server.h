@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "grpcpp/security/server_credentials.h"
 
 namespace tributary::client {
 
@@ -13,6 +14,8 @@ namespace tributary::client {
 struct StubServerOptions {
   // Where to listen; port 0 picks a free port.
   std::string address = "127.0.0.1:0";
+  // Plaintext unless set (TLS tests pass grpc::SslServerCredentials).
+  std::shared_ptr<grpc::ServerCredentials> credentials;
   // The one blob GetBlob and HeadBlob know, under its own sha256 digest.
   std::string blob = "stub blob: the quick brown fox jumps over the lazy dog\n";
   // GetBlob sends the blob in chunks of this many bytes.
