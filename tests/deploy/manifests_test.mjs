@@ -13,6 +13,18 @@ import { checkConfig } from "./lib/tributary.mjs";
 import { resolvePort, selectorMatches, workload } from "./lib/workload.mjs";
 import YAML from "./lib/yaml.mjs";
 
+// Memory Tributary needs (measured; see deploy/k8s/base/deployment.yaml).
+const kBaseMiB = 28;
+const kPerStreamMiB = 1;
+
+// "256Mi" -> 256, "1Gi" -> 1024, "300M" -> 286.1.
+function mebibytes(quantity) {
+  const m = String(quantity ?? "").match(/^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/);
+  if (!m) throw new Error(`cannot read memory quantity "${quantity}"`);
+  const factor = { Ki: 1 / 1024, Mi: 1, Gi: 1024, K: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20 };
+  return Number(m[1]) * (m[2] ? factor[m[2]] : 1 / 2 ** 20);
+}
+
 // kustomize refuses files that symlink out of its root, and runfiles are
 // symlinks: render from a plain copy.
 const k8sRoot = path.join(tempDir("k8s"), "k8s");
@@ -213,6 +225,16 @@ for (const k of renderable) {
     check(hpa.spec.metrics.some((m) => m.resource?.name === "cpu"), "HPA does not scale on CPU");
     check(w.container.resources?.requests?.cpu, "no CPU request: the HPA's utilization has no base");
     check(w.container.resources?.requests?.memory && w.container.resources?.limits?.memory, "memory request/limit missing");
+  });
+
+  test(`${name}: the memory limit fits the configured blob stream cap`, () => {
+    // Measured (see deploy/k8s/base/deployment.yaml): ~28 MiB base, ~1 MiB per
+    // open GetBlob stream. The default cap (256) needs more than 256Mi.
+    const w = workload(rendered());
+    const streams = w.config.limits?.max_blob_streams ?? 256;
+    const limit = mebibytes(w.container.resources?.limits?.memory);
+    const needed = kBaseMiB + streams * kPerStreamMiB;
+    check(limit >= needed, `memory limit ${limit} MiB < ${needed} MiB for ${streams} blob streams`);
   });
 
   test(`${name}: pods run non-root, read-only, without capabilities, under RuntimeDefault seccomp`, () => {
