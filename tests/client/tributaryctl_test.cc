@@ -108,6 +108,15 @@ TEST_F(TributaryctlTest, ManifestByDigestAsJsonCarriesItsMetadata) {
   EXPECT_EQ(json["manifest"]["schemaVersion"], 2);
 }
 
+TEST_F(TributaryctlTest, ManifestAcceptNarrowsTheMediaTypesAsked) {
+  const CtlRun run =
+      Demo({"manifest", "demo/app:v1", "--accept", kDemoMediaType});
+  ASSERT_EQ(run.code, 0) << run.err;
+  const std::vector<RecordedRequest> requests = world_->upstream().requests();
+  ASSERT_FALSE(requests.empty());
+  EXPECT_EQ(requests.back().Header("Accept"), kDemoMediaType);
+}
+
 TEST_F(TributaryctlTest, HeadManifestPrintsKeyValueLines) {
   const CtlRun run = Demo({"head-manifest", "demo/app:v1"});
   ASSERT_EQ(run.code, 0) << run.err;
