@@ -72,10 +72,19 @@ absl::StatusOr<Target> ParseTarget(absl::string_view url) {
   return target;
 }
 
-Connection::Connection(beast::tcp_stream plain)
-    : plain_(std::make_unique<beast::tcp_stream>(std::move(plain))) {}
+// Beast sizes each socket read by the buffer's free capacity (at least 512
+// bytes), and a buffer that is always drained never grows: without this, a
+// large body arrives in reads of a few hundred bytes.
+constexpr std::size_t kReadBufferBytes = 64 << 10;
 
-Connection::Connection(std::unique_ptr<TlsStream> tls) : tls_(std::move(tls)) {}
+Connection::Connection(beast::tcp_stream plain)
+    : plain_(std::make_unique<beast::tcp_stream>(std::move(plain))) {
+  buffer_.reserve(kReadBufferBytes);
+}
+
+Connection::Connection(std::unique_ptr<TlsStream> tls) : tls_(std::move(tls)) {
+  buffer_.reserve(kReadBufferBytes);
+}
 
 beast::tcp_stream& Connection::lowest() {
   return tls_ ? beast::get_lowest_layer(*tls_) : *plain_;

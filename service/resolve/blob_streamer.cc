@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
+#include "boost/asio/experimental/awaitable_operators.hpp"
 #include "boost/asio/experimental/concurrent_channel.hpp"
 #include "boost/asio/post.hpp"
 #include "boost/asio/strand.hpp"
@@ -19,6 +20,7 @@ namespace tributary::resolve {
 namespace {
 
 namespace asio = boost::asio;
+using asio::experimental::awaitable_operators::operator&&;
 using WriteDoneChannel = asio::experimental::concurrent_channel<void(
     boost::system::error_code, bool)>;
 
@@ -27,6 +29,12 @@ struct CopyResult {
   absl::Status status;      // OK: the wanted bytes all arrived
   bool progressed = false;  // some bytes arrived before a failure
   bool caller_gone = false;
+};
+
+// One chunk's read: the bytes are in the chunk itself.
+struct Filled {
+  absl::Status status;  // a failure after the bytes that did arrive
+  bool at_end = false;  // the body ended
 };
 
 class BlobStreamer final : public BlobStreamHandle,
@@ -76,6 +84,8 @@ class BlobStreamer final : public BlobStreamHandle,
   // Keeps `self` alive until EndStream, the consumer's last call.
   static asio::awaitable<void> Run(std::shared_ptr<BlobStreamer> self) {
     absl::Status status = co_await self->Pump();
+    // gRPC wants no write outstanding when the stream is finished.
+    co_await self->Drain();
     if (self->cancelled_ && !status.ok()) {
       status = absl::CancelledError("the caller cancelled the stream");
     }
@@ -86,6 +96,7 @@ class BlobStreamer final : public BlobStreamHandle,
   asio::awaitable<absl::Status> Begin(const registry::BlobBody& body,
                                       const std::string& upstream);
   asio::awaitable<CopyResult> Copy(registry::BlobBody& body);
+  asio::awaitable<Filled> Fill(registry::BlobBody& body, std::string& chunk);
   asio::awaitable<absl::Status> Skip(registry::BlobBody& body);
   asio::awaitable<absl::Status> Complete();
 
@@ -95,9 +106,18 @@ class BlobStreamer final : public BlobStreamHandle,
         co_await write_done_.async_receive(asio::as_tuple(asio::use_awaitable));
     co_return !ec && ok && !cancelled_;
   }
-  asio::awaitable<bool> DeliverChunk(std::string chunk) {
+  // Starts writing `chunk`; its completion is awaited before the next write.
+  void StartChunk(std::string chunk) {
     metrics_.RecordBlobBytes(static_cast<int64_t>(chunk.size()));
     consumer_->SendChunk(std::move(chunk));
+    write_in_flight_ = true;
+  }
+  // Waits for the write in flight, if any; false when the caller is gone.
+  asio::awaitable<bool> Drain() {
+    if (!write_in_flight_) {
+      co_return !cancelled_;
+    }
+    write_in_flight_ = false;
     const bool delivered = co_await Delivered();
     co_return delivered;
   }
@@ -126,6 +146,7 @@ class BlobStreamer final : public BlobStreamHandle,
   int64_t blob_size_ = 0;  // 0 until an upstream says it
   bool started_ = false;   // descriptor sent
   std::string pending_;    // the chunk held back until the next one arrives
+  bool write_in_flight_ = false;
   const std::string subject_;
 };
 
@@ -248,6 +269,27 @@ asio::awaitable<absl::Status> BlobStreamer::Skip(registry::BlobBody& body) {
   co_return absl::OkStatus();
 }
 
+asio::awaitable<Filled> BlobStreamer::Fill(registry::BlobBody& body,
+                                           std::string& chunk) {
+  Filled filled;
+  size_t size = 0;
+  while (size < chunk.size()) {
+    absl::StatusOr<size_t> read =
+        co_await body.stream->Read(chunk.data() + size, chunk.size() - size);
+    if (!read.ok()) {
+      filled.status = read.status();
+      break;
+    }
+    if (*read == 0) {
+      filled.at_end = true;
+      break;
+    }
+    size += *read;
+  }
+  chunk.resize(size);
+  co_return filled;
+}
+
 asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
   CopyResult result;
   absl::Status skipped = co_await Skip(body);
@@ -263,45 +305,40 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
     if (want <= 0) {
       co_return result;
     }
-    // Fill a whole chunk (fewer, larger messages) unless the body ends first.
+    // A whole chunk (fewer, larger messages) unless the body ends first. It is
+    // read while the previous chunk's write is in flight: at most one write
+    // and one read at a time, so a stream holds three chunks at most.
     std::string chunk(static_cast<size_t>(want), '\0');
-    size_t filled = 0;
-    bool at_end = false;
-    while (filled < chunk.size()) {
-      absl::StatusOr<size_t> read = co_await body.stream->Read(
-          chunk.data() + filled, chunk.size() - filled);
-      if (!read.ok()) {
-        result.status = read.status();
-        break;
+    Filled filled;
+    if (write_in_flight_) {
+      auto [delivered, read] = co_await (Delivered() && Fill(body, chunk));
+      write_in_flight_ = false;
+      if (!delivered) {
+        result.caller_gone = true;
+        co_return result;
       }
-      if (*read == 0) {
-        at_end = true;
-        break;
-      }
-      filled += *read;
+      filled = std::move(read);
+    } else {
+      filled = co_await Fill(body, chunk);
     }
-    chunk.resize(filled);
-    if (filled > 0) {
+    if (!chunk.empty()) {
       if (verifying()) {
         hasher_.Update(chunk);
       }
-      position_ += static_cast<int64_t>(filled);
+      position_ += static_cast<int64_t>(chunk.size());
       result.progressed = true;
       // The previous chunk goes out now that another one exists: whatever
       // is last stays here until the digest has been checked.
       if (!pending_.empty()) {
-        const bool delivered = co_await DeliverChunk(std::move(pending_));
-        if (!delivered) {
-          result.caller_gone = true;
-          co_return result;
-        }
+        StartChunk(std::move(pending_));
       }
       pending_ = std::move(chunk);
     }
-    if (!result.status.ok()) {
+    if (!filled.status.ok()) {
+      result.status = filled.status;
       co_return result;
     }
-    if (at_end) {
+    if (filled.at_end) {
       if (end() > 0 && position_ < end()) {
         result.status = absl::UnavailableError(
             absl::StrCat("body ended at byte ", position_, " of ", end()));
@@ -312,6 +349,10 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
 }
 
 asio::awaitable<absl::Status> BlobStreamer::Complete() {
+  const bool delivered = co_await Drain();
+  if (!delivered) {
+    co_return absl::CancelledError("the caller went away");
+  }
   if (verifying()) {
     const oci::Digest actual = hasher_.Finish();
     if (actual != request_.query.digest) {
@@ -322,8 +363,9 @@ asio::awaitable<absl::Status> BlobStreamer::Complete() {
     }
   }
   if (!pending_.empty()) {
-    const bool delivered = co_await DeliverChunk(std::move(pending_));
-    if (!delivered) {
+    StartChunk(std::move(pending_));
+    const bool last_delivered = co_await Drain();
+    if (!last_delivered) {
       co_return absl::CancelledError("the caller went away");
     }
   }
