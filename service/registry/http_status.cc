@@ -1,7 +1,13 @@
 #include "service/registry/http_status.h"
 
+#include <string>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "service/registry/retry_after.h"
 
 namespace tributary::registry {
 namespace {
@@ -31,9 +37,19 @@ std::string OciErrorCode(const std::string& body) {
   return code;
 }
 
-}  // namespace
+constexpr char kHttpAnswerUrl[] = "type.tributary.dev/tributary.HttpAnswer";
 
-absl::Status StatusFromHttp(const http::Response& response) {
+// "<status>" or "<status>;<retry-after in ms>".
+void AttachHttpAnswer(const HttpAnswer& answer, absl::Status& status) {
+  std::string encoded = absl::StrCat(answer.http_status);
+  if (answer.retry_after.has_value()) {
+    absl::StrAppend(&encoded, ";",
+                    absl::ToInt64Milliseconds(*answer.retry_after));
+  }
+  status.SetPayload(kHttpAnswerUrl, absl::Cord(encoded));
+}
+
+absl::Status Classify(const http::Response& response) {
   std::string message = absl::StrCat("HTTP ", response.status);
   if (std::string code = OciErrorCode(response.body); !code.empty()) {
     absl::StrAppend(&message, " ", code);
@@ -52,6 +68,36 @@ absl::Status StatusFromHttp(const http::Response& response) {
     return absl::UnavailableError(message);
   }
   return absl::UnknownError(absl::StrCat("unexpected ", message));
+}
+
+}  // namespace
+
+absl::Status StatusFromHttp(const http::Response& response, absl::Time now) {
+  absl::Status status = Classify(response);
+  AttachHttpAnswer(
+      {.http_status = response.status,
+       .retry_after = ParseRetryAfter(response.Header("Retry-After"), now)},
+      status);
+  return status;
+}
+
+std::optional<HttpAnswer> GetHttpAnswer(const absl::Status& status) {
+  const auto payload = status.GetPayload(kHttpAnswerUrl);
+  if (!payload.has_value()) {
+    return std::nullopt;
+  }
+  const std::string encoded(*payload);
+  const std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(encoded, absl::MaxSplits(';', 1));
+  HttpAnswer answer;
+  if (!absl::SimpleAtoi(parts.first, &answer.http_status)) {
+    return std::nullopt;
+  }
+  int64_t millis = 0;
+  if (!parts.second.empty() && absl::SimpleAtoi(parts.second, &millis)) {
+    answer.retry_after = absl::Milliseconds(millis);
+  }
+  return answer;
 }
 
 }  // namespace tributary::registry

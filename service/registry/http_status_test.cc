@@ -1,5 +1,6 @@
 #include "service/registry/http_status.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -146,6 +147,40 @@ TEST(StatusFromHttpTest, NeverCopiesOtherBodyTextIntoMessage) {
       R"({"errors":[{"code":"DENIED","message":"token abc123 is secret"}]})";
   const absl::Status status = StatusFromHttp(Answer(403, body));
   EXPECT_EQ(std::string(status.message()), "HTTP 403 DENIED");
+}
+
+TEST(StatusFromHttpTest, CarriesTheHttpStatusForTheRetryDecision) {
+  const std::optional<HttpAnswer> answer =
+      GetHttpAnswer(StatusFromHttp(Answer(503)));
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->http_status, 503);
+  EXPECT_FALSE(answer->retry_after.has_value());
+}
+
+TEST(StatusFromHttpTest, CarriesRetryAfterCountedFromWhenTheAnswerArrived) {
+  http::Response response = Answer(429);
+  response.headers.emplace_back("Retry-After", "Thu, 01 Jan 2026 00:00:30 GMT");
+  const absl::Time arrived = absl::FromCivil(
+      absl::CivilSecond(2026, 1, 1, 0, 0, 0), absl::UTCTimeZone());
+  const std::optional<HttpAnswer> answer =
+      GetHttpAnswer(StatusFromHttp(response, arrived));
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(answer->http_status, 429);
+  EXPECT_EQ(answer->retry_after, absl::Seconds(30));
+}
+
+TEST(StatusFromHttpTest, IgnoresAMalformedRetryAfter) {
+  http::Response response = Answer(503);
+  response.headers.emplace_back("Retry-After", "later, maybe");
+  const std::optional<HttpAnswer> answer =
+      GetHttpAnswer(StatusFromHttp(response));
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_FALSE(answer->retry_after.has_value());
+}
+
+TEST(GetHttpAnswerTest, IsAbsentForStatusesThatAreNotHttpAnswers) {
+  EXPECT_FALSE(GetHttpAnswer(absl::UnavailableError("connect: refused")));
+  EXPECT_FALSE(GetHttpAnswer(absl::OkStatus()));
 }
 
 }  // namespace
