@@ -1,0 +1,110 @@
+// Runs a libFuzzer-style target (LLVMFuzzerTestOneInput) as an ordinary test
+// under GCC: every file of the corpus directory given as the first argument,
+// then random inputs and random mutations of the corpus from a fixed seed. A
+// target signals a bug by crashing or aborting, as under libFuzzer.
+
+#include <dirent.h>
+
+#include <cstdint>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+
+namespace {
+
+std::string* corpus_dir = nullptr;
+
+// Characters that steer a text parser into its interesting branches.
+constexpr char kInteresting[] = "\"\\=, \t;:/abzAZ09-._~+";
+
+void RunOne(const std::string& input) {
+  LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.data()),
+                         input.size());
+}
+
+std::vector<std::string> ReadCorpus() {
+  std::vector<std::string> inputs;
+  DIR* dir = opendir(corpus_dir->c_str());
+  if (dir == nullptr) {
+    return inputs;
+  }
+  while (const dirent* entry = readdir(dir)) {
+    const std::string name = entry->d_name;
+    if (name == "." || name == "..") {
+      continue;
+    }
+    std::ifstream file(*corpus_dir + "/" + name, std::ios::binary);
+    std::ostringstream contents;
+    contents << file.rdbuf();
+    inputs.push_back(contents.str());
+  }
+  closedir(dir);
+  return inputs;
+}
+
+std::string Mutate(std::string input, std::mt19937& random) {
+  const int edits = 1 + static_cast<int>(random() % 4);
+  for (int i = 0; i < edits; ++i) {
+    const size_t at = input.empty() ? 0 : random() % (input.size() + 1);
+    const char c = (random() % 2 == 0)
+                       ? kInteresting[random() % (sizeof kInteresting - 1)]
+                       : static_cast<char>(random() % 256);
+    switch (random() % 3) {
+      case 0:
+        input.insert(at, 1, c);
+        break;
+      case 1:
+        if (at < input.size()) {
+          input[at] = c;
+        }
+        break;
+      default:
+        if (at < input.size()) {
+          input.erase(at, 1 + random() % 8);
+        }
+    }
+  }
+  return input;
+}
+
+TEST(FuzzReplayTest, EveryCorpusInputRunsCleanly) {
+  const std::vector<std::string> corpus = ReadCorpus();
+  ASSERT_FALSE(corpus.empty()) << "no corpus files in " << *corpus_dir;
+  for (const std::string& input : corpus) {
+    RunOne(input);
+  }
+}
+
+TEST(FuzzReplayTest, RandomMutationsOfTheCorpusRunCleanly) {
+  const std::vector<std::string> corpus = ReadCorpus();
+  ASSERT_FALSE(corpus.empty());
+  std::mt19937 random(20240501);
+  for (int i = 0; i < 50000; ++i) {
+    RunOne(Mutate(corpus[random() % corpus.size()], random));
+  }
+}
+
+TEST(FuzzReplayTest, RandomBytesRunCleanly) {
+  std::mt19937 random(7);
+  for (int i = 0; i < 20000; ++i) {
+    std::string input(random() % 64, '\0');
+    for (char& c : input) {
+      c = kInteresting[random() % (sizeof kInteresting - 1)];
+    }
+    RunOne(input);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  corpus_dir = new std::string(argc > 1 ? argv[1] : ".");
+  return RUN_ALL_TESTS();
+}
