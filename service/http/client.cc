@@ -148,10 +148,11 @@ class Client::Impl {
       bool stale = false;
       // The header must come within a read timeout too: a streamed body's
       // overall deadline may be far away or infinite.
+      const absl::Duration header_wait =
+          std::min(options.read_timeout, options.header_timeout);
       absl::StatusOr<ResponseHead> head = co_await connection->Start(
           request, *target, options_.user_agent,
-          std::min(deadline, ToSteady(absl::Now() + options.read_timeout)),
-          &stale);
+          std::min(deadline, ToSteady(absl::Now() + header_wait)), &stale);
       if (stale) {
         continue;
       }

@@ -316,6 +316,22 @@ TEST_F(ClientTest, TimesOutWhenUpstreamIsSlow) {
   EXPECT_EQ(client_.IdleConnections(), 0);
 }
 
+TEST_F(ClientTest, GivesUpWaitingForTheHeaderAfterTheHeaderTimeout) {
+  FakeResponse silent = Ok("late");
+  silent.delay = absl::Seconds(3);
+  upstream_.Route("GET", "/silent", silent);
+  RequestOptions options;
+  options.deadline = absl::Now() + absl::Seconds(10);
+  options.header_timeout = absl::Milliseconds(200);
+  const auto start = std::chrono::steady_clock::now();
+
+  absl::StatusOr<Response> response = Send(Get(Url("/silent")), options);
+
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded)
+      << response.status();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
 TEST_F(ClientTest, FailsWithoutSendingWhenDeadlineHasPassed) {
   RequestOptions options;
   options.deadline = absl::Now() - absl::Seconds(1);

@@ -46,6 +46,10 @@ struct RequestOptions {
   // so a stalled upstream is noticed without bounding a large body's total
   // time.
   absl::Duration read_timeout = absl::Seconds(30);
+  // Bounds the wait for the response header after the request is sent (with
+  // read_timeout, whichever is shorter): an upstream that accepts connections
+  // but never answers is given up on this quickly, whatever the deadline.
+  absl::Duration header_timeout = absl::InfiniteDuration();
   // Client::Send only: a body (or a Content-Length) larger than this fails the
   // request without buffering it.
   std::size_t body_limit = 4 << 20;
