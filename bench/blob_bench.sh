@@ -57,7 +57,7 @@ start_tributary() {
   cat >"$work/tributary.yaml" <<YAML
 server: {listen_address: "127.0.0.1:$grpc_port"}
 metrics: {disabled: true}
-limits: {max_blob_streams: 1024}
+limits: {max_blob_streams: 1024, blob_chunk_bytes: ${CHUNK_BYTES:-262144}}
 upstreams:
   - name: registry
     url: "$registry"

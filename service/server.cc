@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
+#include "boost/asio/thread_pool.hpp"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -67,6 +68,8 @@ struct Server::Parts {
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
       work;
   std::vector<std::thread> io_threads;
+  // Blob digests are computed here, so hashing overlaps the stream's I/O.
+  std::unique_ptr<asio::thread_pool> hash_pool;
   std::unique_ptr<metrics::Metrics> metrics;
   std::unique_ptr<prometheus::Exposer> exposer;
   std::unique_ptr<http::Client> http;
@@ -95,6 +98,10 @@ struct Server::Parts {
       thread.join();
     }
     io_threads.clear();
+    if (hash_pool) {
+      hash_pool->stop();
+      hash_pool->join();
+    }
     if (http) {
       http->Close();
     }
@@ -119,6 +126,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
     parts->exposer->RegisterCollectable(parts->metrics->registry());
   }
 
+  parts->hash_pool =
+      std::make_unique<asio::thread_pool>(cfg.server().io_threads());
   parts->http = std::make_unique<http::Client>(http::ClientOptions{});
   std::vector<std::unique_ptr<registry::RegistryClient>> upstreams;
   for (const v1::UpstreamConfig& upstream : cfg.upstreams()) {
@@ -130,6 +139,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
       resolve::BlobStreamOptions{
           .chunk_bytes = cfg.limits().blob_chunk_bytes(),
           .max_attempts = cfg.limits().max_blob_attempts(),
+          .hash_executor = parts->hash_pool->get_executor(),
       });
   parts->resolver_service = std::make_unique<api::ResolverService>(
       *parts->resolver, *parts->metrics,

@@ -112,6 +112,26 @@ class BlobStreamer final : public BlobStreamHandle,
     consumer_->SendChunk(std::move(chunk));
     write_in_flight_ = true;
   }
+  // Adds the held-back chunk to the digest, once, on the hash pool when there
+  // is one (hashing a large blob takes a core; the I/O thread goes on).
+  asio::awaitable<bool> HashPending() {
+    if (verifying() && !pending_hashed_ && !pending_.empty()) {
+      if (options_.hash_executor) {
+        co_await asio::co_spawn(
+            options_.hash_executor,
+            [this]() -> asio::awaitable<void> {
+              hasher_.Update(pending_);
+              co_return;
+            },
+            asio::use_awaitable);
+      } else {
+        hasher_.Update(pending_);
+      }
+    }
+    pending_hashed_ = true;
+    co_return true;
+  }
+
   // Waits for the write in flight, if any; false when the caller is gone.
   asio::awaitable<bool> Drain() {
     if (!write_in_flight_) {
@@ -147,6 +167,7 @@ class BlobStreamer final : public BlobStreamHandle,
   bool started_ = false;   // descriptor sent
   std::string pending_;    // the chunk held back until the next one arrives
   bool write_in_flight_ = false;
+  bool pending_hashed_ = false;  // pending_ is already in the digest
   const std::string subject_;
 };
 
@@ -305,26 +326,18 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
     if (want <= 0) {
       co_return result;
     }
-    // A whole chunk (fewer, larger messages) unless the body ends first. It is
-    // read while the previous chunk's write is in flight: at most one write
-    // and one read at a time, so a stream holds three chunks at most.
+    // A whole chunk (fewer, larger messages) unless the body ends first.
+    // Three things overlap: the previous chunk's write, this read, and
+    // hashing the held-back chunk (on the hash pool). At most one of each, so
+    // a stream holds three chunks at most.
     std::string chunk(static_cast<size_t>(want), '\0');
-    Filled filled;
-    if (write_in_flight_) {
-      auto [delivered, read] = co_await (Delivered() && Fill(body, chunk));
-      write_in_flight_ = false;
-      if (!delivered) {
-        result.caller_gone = true;
-        co_return result;
-      }
-      filled = std::move(read);
-    } else {
-      filled = co_await Fill(body, chunk);
+    auto [delivered, filled, hashed] =
+        co_await (Drain() && Fill(body, chunk) && HashPending());
+    if (!delivered) {
+      result.caller_gone = true;
+      co_return result;
     }
     if (!chunk.empty()) {
-      if (verifying()) {
-        hasher_.Update(chunk);
-      }
       position_ += static_cast<int64_t>(chunk.size());
       result.progressed = true;
       // The previous chunk goes out now that another one exists: whatever
@@ -333,6 +346,7 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
         StartChunk(std::move(pending_));
       }
       pending_ = std::move(chunk);
+      pending_hashed_ = false;
     }
     if (!filled.status.ok()) {
       result.status = filled.status;
@@ -349,7 +363,7 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
 }
 
 asio::awaitable<absl::Status> BlobStreamer::Complete() {
-  const bool delivered = co_await Drain();
+  auto [delivered, hashed] = co_await (Drain() && HashPending());
   if (!delivered) {
     co_return absl::CancelledError("the caller went away");
   }

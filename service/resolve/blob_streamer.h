@@ -15,6 +15,8 @@ struct BlobStreamOptions {
   int64_t chunk_bytes = 256 << 10;
   // Upstream requests per stream: the first plus resumes.
   int max_attempts = 5;
+  // Where digests are computed, off the I/O threads; empty: inline.
+  boost::asio::any_io_executor hash_executor;
 };
 
 // Creates the producer of one blob stream: it asks the upstreams in order,
