@@ -264,6 +264,44 @@ TEST_F(EndToEndTest, ListUpstreamsOverReflectionShowsNoSurprises) {
   EXPECT_EQ(json["upstreams"][1].value("url", ""), world->registry->url());
 }
 
+TEST_F(EndToEndTest, PullsEveryLayerThroughTributaryctlAndSha256sumAgrees) {
+  std::vector<std::string> blobs = world->v1.layer_digests;
+  blobs.push_back(world->v1.config_digest);
+  for (const std::string& digest : blobs) {
+    const std::string file =
+        absl::StrCat(world->work_dir, "/pulled-", digest.substr(7, 12));
+    auto pulled =
+        RunCommand({"client/cli/tributaryctl", "--addr", world->grpc_address,
+                    "pull-blob", "demo/app", digest, "-o", file},
+                   absl::Seconds(60));
+    ASSERT_TRUE(pulled.ok()) << pulled.status();
+    ASSERT_EQ(pulled->exit_code, 0) << pulled->output;
+    auto summed = RunCommand({"sha256sum", file}, absl::Seconds(30));
+    ASSERT_TRUE(summed.ok()) << summed.status();
+    EXPECT_EQ(absl::StrCat("sha256:", summed->output.substr(0, 64)), digest);
+  }
+}
+
+TEST_F(EndToEndTest, GetBlobStreamsALayerWithItsDescriptorFirst) {
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(world->v1.layer_digests[0]);
+  auto context = Context();
+  auto reader = resolver_->GetBlob(context.get(), request);
+  v1::GetBlobResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  ASSERT_TRUE(message.has_blob());
+  EXPECT_EQ(message.blob().digest(), world->v1.layer_digests[0]);
+  EXPECT_EQ(message.blob().size(), world->v1.layer_sizes[0]);
+  EXPECT_EQ(message.blob().upstream().name(), "local");
+  int64_t received = 0;
+  while (reader->Read(&message)) {
+    received += static_cast<int64_t>(message.chunk().size());
+  }
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(received, world->v1.layer_sizes[0]);
+}
+
 // Runs last (gtest keeps file order): the drain on SIGTERM ends the process.
 TEST_F(EndToEndTest, SigtermDrainsAndExitsZero) {
   const int exit_code = world->tributary->Stop(absl::Seconds(10));
