@@ -205,6 +205,52 @@ const ErrorCase kErrorCases[] = {
     {"RejectsApiPrefixWithDotDot",
      HubWith("    api_prefix: /mirror/../v2\n"),
      {"upstreams[0].api_prefix: must not contain \"..\""}},
+    // Resilience: timeouts, retries, circuit breaker, scope.
+    {"RejectsZeroHeaderTimeout",
+     HubWith("    header_timeout: 0s\n"),
+     {"upstreams[0].header_timeout: must be positive (got \"0\")"}},
+    {"RejectsZeroRetryAttempts",
+     HubWith("    retry:\n      max_attempts: -1\n"),
+     {"upstreams[0].retry.max_attempts: must be between 1 and 10 (got -1)"}},
+    {"RejectsTooManyRetryAttempts",
+     HubWith("    retry:\n      max_attempts: 11\n"),
+     {"upstreams[0].retry.max_attempts: must be between 1 and 10 (got 11)"}},
+    {"RejectsMaxBackoffBelowInitialBackoff",
+     HubWith("    retry:\n      initial_backoff: 3s\n      max_backoff: 1s\n"),
+     {"upstreams[0].retry.max_backoff: must be at least initial_backoff "
+      "(3s)"}},
+    {"RejectsBackoffOverFiveMinutes",
+     HubWith(
+         "    retry:\n      initial_backoff: 10m\n      max_backoff: 10m\n"),
+     {"upstreams[0].retry.initial_backoff: must be at most 5m (got \"10m\")"}},
+    {"RejectsNegativeRetryBudget",
+     HubWith("    retry:\n      budget: -1s\n"),
+     {"upstreams[0].retry.budget: must be positive (got \"-1s\")"}},
+    {"RejectsZeroMaxRetryAfter",
+     HubWith("    retry:\n      max_retry_after: 0s\n"),
+     {"upstreams[0].retry.max_retry_after: must be positive"}},
+    {"RejectsUnknownRetryField",
+     HubWith("    retry:\n      attempts: 3\n"),
+     {"upstreams[0].retry.attempts: unknown field; expected one of "
+      "max_attempts"}},
+    {"RejectsZeroBreakerThreshold",
+     HubWith("    circuit_breaker:\n      failure_threshold: -2\n"),
+     {"upstreams[0].circuit_breaker.failure_threshold: must be between 1 and "
+      "1000 (got -2)"}},
+    {"RejectsBreakerOpenForADay",
+     HubWith("    circuit_breaker:\n      open_duration: 24h\n"),
+     {"upstreams[0].circuit_breaker.open_duration: must be at most 1h"}},
+    {"RejectsScopePatternWithUpperCase",
+     HubWith("    scope:\n      include: [library/*, MyOrg/*]\n"),
+     {"upstreams[0].scope.include[1]: pattern \"MyOrg/*\": character 'M' is "
+      "not allowed"}},
+    {"RejectsScopePatternWithGlobStarInsideAComponent",
+     HubWith("    scope:\n      exclude: [\"my**\"]\n"),
+     {"upstreams[0].scope.exclude[0]: pattern \"my**\": \"**\" must be a "
+      "whole path component"}},
+    {"RejectsEmptyScopePattern",
+     HubWith("    scope:\n      include: [\"\"]\n"),
+     {"upstreams[0].scope.include[0]: pattern is empty"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Config, ConfigErrorTest,

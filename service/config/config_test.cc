@@ -52,6 +52,20 @@ upstreams:
     request_timeout: 1m30s
     library_rewrite: LIBRARY_REWRITE_ALWAYS
     max_idle_connections: 32
+    header_timeout: 3s
+    retry:
+      max_attempts: 4
+      initial_backoff: 50ms
+      max_backoff: 1s
+      max_retry_after: 5s
+      budget: 20s
+    circuit_breaker:
+      failure_threshold: 3
+      open_duration: 1m
+      disabled: true
+    scope:
+      include: ["library/*", "myorg/**"]
+      exclude: [myorg/secret]
   - name: ghcr
     url: https://ghcr.io
     enabled: false
@@ -82,6 +96,20 @@ constexpr char kFullProto[] = R"pb(
     request_timeout { seconds: 90 }
     library_rewrite: LIBRARY_REWRITE_ALWAYS
     max_idle_connections: 32
+    header_timeout { seconds: 3 }
+    retry {
+      max_attempts: 4
+      initial_backoff { nanos: 50000000 }
+      max_backoff { seconds: 1 }
+      max_retry_after { seconds: 5 }
+      budget { seconds: 20 }
+    }
+    circuit_breaker {
+      failure_threshold: 3
+      open_duration { seconds: 60 }
+      disabled: true
+    }
+    scope { include: "library/*" include: "myorg/**" exclude: "myorg/secret" }
   }
   upstreams {
     name: "ghcr"
@@ -92,6 +120,18 @@ constexpr char kFullProto[] = R"pb(
     request_timeout { seconds: 30 }
     library_rewrite: LIBRARY_REWRITE_NEVER
     max_idle_connections: 8
+    header_timeout { seconds: 10 }
+    retry {
+      max_attempts: 3
+      initial_backoff { nanos: 100000000 }
+      max_backoff { seconds: 2 }
+      max_retry_after { seconds: 10 }
+      budget { seconds: 10 }
+    }
+    circuit_breaker {
+      failure_threshold: 5
+      open_duration { seconds: 30 }
+    }
   }
 )pb";
 
@@ -122,6 +162,20 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   EXPECT_EQ(ToAbslDuration(upstream.request_timeout()), absl::Seconds(30));
   EXPECT_EQ(upstream.max_idle_connections(), 8);
   EXPECT_EQ(upstream.library_rewrite(), v1::LIBRARY_REWRITE_UNSPECIFIED);
+  EXPECT_EQ(ToAbslDuration(upstream.header_timeout()), absl::Seconds(10));
+  EXPECT_EQ(upstream.retry().max_attempts(), 3);
+  EXPECT_EQ(ToAbslDuration(upstream.retry().initial_backoff()),
+            absl::Milliseconds(100));
+  EXPECT_EQ(ToAbslDuration(upstream.retry().max_backoff()), absl::Seconds(2));
+  EXPECT_EQ(ToAbslDuration(upstream.retry().max_retry_after()),
+            absl::Seconds(10));
+  EXPECT_EQ(ToAbslDuration(upstream.retry().budget()), absl::Seconds(10));
+  EXPECT_EQ(upstream.circuit_breaker().failure_threshold(), 5);
+  EXPECT_EQ(ToAbslDuration(upstream.circuit_breaker().open_duration()),
+            absl::Seconds(30));
+  EXPECT_FALSE(upstream.circuit_breaker().disabled());
+  EXPECT_TRUE(upstream.scope().include().empty());
+  EXPECT_TRUE(upstream.scope().exclude().empty());
 }
 
 TEST(ParseConfigTest, ReadsEveryFieldOfAFullConfig) {

@@ -44,6 +44,34 @@ void ApplyLimitsDefaults(v1::LimitsConfig& limits) {
   }
 }
 
+void ApplyRetryDefaults(v1::RetryConfig& retry) {
+  if (retry.max_attempts() == 0) {
+    retry.set_max_attempts(kDefaultRetryMaxAttempts);
+  }
+  if (!retry.has_initial_backoff()) {
+    *retry.mutable_initial_backoff() = ToProtoDuration(kDefaultInitialBackoff);
+  }
+  if (!retry.has_max_backoff()) {
+    *retry.mutable_max_backoff() = ToProtoDuration(kDefaultMaxBackoff);
+  }
+  if (!retry.has_max_retry_after()) {
+    *retry.mutable_max_retry_after() = ToProtoDuration(kDefaultMaxRetryAfter);
+  }
+  if (!retry.has_budget()) {
+    *retry.mutable_budget() = ToProtoDuration(kDefaultRetryBudget);
+  }
+}
+
+void ApplyBreakerDefaults(v1::CircuitBreakerConfig& breaker) {
+  if (breaker.failure_threshold() == 0) {
+    breaker.set_failure_threshold(kDefaultBreakerFailureThreshold);
+  }
+  if (!breaker.has_open_duration()) {
+    *breaker.mutable_open_duration() =
+        ToProtoDuration(kDefaultBreakerOpenDuration);
+  }
+}
+
 void ApplyUpstreamDefaults(v1::UpstreamConfig& upstream) {
   DefaultString(kDefaultApiPrefix, *upstream.mutable_api_prefix());
   if (!upstream.has_enabled()) {
@@ -60,6 +88,11 @@ void ApplyUpstreamDefaults(v1::UpstreamConfig& upstream) {
   if (upstream.max_idle_connections() == 0) {
     upstream.set_max_idle_connections(kDefaultMaxIdleConnections);
   }
+  if (!upstream.has_header_timeout()) {
+    *upstream.mutable_header_timeout() = ToProtoDuration(kDefaultHeaderTimeout);
+  }
+  ApplyRetryDefaults(*upstream.mutable_retry());
+  ApplyBreakerDefaults(*upstream.mutable_circuit_breaker());
 }
 
 }  // namespace

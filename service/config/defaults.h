@@ -29,7 +29,8 @@ inline constexpr std::string_view kDefaultMetricsListenAddress = "0.0.0.0:9090";
 // limits
 inline constexpr int64_t kDefaultMaxManifestBytes = int64_t{4} << 20;  // 4 MiB
 inline constexpr int64_t kDefaultMaxTagListBytes = int64_t{8} << 20;   // 8 MiB
-inline constexpr int64_t kDefaultBlobChunkBytes = int64_t{256} << 10;  // 256 KiB
+inline constexpr int64_t kDefaultBlobChunkBytes = int64_t{256}
+                                                  << 10;  // 256 KiB
 inline constexpr int32_t kDefaultMaxBlobStreams = 256;
 inline constexpr int32_t kDefaultMaxBlobAttempts = 5;
 
@@ -39,6 +40,19 @@ inline constexpr std::string_view kDefaultApiPrefix = "/v2";
 inline constexpr absl::Duration kDefaultConnectTimeout = absl::Seconds(5);
 inline constexpr absl::Duration kDefaultRequestTimeout = absl::Seconds(30);
 inline constexpr int32_t kDefaultMaxIdleConnections = 8;
+inline constexpr absl::Duration kDefaultHeaderTimeout = absl::Seconds(10);
+
+// upstreams[*].retry
+inline constexpr int32_t kDefaultRetryMaxAttempts = 3;
+inline constexpr absl::Duration kDefaultInitialBackoff =
+    absl::Milliseconds(100);
+inline constexpr absl::Duration kDefaultMaxBackoff = absl::Seconds(2);
+inline constexpr absl::Duration kDefaultMaxRetryAfter = absl::Seconds(10);
+inline constexpr absl::Duration kDefaultRetryBudget = absl::Seconds(10);
+
+// upstreams[*].circuit_breaker (on unless `disabled: true`)
+inline constexpr int32_t kDefaultBreakerFailureThreshold = 5;
+inline constexpr absl::Duration kDefaultBreakerOpenDuration = absl::Seconds(30);
 
 // Sets every unset field above to its default; fields already set are kept.
 void ApplyDefaults(v1::Config& config);

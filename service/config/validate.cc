@@ -12,6 +12,7 @@
 #include "service/config/addresses.h"
 #include "service/config/duration.h"
 #include "service/config/errors.h"
+#include "service/oci/repository_glob.h"
 
 namespace tributary::config::internal {
 namespace {
@@ -24,6 +25,9 @@ constexpr absl::Duration kMaxConnectTimeout = absl::Minutes(5);
 constexpr absl::Duration kMaxRequestTimeout = absl::Hours(1);
 constexpr int64_t kMaxIoThreads = 64;
 constexpr int64_t kMaxIdleConnections = 1024;
+constexpr int64_t kMaxRetryAttempts = 10;
+constexpr absl::Duration kMaxBackoff = absl::Minutes(5);
+constexpr int64_t kMaxFailureThreshold = 1000;
 constexpr int64_t kMinBodyLimit = int64_t{1} << 10;   // 1 KiB
 constexpr int64_t kMaxBodyLimit = int64_t{64} << 20;  // 64 MiB
 // Upstream names are metrics labels and log fields; 63 also fits a DNS label.
@@ -91,6 +95,55 @@ void CheckApiPrefix(absl::string_view path, absl::string_view prefix,
   }
 }
 
+void CheckRetry(absl::string_view path, const v1::RetryConfig& retry,
+                Errors& errors) {
+  CheckRange(absl::StrCat(path, ".max_attempts"), retry.max_attempts(), 1,
+             kMaxRetryAttempts, errors);
+  CheckDuration(absl::StrCat(path, ".initial_backoff"), retry.initial_backoff(),
+                kMaxBackoff, errors);
+  CheckDuration(absl::StrCat(path, ".max_backoff"), retry.max_backoff(),
+                kMaxBackoff, errors);
+  if (ToAbslDuration(retry.max_backoff()) <
+      ToAbslDuration(retry.initial_backoff())) {
+    errors.Add(absl::StrCat(path, ".max_backoff"),
+               absl::StrCat("must be at least initial_backoff (",
+                            absl::FormatDuration(
+                                ToAbslDuration(retry.initial_backoff())),
+                            ")"));
+  }
+  CheckDuration(absl::StrCat(path, ".max_retry_after"), retry.max_retry_after(),
+                kMaxRequestTimeout, errors);
+  CheckDuration(absl::StrCat(path, ".budget"), retry.budget(),
+                kMaxRequestTimeout, errors);
+}
+
+void CheckPatterns(absl::string_view path,
+                   const google::protobuf::RepeatedPtrField<std::string>& list,
+                   Errors& errors) {
+  for (int i = 0; i < list.size(); ++i) {
+    const absl::Status valid = oci::ValidateRepositoryGlob(list[i]);
+    if (!valid.ok()) {
+      errors.Add(absl::StrCat(path, "[", i, "]"), valid.message());
+    }
+  }
+}
+
+void CheckResilience(absl::string_view path, const v1::UpstreamConfig& upstream,
+                     Errors& errors) {
+  CheckDuration(absl::StrCat(path, ".header_timeout"),
+                upstream.header_timeout(), kMaxRequestTimeout, errors);
+  CheckRetry(absl::StrCat(path, ".retry"), upstream.retry(), errors);
+  const v1::CircuitBreakerConfig& breaker = upstream.circuit_breaker();
+  CheckRange(absl::StrCat(path, ".circuit_breaker.failure_threshold"),
+             breaker.failure_threshold(), 1, kMaxFailureThreshold, errors);
+  CheckDuration(absl::StrCat(path, ".circuit_breaker.open_duration"),
+                breaker.open_duration(), kMaxRequestTimeout, errors);
+  CheckPatterns(absl::StrCat(path, ".scope.include"),
+                upstream.scope().include(), errors);
+  CheckPatterns(absl::StrCat(path, ".scope.exclude"),
+                upstream.scope().exclude(), errors);
+}
+
 void CheckUpstream(absl::string_view path, const v1::UpstreamConfig& upstream,
                    Errors& errors) {
   CheckName(absl::StrCat(path, ".name"), upstream.name(), errors);
@@ -103,6 +156,7 @@ void CheckUpstream(absl::string_view path, const v1::UpstreamConfig& upstream,
                 upstream.request_timeout(), kMaxRequestTimeout, errors);
   CheckRange(absl::StrCat(path, ".max_idle_connections"),
              upstream.max_idle_connections(), 1, kMaxIdleConnections, errors);
+  CheckResilience(path, upstream, errors);
 }
 
 void CheckUpstreams(const v1::Config& config, Errors& errors) {
