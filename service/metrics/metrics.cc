@@ -58,6 +58,40 @@ absl::string_view OutcomeName(UpstreamOutcome outcome) {
   return "error";
 }
 
+absl::string_view BreakerStateName(BreakerState state) {
+  switch (state) {
+    case BreakerState::kClosed:
+      return "closed";
+    case BreakerState::kOpen:
+      return "open";
+    case BreakerState::kHalfOpen:
+      return "half_open";
+  }
+  return "closed";
+}
+
+absl::string_view RetryReasonName(RetryReason reason) {
+  switch (reason) {
+    case RetryReason::kConnect:
+      return "connect";
+    case RetryReason::kTimeout:
+      return "timeout";
+    case RetryReason::kHttp408:
+      return "http_408";
+    case RetryReason::kHttp429:
+      return "http_429";
+    case RetryReason::kHttp500:
+      return "http_500";
+    case RetryReason::kHttp502:
+      return "http_502";
+    case RetryReason::kHttp503:
+      return "http_503";
+    case RetryReason::kHttp504:
+      return "http_504";
+  }
+  return "connect";
+}
+
 UpstreamOutcome ClassifyOutcome(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:
@@ -100,6 +134,23 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
       prometheus::BuildHistogram()
           .Name("tributary_upstream_duration_seconds")
           .Help("Latency of one exchange with an upstream registry.")
+          .Register(*registry_);
+  auto& upstream_retries =
+      prometheus::BuildCounter()
+          .Name("tributary_upstream_retries_total")
+          .Help("Upstream exchanges retried, by the reason of the retry.")
+          .Register(*registry_);
+  auto& breaker_state =
+      prometheus::BuildGauge()
+          .Name("tributary_upstream_breaker_state")
+          .Help(
+              "1 for the current state of the upstream's circuit breaker "
+              "(closed, open, half_open), 0 for the others.")
+          .Register(*registry_);
+  auto& breaker_skips =
+      prometheus::BuildCounter()
+          .Name("tributary_upstream_breaker_skips_total")
+          .Help("Times the upstream was skipped because its circuit was open.")
           .Register(*registry_);
   blob_bytes_ = &prometheus::BuildCounter()
                      .Name("tributary_blob_bytes_total")
@@ -145,6 +196,22 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
     }
     upstream_duration_.push_back(
         &upstream_duration.Add({{"upstream", name}}, LatencyBuckets()));
+    auto& retries = upstream_retries_.emplace_back();
+    for (int reason = 0; reason < kRetryReasonCount; ++reason) {
+      retries[reason] = &upstream_retries.Add(
+          {{"upstream", name},
+           {"reason",
+            std::string(RetryReasonName(static_cast<RetryReason>(reason)))}});
+    }
+    auto& states = breaker_state_.emplace_back();
+    for (int state = 0; state < kBreakerStateCount; ++state) {
+      states[state] = &breaker_state.Add(
+          {{"upstream", name},
+           {"state",
+            std::string(BreakerStateName(static_cast<BreakerState>(state)))}});
+    }
+    states[static_cast<int>(BreakerState::kClosed)]->Set(1);
+    breaker_skips_.push_back(&breaker_skips.Add({{"upstream", name}}));
   }
 }
 
@@ -180,6 +247,31 @@ void Metrics::RecordUpstream(int upstream, UpstreamOutcome outcome,
   }
   upstream_requests_[upstream][static_cast<int>(outcome)]->Increment();
   upstream_duration_[upstream]->Observe(absl::ToDoubleSeconds(latency));
+}
+
+bool Metrics::KnownUpstream(int upstream) const {
+  return upstream >= 0 && upstream < static_cast<int>(breaker_skips_.size());
+}
+
+void Metrics::RecordRetry(int upstream, RetryReason reason) {
+  if (KnownUpstream(upstream)) {
+    upstream_retries_[upstream][static_cast<int>(reason)]->Increment();
+  }
+}
+
+void Metrics::RecordBreakerState(int upstream, BreakerState state) {
+  if (!KnownUpstream(upstream)) {
+    return;
+  }
+  for (int i = 0; i < kBreakerStateCount; ++i) {
+    breaker_state_[upstream][i]->Set(i == static_cast<int>(state) ? 1 : 0);
+  }
+}
+
+void Metrics::RecordBreakerSkip(int upstream) {
+  if (KnownUpstream(upstream)) {
+    breaker_skips_[upstream]->Increment();
+  }
 }
 
 }  // namespace tributary::metrics

@@ -47,6 +47,29 @@ inline constexpr int kUpstreamOutcomeCount = 8;
 absl::string_view OutcomeName(UpstreamOutcome outcome);
 UpstreamOutcome ClassifyOutcome(const absl::Status& status);
 
+// An upstream's circuit breaker state; the `state` label.
+enum class BreakerState {
+  kClosed,
+  kOpen,
+  kHalfOpen,
+};
+inline constexpr int kBreakerStateCount = 3;
+absl::string_view BreakerStateName(BreakerState state);
+
+// Why an upstream exchange was retried; the `reason` label.
+enum class RetryReason {
+  kConnect,  // connect error, reset or closed connection
+  kTimeout,
+  kHttp408,
+  kHttp429,
+  kHttp500,
+  kHttp502,
+  kHttp503,
+  kHttp504,
+};
+inline constexpr int kRetryReasonCount = 8;
+absl::string_view RetryReasonName(RetryReason reason);
+
 // Every metric family of Tributary, declared here and nowhere else. Label
 // values come only from closed enums and configured upstream names — never a
 // repository, tag, digest or client address. Every label set is created up
@@ -56,6 +79,11 @@ UpstreamOutcome ClassifyOutcome(const absl::Status& status);
 //   tributary_rpc_duration_seconds{method}          RPC latency
 //   tributary_upstream_requests_total{upstream,outcome}  upstream exchanges
 //   tributary_upstream_duration_seconds{upstream}   upstream exchange latency
+//   tributary_upstream_retries_total{upstream,reason}    exchanges retried
+//   tributary_upstream_breaker_state{upstream,state}     1 for the current
+//                                                   circuit state, else 0
+//   tributary_upstream_breaker_skips_total{upstream}  calls that skipped the
+//                                                   upstream: circuit open
 //   tributary_blob_bytes_total                      blob bytes sent to callers
 //   tributary_blob_resumes_total                    blob bodies resumed after
 //                                                   an upstream failed mid-body
@@ -77,9 +105,14 @@ class Metrics {
   void RecordBlobResume();
   void RecordBlobStreamsActive(int64_t streams);
   void RecordBlobStreamRejected();
+  void RecordRetry(int upstream, RetryReason reason);
+  void RecordBreakerState(int upstream, BreakerState state);
+  void RecordBreakerSkip(int upstream);
 
  private:
   static constexpr int kCodeCount = 17;
+
+  bool KnownUpstream(int upstream) const;
 
   std::shared_ptr<prometheus::Registry> registry_;
   std::array<std::array<prometheus::Counter*, kCodeCount>, kRpcCount>
@@ -88,6 +121,11 @@ class Metrics {
   std::vector<std::array<prometheus::Counter*, kUpstreamOutcomeCount>>
       upstream_requests_;
   std::vector<prometheus::Histogram*> upstream_duration_;
+  std::vector<std::array<prometheus::Counter*, kRetryReasonCount>>
+      upstream_retries_;
+  std::vector<std::array<prometheus::Gauge*, kBreakerStateCount>>
+      breaker_state_;
+  std::vector<prometheus::Counter*> breaker_skips_;
   prometheus::Counter* blob_bytes_;
   prometheus::Counter* blob_resumes_;
   prometheus::Gauge* blob_streams_active_;

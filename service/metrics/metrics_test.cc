@@ -39,6 +39,43 @@ TEST(MetricsTest, IgnoresUnknownUpstreamIndex) {
   EXPECT_EQ(Scrape(metrics).find("upstream=\"7\""), std::string::npos);
 }
 
+TEST(MetricsTest, CountsRetriesByUpstreamAndReason) {
+  Metrics metrics({"hub", "mirror"});
+  metrics.RecordRetry(0, RetryReason::kHttp503);
+  metrics.RecordRetry(0, RetryReason::kHttp503);
+  const std::string text = Scrape(metrics);
+  EXPECT_NE(text.find("tributary_upstream_retries_total{reason=\"http_503\","
+                      "upstream=\"hub\"} 2"),
+            std::string::npos)
+      << text;
+}
+
+TEST(MetricsTest, ShowsExactlyOneBreakerStatePerUpstream) {
+  Metrics metrics({"hub"});
+  EXPECT_NE(Scrape(metrics).find("tributary_upstream_breaker_state{state="
+                                 "\"closed\",upstream=\"hub\"} 1"),
+            std::string::npos);
+  metrics.RecordBreakerState(0, BreakerState::kOpen);
+  const std::string text = Scrape(metrics);
+  EXPECT_NE(text.find("tributary_upstream_breaker_state{state=\"open\","
+                      "upstream=\"hub\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tributary_upstream_breaker_state{state=\"closed\","
+                      "upstream=\"hub\"} 0"),
+            std::string::npos)
+      << text;
+}
+
+TEST(MetricsTest, CountsBreakerSkipsPerUpstream) {
+  Metrics metrics({"hub"});
+  metrics.RecordBreakerSkip(0);
+  metrics.RecordBreakerSkip(3);  // unknown index: ignored
+  EXPECT_NE(Scrape(metrics).find(
+                "tributary_upstream_breaker_skips_total{upstream=\"hub\"} 1"),
+            std::string::npos);
+}
+
 TEST(MetricsTest, ClassifiesStatusesIntoOutcomes) {
   EXPECT_EQ(ClassifyOutcome(absl::NotFoundError("")),
             UpstreamOutcome::kNotFound);
