@@ -9,9 +9,21 @@
 namespace tributary::api {
 namespace {
 
-template <class Response>
-void SetUpstream(Response* response, const std::string& upstream) {
-  response->mutable_upstream()->set_name(upstream);
+// The completion of a unary call: a failure finishes the call with its
+// status; a success is copied into `response` by `fill`, which also names the
+// upstream that answered.
+template <class T, class Response, class Fill>
+resolve::Done<T> Reply(UnaryCall call, Response* response, Fill fill) {
+  return [call, response,
+          fill](absl::StatusOr<resolve::Resolved<T>> result) mutable {
+    if (!result.ok()) {
+      call.Finish(result.status());
+      return;
+    }
+    fill(result->value, *response);
+    response->mutable_upstream()->set_name(result->upstream);
+    call.Finish(absl::OkStatus(), result->upstream);
+  };
 }
 
 }  // namespace
@@ -39,20 +51,14 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
   }
   resolver_.GetManifest(
       *std::move(query),
-      [call, response](absl::StatusOr<resolve::Resolved<registry::Manifest>>
-                           result) mutable {
-        if (!result.ok()) {
-          call.Finish(result.status());
-          return;
-        }
-        registry::Manifest& manifest = result->value;
-        response->set_size(static_cast<int64_t>(manifest.content.size()));
-        response->set_content(std::move(manifest.content));
-        response->set_media_type(manifest.media_type);
-        response->set_digest(manifest.digest.str());
-        SetUpstream(response, result->upstream);
-        call.Finish(absl::OkStatus(), result->upstream);
-      });
+      Reply<registry::Manifest>(
+          call, response,
+          [](registry::Manifest& manifest, v1::GetManifestResponse& out) {
+            out.set_size(static_cast<int64_t>(manifest.content.size()));
+            out.set_content(std::move(manifest.content));
+            out.set_media_type(manifest.media_type);
+            out.set_digest(manifest.digest.str());
+          }));
   return call.reactor();
 }
 
@@ -71,18 +77,13 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
   }
   resolver_.HeadManifest(
       *std::move(query),
-      [call, response](absl::StatusOr<resolve::Resolved<registry::ManifestHead>>
-                           result) mutable {
-        if (!result.ok()) {
-          call.Finish(result.status());
-          return;
-        }
-        response->set_media_type(result->value.media_type);
-        response->set_digest(result->value.digest);
-        response->set_size(result->value.size);
-        SetUpstream(response, result->upstream);
-        call.Finish(absl::OkStatus(), result->upstream);
-      });
+      Reply<registry::ManifestHead>(
+          call, response,
+          [](registry::ManifestHead& head, v1::HeadManifestResponse& out) {
+            out.set_media_type(head.media_type);
+            out.set_digest(head.digest);
+            out.set_size(head.size);
+          }));
   return call.reactor();
 }
 
@@ -97,18 +98,12 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
   if (!query.ok()) {
     return call.Finish(query.status());
   }
-  resolver_.HeadBlob(
-      *std::move(query),
-      [call, response](absl::StatusOr<resolve::Resolved<registry::BlobHead>>
-                           result) mutable {
-        if (!result.ok()) {
-          call.Finish(result.status());
-          return;
-        }
-        response->set_size(result->value.size);
-        SetUpstream(response, result->upstream);
-        call.Finish(absl::OkStatus(), result->upstream);
-      });
+  resolver_.HeadBlob(*std::move(query),
+                     Reply<registry::BlobHead>(call, response,
+                                               [](registry::BlobHead& head,
+                                                  v1::HeadBlobResponse& out) {
+                                                 out.set_size(head.size);
+                                               }));
   return call.reactor();
 }
 
@@ -128,21 +123,15 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
   }
   resolver_.ListTags(
       *std::move(query),
-      [call, response](
-          absl::StatusOr<resolve::Resolved<registry::TagPage>> result) mutable {
-        if (!result.ok()) {
-          call.Finish(result.status());
-          return;
-        }
-        registry::TagPage& page = result->value;
-        response->set_name(page.name);
-        for (std::string& tag : page.tags) {
-          response->add_tags(std::move(tag));
-        }
-        response->set_next_last(page.next_last);
-        SetUpstream(response, result->upstream);
-        call.Finish(absl::OkStatus(), result->upstream);
-      });
+      Reply<registry::TagPage>(
+          call, response,
+          [](registry::TagPage& page, v1::ListTagsResponse& out) {
+            out.set_name(page.name);
+            for (std::string& tag : page.tags) {
+              out.add_tags(std::move(tag));
+            }
+            out.set_next_last(page.next_last);
+          }));
   return call.reactor();
 }
 
