@@ -92,6 +92,46 @@ absl::string_view RetryReasonName(RetryReason reason) {
   return "connect";
 }
 
+absl::string_view CacheKindName(CacheKind kind) {
+  switch (kind) {
+    case CacheKind::kManifest:
+      return "manifest";
+    case CacheKind::kManifestHead:
+      return "manifest_head";
+    case CacheKind::kBlobHead:
+      return "blob_head";
+    case CacheKind::kTags:
+      return "tags";
+    case CacheKind::kBlob:
+      return "blob";
+  }
+  return "unknown";
+}
+
+absl::string_view CacheResultName(CacheResult result) {
+  switch (result) {
+    case CacheResult::kHit:
+      return "hit";
+    case CacheResult::kStale:
+      return "stale";
+    case CacheResult::kStaleIfError:
+      return "stale_if_error";
+    case CacheResult::kNegative:
+      return "negative";
+    case CacheResult::kMiss:
+      return "miss";
+    case CacheResult::kCoalesced:
+      return "coalesced";
+    case CacheResult::kBypass:
+      return "bypass";
+  }
+  return "unknown";
+}
+
+absl::string_view CacheStoreName(CacheStore store) {
+  return store == CacheStore::kMemory ? "memory" : "disk";
+}
+
 UpstreamOutcome ClassifyOutcome(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:
@@ -175,6 +215,7 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
            .Help("GetBlob streams refused at the concurrency cap.")
            .Register(*registry_)
            .Add({});
+  RegisterCacheFamilies();
   for (int rpc = 0; rpc < kRpcCount; ++rpc) {
     const std::string method(RpcName(static_cast<Rpc>(rpc)));
     for (int code = 0; code < kCodeCount; ++code) {
@@ -216,6 +257,59 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
 }
 
 Metrics::~Metrics() = default;
+
+void Metrics::RegisterCacheFamilies() {
+  auto& requests =
+      prometheus::BuildCounter()
+          .Name("tributary_cache_requests_total")
+          .Help(
+              "Cache answers by kind (manifest, manifest_head, blob_head, "
+              "tags, blob) and result (hit, stale, stale_if_error, "
+              "negative, miss, coalesced, bypass).")
+          .Register(*registry_);
+  auto& evictions = prometheus::BuildCounter()
+                        .Name("tributary_cache_evictions_total")
+                        .Help("Cache entries evicted at the size cap.")
+                        .Register(*registry_);
+  auto& size_bytes = prometheus::BuildGauge()
+                         .Name("tributary_cache_size_bytes")
+                         .Help("Bytes the cache holds now, by store.")
+                         .Register(*registry_);
+  auto& entries = prometheus::BuildGauge()
+                      .Name("tributary_cache_entries")
+                      .Help("Entries the cache holds now, by store.")
+                      .Register(*registry_);
+  for (int kind = 0; kind < kCacheKindCount; ++kind) {
+    const std::string kind_name(CacheKindName(static_cast<CacheKind>(kind)));
+    for (int result = 0; result < kCacheResultCount; ++result) {
+      const std::string result_name(
+          CacheResultName(static_cast<CacheResult>(result)));
+      cache_requests_[kind][result] =
+          &requests.Add({{"kind", kind_name}, {"result", result_name}});
+    }
+  }
+  for (int store = 0; store < kCacheStoreCount; ++store) {
+    const std::string name(CacheStoreName(static_cast<CacheStore>(store)));
+    cache_evictions_[store] = &evictions.Add({{"store", name}});
+    cache_size_bytes_[store] = &size_bytes.Add({{"store", name}});
+    cache_entries_[store] = &entries.Add({{"store", name}});
+  }
+}
+
+void Metrics::RecordCacheResult(CacheKind kind, CacheResult result) {
+  cache_requests_[static_cast<int>(kind)][static_cast<int>(result)]
+      ->Increment();
+}
+
+void Metrics::RecordCacheEviction(CacheStore store) {
+  cache_evictions_[static_cast<int>(store)]->Increment();
+}
+
+void Metrics::RecordCacheSize(CacheStore store, int64_t bytes,
+                              int64_t entries) {
+  cache_size_bytes_[static_cast<int>(store)]->Set(static_cast<double>(bytes));
+  cache_entries_[static_cast<int>(store)]->Set(static_cast<double>(entries));
+}
 
 void Metrics::RecordBlobBytes(int64_t bytes) {
   blob_bytes_->Increment(static_cast<double>(bytes));

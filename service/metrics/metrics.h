@@ -70,6 +70,35 @@ enum class RetryReason {
 inline constexpr int kRetryReasonCount = 8;
 absl::string_view RetryReasonName(RetryReason reason);
 
+// What the cache holds; the `kind` label of the cache families.
+enum class CacheKind {
+  kManifest,
+  kManifestHead,
+  kBlobHead,
+  kTags,
+  kBlob,
+};
+inline constexpr int kCacheKindCount = 5;
+absl::string_view CacheKindName(CacheKind kind);
+
+// How the cache answered one request; the `result` label.
+enum class CacheResult {
+  kHit,           // fresh from the cache
+  kStale,         // past its TTL, served while it is refreshed
+  kStaleIfError,  // past its TTL, served because every upstream failed
+  kNegative,      // a remembered NOT_FOUND
+  kMiss,          // started an upstream fetch
+  kCoalesced,     // joined an identical fetch already in flight
+  kBypass,        // the request asked to skip the cache
+};
+inline constexpr int kCacheResultCount = 7;
+absl::string_view CacheResultName(CacheResult result);
+
+// Where cached content lives; the `store` label.
+enum class CacheStore { kMemory, kDisk };
+inline constexpr int kCacheStoreCount = 2;
+absl::string_view CacheStoreName(CacheStore store);
+
 // Every metric family of Tributary, declared here and nowhere else. Label
 // values come only from closed enums and configured upstream names — never a
 // repository, tag, digest or client address. Every label set is created up
@@ -90,6 +119,10 @@ absl::string_view RetryReasonName(RetryReason reason);
 //   tributary_blob_streams_active                   GetBlob streams open now
 //   tributary_blob_streams_rejected_total           GetBlob streams refused at
 //                                                   the concurrency cap
+//   tributary_cache_requests_total{kind,result}     cache answers (CacheResult)
+//   tributary_cache_evictions_total{store}          entries evicted at the cap
+//   tributary_cache_size_bytes{store}               bytes held now
+//   tributary_cache_entries{store}                  entries held now
 class Metrics {
  public:
   explicit Metrics(const std::vector<std::string>& upstream_names);
@@ -105,12 +138,17 @@ class Metrics {
   void RecordBlobResume();
   void RecordBlobStreamsActive(int64_t streams);
   void RecordBlobStreamRejected();
+  void RecordCacheResult(CacheKind kind, CacheResult result);
+  void RecordCacheEviction(CacheStore store);
+  void RecordCacheSize(CacheStore store, int64_t bytes, int64_t entries);
   void RecordRetry(int upstream, RetryReason reason);
   void RecordBreakerState(int upstream, BreakerState state);
   void RecordBreakerSkip(int upstream);
 
  private:
   static constexpr int kCodeCount = 17;
+
+  void RegisterCacheFamilies();
 
   bool KnownUpstream(int upstream) const;
 
@@ -130,6 +168,12 @@ class Metrics {
   prometheus::Counter* blob_resumes_;
   prometheus::Gauge* blob_streams_active_;
   prometheus::Counter* blob_streams_rejected_;
+  std::array<std::array<prometheus::Counter*, kCacheResultCount>,
+             kCacheKindCount>
+      cache_requests_;
+  std::array<prometheus::Counter*, kCacheStoreCount> cache_evictions_;
+  std::array<prometheus::Gauge*, kCacheStoreCount> cache_size_bytes_;
+  std::array<prometheus::Gauge*, kCacheStoreCount> cache_entries_;
 };
 
 }  // namespace tributary::metrics
