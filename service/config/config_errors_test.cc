@@ -251,6 +251,16 @@ const ErrorCase kErrorCases[] = {
     {"RejectsEmptyScopePattern",
      HubWith("    scope:\n      include: [\"\"]\n"),
      {"upstreams[0].scope.include[0]: pattern is empty"}},
+    // Cache.
+    {"RejectsAZeroCacheTtl",
+     absl::StrCat(kHub, "cache:\n  manifest_ttl: 0s\n"),
+     {"cache.manifest_ttl: must be positive (got \"0\")"}},
+    {"RejectsATinyCacheMemory",
+     absl::StrCat(kHub, "cache:\n  memory_bytes: 1000\n"),
+     {"cache.memory_bytes: must be between 1048576 and"}},
+    {"RejectsAnUnknownCacheField",
+     absl::StrCat(kHub, "cache:\n  ttl: 5s\n"),
+     {"cache", "ttl"}},
 };
 
 INSTANTIATE_TEST_SUITE_P(Config, ConfigErrorTest,

@@ -44,6 +44,16 @@ limits:
   blob_chunk_bytes: 65536
   max_blob_streams: 32
   max_blob_attempts: 3
+cache:
+  disabled: true
+  memory_bytes: 2097152
+  manifest_ttl: 5s
+  head_manifest_ttl: 6s
+  head_blob_ttl: 7s
+  tags_ttl: 8s
+  stale_while_revalidate: 9s
+  stale_if_error: 10s
+  negative_ttl: 11s
 upstreams:
   - name: mirror.internal
     url: http://mirror.internal:5000/
@@ -86,6 +96,17 @@ constexpr char kFullProto[] = R"pb(
     blob_chunk_bytes: 65536
     max_blob_streams: 32
     max_blob_attempts: 3
+  }
+  cache {
+    disabled: true
+    memory_bytes: 2097152
+    manifest_ttl { seconds: 5 }
+    head_manifest_ttl { seconds: 6 }
+    head_blob_ttl { seconds: 7 }
+    tags_ttl { seconds: 8 }
+    stale_while_revalidate { seconds: 9 }
+    stale_if_error { seconds: 10 }
+    negative_ttl { seconds: 11 }
   }
   upstreams {
     name: "mirror.internal"
@@ -146,6 +167,11 @@ TEST(ParseConfigTest, FillsEveryDefault) {
             absl::Seconds(20));
   EXPECT_EQ(config->server().io_threads(), 2);
   EXPECT_EQ(config->metrics().listen_address(), "0.0.0.0:9090");
+  EXPECT_FALSE(config->cache().disabled());
+  EXPECT_EQ(config->cache().memory_bytes(), int64_t{64} << 20);
+  EXPECT_EQ(ToAbslDuration(config->cache().manifest_ttl()), absl::Seconds(60));
+  EXPECT_EQ(ToAbslDuration(config->cache().negative_ttl()), absl::Seconds(10));
+  EXPECT_EQ(ToAbslDuration(config->cache().stale_if_error()), absl::Hours(1));
   EXPECT_FALSE(config->metrics().disabled());
   EXPECT_EQ(config->limits().max_manifest_bytes(), 4 << 20);
   EXPECT_EQ(config->limits().max_tag_list_bytes(), 8 << 20);

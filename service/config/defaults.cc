@@ -95,6 +95,34 @@ void ApplyUpstreamDefaults(v1::UpstreamConfig& upstream) {
   ApplyBreakerDefaults(*upstream.mutable_circuit_breaker());
 }
 
+void DefaultDuration(absl::Duration value, google::protobuf::Duration* field,
+                     bool has_field) {
+  if (!has_field) {
+    *field = ToProtoDuration(value);
+  }
+}
+
+void ApplyCacheDefaults(v1::CacheConfig& cache) {
+  if (cache.memory_bytes() == 0) {
+    cache.set_memory_bytes(kDefaultCacheMemoryBytes);
+  }
+  DefaultDuration(kDefaultManifestTtl, cache.mutable_manifest_ttl(),
+                  cache.has_manifest_ttl());
+  DefaultDuration(kDefaultHeadManifestTtl, cache.mutable_head_manifest_ttl(),
+                  cache.has_head_manifest_ttl());
+  DefaultDuration(kDefaultHeadBlobTtl, cache.mutable_head_blob_ttl(),
+                  cache.has_head_blob_ttl());
+  DefaultDuration(kDefaultTagsTtl, cache.mutable_tags_ttl(),
+                  cache.has_tags_ttl());
+  DefaultDuration(kDefaultStaleWhileRevalidate,
+                  cache.mutable_stale_while_revalidate(),
+                  cache.has_stale_while_revalidate());
+  DefaultDuration(kDefaultStaleIfError, cache.mutable_stale_if_error(),
+                  cache.has_stale_if_error());
+  DefaultDuration(kDefaultNegativeTtl, cache.mutable_negative_ttl(),
+                  cache.has_negative_ttl());
+}
+
 }  // namespace
 
 void ApplyDefaults(v1::Config& config) {
@@ -102,6 +130,7 @@ void ApplyDefaults(v1::Config& config) {
   DefaultString(kDefaultMetricsListenAddress,
                 *config.mutable_metrics()->mutable_listen_address());
   ApplyLimitsDefaults(*config.mutable_limits());
+  ApplyCacheDefaults(*config.mutable_cache());
   for (v1::UpstreamConfig& upstream : *config.mutable_upstreams()) {
     ApplyUpstreamDefaults(upstream);
   }

@@ -54,6 +54,16 @@ inline constexpr absl::Duration kDefaultRetryBudget = absl::Seconds(10);
 inline constexpr int32_t kDefaultBreakerFailureThreshold = 5;
 inline constexpr absl::Duration kDefaultBreakerOpenDuration = absl::Seconds(30);
 
+// cache (on unless `disabled: true`)
+inline constexpr int64_t kDefaultCacheMemoryBytes = int64_t{64} << 20;
+inline constexpr absl::Duration kDefaultManifestTtl = absl::Seconds(60);
+inline constexpr absl::Duration kDefaultHeadManifestTtl = absl::Seconds(60);
+inline constexpr absl::Duration kDefaultHeadBlobTtl = absl::Minutes(10);
+inline constexpr absl::Duration kDefaultTagsTtl = absl::Seconds(30);
+inline constexpr absl::Duration kDefaultStaleWhileRevalidate = absl::Minutes(5);
+inline constexpr absl::Duration kDefaultStaleIfError = absl::Hours(1);
+inline constexpr absl::Duration kDefaultNegativeTtl = absl::Seconds(10);
+
 // Sets every unset field above to its default; fields already set are kept.
 void ApplyDefaults(v1::Config& config);
 

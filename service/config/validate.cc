@@ -220,6 +220,24 @@ void CheckLimits(const v1::LimitsConfig& limits, Errors& errors) {
              errors);
 }
 
+// A TTL of "0s" would make the cache useless rather than off; `disabled` is
+// the switch.
+void CheckCache(const v1::CacheConfig& cache, Errors& errors) {
+  CheckRange("cache.memory_bytes", cache.memory_bytes(), int64_t{1} << 20,
+             int64_t{64} << 30, errors);
+  const absl::Duration max_ttl = absl::Hours(24 * 7);
+  CheckDuration("cache.manifest_ttl", cache.manifest_ttl(), max_ttl, errors);
+  CheckDuration("cache.head_manifest_ttl", cache.head_manifest_ttl(), max_ttl,
+                errors);
+  CheckDuration("cache.head_blob_ttl", cache.head_blob_ttl(), max_ttl, errors);
+  CheckDuration("cache.tags_ttl", cache.tags_ttl(), max_ttl, errors);
+  CheckDuration("cache.stale_while_revalidate", cache.stale_while_revalidate(),
+                max_ttl, errors);
+  CheckDuration("cache.stale_if_error", cache.stale_if_error(), max_ttl,
+                errors);
+  CheckDuration("cache.negative_ttl", cache.negative_ttl(), max_ttl, errors);
+}
+
 }  // namespace
 
 std::vector<std::string> Validate(const v1::Config& config) {
@@ -228,6 +246,7 @@ std::vector<std::string> Validate(const v1::Config& config) {
   CheckMetrics(config, errors);
   CheckUpstreams(config, errors);
   CheckLimits(config.limits(), errors);
+  CheckCache(config.cache(), errors);
   return std::move(errors).Take();
 }
 
