@@ -251,6 +251,64 @@ const ErrorCase kErrorCases[] = {
     {"RejectsEmptyScopePattern",
      HubWith("    scope:\n      include: [\"\"]\n"),
      {"upstreams[0].scope.include[0]: pattern is empty"}},
+    // Credentials and TLS.
+    {"RejectsAnInlinePassword",
+     HubWith("    auth:\n      basic:\n        username: bob\n"
+             "        password: hunter2\n"),
+     {"upstreams[0].auth.basic.password: unknown field; expected one of "
+      "username, username_file, username_env, password_file, password_env"}},
+    {"RejectsAnInlineToken",
+     HubWith("    auth:\n      bearer:\n        token: abc\n"),
+     {"upstreams[0].auth.bearer.token: unknown field; expected one of "
+      "token_file, token_env"}},
+    {"RejectsBasicAuthWithoutAPassword",
+     HubWith("    auth:\n      basic:\n        username: bob\n"),
+     {"upstreams[0].auth.basic: the password needs one of password_file, "
+      "password_env"}},
+    {"RejectsBasicAuthWithoutAUserName",
+     HubWith("    auth:\n      basic:\n        password_env: HUB_PASSWORD\n"),
+     {"upstreams[0].auth.basic: the user name needs one of username, "
+      "username_file, username_env"}},
+    {"RejectsAPasswordFromTwoPlaces",
+     HubWith("    auth:\n      basic:\n        username: bob\n"
+             "        password_env: P\n        password_file: /p\n"),
+     {"upstreams[0].auth.basic: the password is set more than once "
+      "(password_file and password_env); keep one"}},
+    {"RejectsAColonInTheUserName",
+     HubWith("    auth:\n      basic:\n        username: \"bob:x\"\n"
+             "        password_env: P\n"),
+     {"upstreams[0].auth.basic.username: must not contain ':'"}},
+    {"RejectsABadEnvironmentVariableName",
+     HubWith("    auth:\n      bearer:\n        token_env: 1-TOKEN\n"),
+     {"upstreams[0].auth.bearer.token_env: must be an environment variable "
+      "name ([A-Za-z_][A-Za-z0-9_]*), got \"1-TOKEN\""}},
+    {"RejectsBasicAndBearerTogether",
+     HubWith("    auth:\n      basic:\n        username: bob\n"
+             "        password_env: P\n      bearer:\n        token_env: T\n"),
+     {"upstreams[0].auth.bearer: cannot be set together with \"basic\"; "
+      "keep one"}},
+    {"RejectsABearerBlockWithoutAToken",
+     HubWith("    auth:\n      bearer: {}\n"),
+     {"upstreams[0].auth.bearer: the token needs one of token_file, "
+      "token_env"}},
+    {"RejectsAClientCertificateWithoutItsKey",
+     HubWith("    tls:\n      cert_file: /c.pem\n"),
+     {"upstreams[0].tls: cert_file and key_file go together"}},
+    {"RejectsTlsSettingsForAnHttpUpstream",
+     absl::StrCat(kHub,
+                  "  - name: mirror\n    url: http://mirror:5000\n"
+                  "    tls:\n      ca_file: /ca.pem\n"),
+     {"upstreams[1].tls: TLS settings need an https:// url"}},
+    {"RejectsSkipVerifyWithACaFile",
+     HubWith("    tls:\n      ca_file: /ca.pem\n"
+             "      insecure_skip_verify: true\n"),
+     {"upstreams[0].tls: insecure_skip_verify ignores ca_file"}},
+    {"RejectsServerTlsWithoutAKey",
+     absl::StrCat(kHub, "server:\n  tls:\n    cert_file: /s.pem\n"),
+     {"server.tls: needs cert_file and key_file"}},
+    {"RejectsServerClientCaWithoutACertificate",
+     absl::StrCat(kHub, "server:\n  tls:\n    client_ca_file: /ca.pem\n"),
+     {"server.tls: needs cert_file and key_file"}},
     // Cache.
     {"RejectsAZeroCacheTtl",
      absl::StrCat(kHub, "cache:\n  manifest_ttl: 0s\n"),

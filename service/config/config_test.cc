@@ -35,6 +35,10 @@ server:
   default_deadline: 1.5s
   shutdown_grace: 2m
   io_threads: 8
+  tls:
+    cert_file: /etc/tributary/tls/server.pem
+    key_file: /etc/tributary/tls/server.key
+    client_ca_file: /etc/tributary/tls/clients.pem
 metrics:
   listen_address: 127.0.0.1:0
   disabled: true
@@ -80,6 +84,14 @@ upstreams:
     url: https://ghcr.io
     enabled: false
     library_rewrite: LIBRARY_REWRITE_NEVER
+    auth:
+      basic:
+        username: bot
+        password_env: GHCR_PASSWORD
+    tls:
+      ca_file: /etc/ssl/private-ca.pem
+      cert_file: /etc/tributary/client.pem
+      key_file: /etc/tributary/client.key
 )yaml";
 
 constexpr char kFullProto[] = R"pb(
@@ -88,6 +100,11 @@ constexpr char kFullProto[] = R"pb(
     default_deadline { seconds: 1 nanos: 500000000 }
     shutdown_grace { seconds: 120 }
     io_threads: 8
+    tls {
+      cert_file: "/etc/tributary/tls/server.pem"
+      key_file: "/etc/tributary/tls/server.key"
+      client_ca_file: "/etc/tributary/tls/clients.pem"
+    }
   }
   metrics { listen_address: "127.0.0.1:0" disabled: true }
   limits {
@@ -152,6 +169,12 @@ constexpr char kFullProto[] = R"pb(
     circuit_breaker {
       failure_threshold: 5
       open_duration { seconds: 30 }
+    }
+    auth { basic { username: "bot" password_env: "GHCR_PASSWORD" } }
+    tls {
+      ca_file: "/etc/ssl/private-ca.pem"
+      cert_file: "/etc/tributary/client.pem"
+      key_file: "/etc/tributary/client.key"
     }
   }
 )pb";

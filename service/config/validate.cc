@@ -12,6 +12,7 @@
 #include "service/config/addresses.h"
 #include "service/config/duration.h"
 #include "service/config/errors.h"
+#include "service/config/security.h"
 #include "service/oci/repository_glob.h"
 
 namespace tributary::config::internal {
@@ -157,6 +158,7 @@ void CheckUpstream(absl::string_view path, const v1::UpstreamConfig& upstream,
   CheckRange(absl::StrCat(path, ".max_idle_connections"),
              upstream.max_idle_connections(), 1, kMaxIdleConnections, errors);
   CheckResilience(path, upstream, errors);
+  CheckUpstreamSecurity(path, upstream, errors);
 }
 
 void CheckUpstreams(const v1::Config& config, Errors& errors) {
@@ -192,6 +194,7 @@ void CheckServer(const v1::ServerConfig& server, Errors& errors) {
                 kMaxShutdownGrace, errors);
   CheckRange("server.io_threads", server.io_threads(), 1, kMaxIoThreads,
              errors);
+  CheckServerTls(server, errors);
 }
 
 void CheckMetrics(const v1::Config& config, Errors& errors) {

@@ -1,5 +1,6 @@
 #include "service/config/yaml_json.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -90,6 +91,7 @@ absl::StatusOr<json> MessageValue(const YAML::Node& node,
                                   absl::string_view path) {
   json object = json::object();
   std::set<std::string> seen;
+  std::map<const google::protobuf::OneofDescriptor*, std::string> oneof_fields;
   for (const auto& entry : node) {
     if (!entry.first.IsScalar()) {
       return Expected(path, "field names as keys", entry.first);
@@ -105,6 +107,15 @@ absl::StatusOr<json> MessageValue(const YAML::Node& node,
     }
     if (entry.second.IsNull()) {
       continue;  // `key:` or `key: ~` leaves the field unset.
+    }
+    // Fields of a oneof (auth: basic or bearer) exclude each other.
+    if (const auto* oneof = field->real_containing_oneof()) {
+      const auto [first, inserted] = oneof_fields.emplace(oneof, name);
+      if (!inserted) {
+        return FieldError(field_path,
+                          absl::StrCat("cannot be set together with \"",
+                                       first->second, "\"; keep one"));
+      }
     }
     absl::StatusOr<json> value = FieldValue(entry.second, *field, field_path);
     if (!value.ok()) {
