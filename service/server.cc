@@ -54,6 +54,8 @@ std::vector<v1::UpstreamStatus> UpstreamStatuses(const v1::Config& config) {
     status.set_enabled(!upstream.has_enabled() || upstream.enabled());
     status.set_api_prefix(upstream.api_prefix());
     status.set_library_rewrite(registry::LibraryRewriteApplies(upstream));
+    *status.mutable_scope_include() = upstream.scope().include();
+    *status.mutable_scope_exclude() = upstream.scope().exclude();
   }
   return statuses;
 }
@@ -109,7 +111,8 @@ struct Server::Parts {
   }
 };
 
-absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(
+    v1::Config config, const resolve::Clock& clock) {
   auto parts = std::make_unique<Parts>();
   parts->config = std::move(config);
   const v1::Config& cfg = parts->config;
@@ -140,13 +143,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(v1::Config config) {
           .chunk_bytes = cfg.limits().blob_chunk_bytes(),
           .max_attempts = cfg.limits().max_blob_attempts(),
           .hash_executor = parts->hash_pool->get_executor(),
-      });
+      },
+      clock);
   parts->resolver_service = std::make_unique<api::ResolverService>(
       *parts->resolver, *parts->metrics,
       FromProto(cfg.server().default_deadline()),
       cfg.limits().max_blob_streams());
   parts->admin_service = std::make_unique<api::AdminService>(
-      UpstreamStatuses(cfg), *parts->metrics);
+      UpstreamStatuses(cfg), *parts->resolver, *parts->metrics);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "service/resolve/clock.h"
 #include "tributary/v1/config.pb.h"
 
 namespace tributary {
@@ -15,15 +16,18 @@ namespace tributary {
 class Server {
  public:
   // Binds every listener (port 0 picks a free port) and starts serving.
-  static absl::StatusOr<std::unique_ptr<Server>> Start(v1::Config config);
+  // `clock` drives the circuit breakers and upstream status (tests pass a
+  // fake one); it must outlive the server.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      v1::Config config, const resolve::Clock& clock = resolve::RealClock());
   ~Server();  // Shuts down if still running.
 
   int grpc_port() const;
   // 0 when metrics are disabled.
   int metrics_port() const;
 
-  // Drains: health turns NOT_SERVING, new calls are refused, in-flight calls get
-  // the configured grace period, then upstream I/O stops. Idempotent.
+  // Drains: health turns NOT_SERVING, new calls are refused, in-flight calls
+  // get the configured grace period, then upstream I/O stops. Idempotent.
   void Shutdown();
 
  private:

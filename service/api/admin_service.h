@@ -4,16 +4,18 @@
 #include <vector>
 
 #include "service/metrics/metrics.h"
+#include "service/resolve/resolver.h"
 #include "tributary/v1/admin.grpc.pb.h"
 
 namespace tributary::api {
 
-// Shows operators the upstreams in fan-out order. The list is built once from
-// the config (which holds no secrets). Thread-safe.
+// Shows operators the upstreams in fan-out order: what the config says (built
+// once; the config holds no secrets) and each one's health, read from
+// `resolver` at every call. Thread-safe; `resolver` must outlive it.
 class AdminService final : public v1::AdminService::CallbackService {
  public:
   AdminService(std::vector<v1::UpstreamStatus> upstreams,
-               metrics::Metrics& metrics);
+               const resolve::Resolver& resolver, metrics::Metrics& metrics);
 
   grpc::ServerUnaryReactor* ListUpstreams(
       grpc::CallbackServerContext* context,
@@ -22,6 +24,7 @@ class AdminService final : public v1::AdminService::CallbackService {
 
  private:
   const std::vector<v1::UpstreamStatus> upstreams_;
+  const resolve::Resolver& resolver_;
   metrics::Metrics& metrics_;
 };
 

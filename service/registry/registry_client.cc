@@ -43,6 +43,12 @@ absl::Duration FromProto(const google::protobuf::Duration& duration) {
          absl::Nanoseconds(duration.nanos());
 }
 
+// Unset (a config that skipped the defaults) means no separate bound.
+absl::Duration HeaderTimeout(const v1::UpstreamConfig& upstream) {
+  return upstream.has_header_timeout() ? FromProto(upstream.header_timeout())
+                                       : absl::InfiniteDuration();
+}
+
 // Checks a blob GET answer and says where its bytes start.
 absl::StatusOr<BlobBody> CheckedBlobBody(
     const BlobQuery& query, int64_t offset,
@@ -123,6 +129,7 @@ http::RequestOptions RegistryClient::Options(absl::Time deadline,
   options.connect_timeout = FromProto(upstream_.connect_timeout());
   options.deadline =
       std::min(deadline, absl::Now() + FromProto(upstream_.request_timeout()));
+  options.header_timeout = HeaderTimeout(upstream_);
   options.body_limit = static_cast<std::size_t>(body_limit);
   return options;
 }
@@ -259,6 +266,7 @@ asio::awaitable<absl::StatusOr<BlobBody>> RegistryClient::OpenBlob(
   // (and the caller's own deadline).
   options.deadline = query.deadline;
   options.read_timeout = FromProto(upstream_.request_timeout());
+  options.header_timeout = HeaderTimeout(upstream_);
   options.max_redirects = kMaxBlobRedirects;
   absl::StatusOr<std::unique_ptr<http::ResponseStream>> stream =
       co_await http_.Open(std::move(request), options);

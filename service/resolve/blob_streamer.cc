@@ -15,6 +15,8 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "service/oci/digest.h"
 #include "service/resolve/fall_through.h"
+#include "service/resolve/retry_policy.h"
+#include "service/resolve/wait.h"
 
 namespace tributary::resolve {
 namespace {
@@ -31,6 +33,8 @@ struct CopyResult {
   bool caller_gone = false;
 };
 
+absl::Status NotInScope() { return absl::NotFoundError("not in its scope"); }
+
 // One chunk's read: the bytes are in the chunk itself.
 struct Filled {
   absl::Status status;  // a failure after the bytes that did arrive
@@ -40,11 +44,10 @@ struct Filled {
 class BlobStreamer final : public BlobStreamHandle,
                            public std::enable_shared_from_this<BlobStreamer> {
  public:
-  BlobStreamer(
-      asio::any_io_executor executor,
-      const std::vector<std::unique_ptr<registry::RegistryClient>>& upstreams,
-      metrics::Metrics& metrics, BlobStreamOptions options, BlobRequest request,
-      BlobConsumer* consumer)
+  BlobStreamer(asio::any_io_executor executor,
+               const std::vector<std::unique_ptr<Upstream>>& upstreams,
+               metrics::Metrics& metrics, BlobStreamOptions options,
+               BlobRequest request, BlobConsumer* consumer)
       : strand_(asio::make_strand(executor)),
         upstreams_(upstreams),
         metrics_(metrics),
@@ -151,7 +154,7 @@ class BlobStreamer final : public BlobStreamHandle,
   }
 
   const asio::strand<asio::any_io_executor> strand_;
-  const std::vector<std::unique_ptr<registry::RegistryClient>>& upstreams_;
+  const std::vector<std::unique_ptr<Upstream>>& upstreams_;
   metrics::Metrics& metrics_;
   const BlobStreamOptions options_;
   const BlobRequest request_;
@@ -175,26 +178,62 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
   std::vector<Attempt> failures;
   int attempts = 0;
   int tries_here = 0;
+  absl::Time first_here = absl::Now();
+  const absl::Time deadline = request_.query.deadline;
   for (size_t i = 0;
        i < upstreams_.size() && attempts < options_.max_attempts;) {
-    registry::RegistryClient& upstream = *upstreams_[i];
-    if (upstream.upstream().has_enabled() && !upstream.upstream().enabled()) {
+    Upstream& upstream = *upstreams_[i];
+    if (!upstream.enabled()) {
+      ++i;
+      continue;
+    }
+    if (!upstream.InScope(request_.query.repository)) {
+      failures.push_back({upstream.name(), NotInScope(), true});
       ++i;
       continue;
     }
     if (cancelled_) {
       co_return absl::CancelledError("cancelled");
     }
+    // Skipped without network I/O while its circuit is open.
+    std::optional<Upstream::Permit> permit = upstream.Admit();
+    if (!permit.has_value()) {
+      failures.push_back({upstream.name(),
+                          absl::UnavailableError(upstream.SkipReason()), true});
+      ++i;
+      tries_here = 0;
+      continue;
+    }
+    if (tries_here == 0) {
+      first_here = absl::Now();
+    }
     ++attempts;
     ++tries_here;
     const absl::Time open_start = absl::Now();
     const int64_t range_end = request_.length > 0 ? end() : 0;
     absl::StatusOr<registry::BlobBody> body =
-        co_await upstream.OpenBlob(request_.query, position_, range_end);
-    metrics_.RecordUpstream(static_cast<int>(i),
+        co_await upstream.client().OpenBlob(request_.query, position_,
+                                            range_end);
+    const absl::Time opened = absl::Now();
+    metrics_.RecordUpstream(upstream.index(),
                             metrics::ClassifyOutcome(body.status()),
-                            absl::Now() - open_start);
+                            opened - open_start);
+    permit->Record(body.status(), opened >= deadline);
     if (!body.ok()) {
+      // A retryable failure to open is retried here (the stream's own
+      // attempt cap still applies), then the next upstream is asked.
+      const RetryDecision decision =
+          DecideRetry(upstream.retry_policy(), body.status(),
+                      {.attempts = tries_here,
+                       .first_attempt = first_here,
+                       .now = opened,
+                       .deadline = deadline,
+                       .jitter = RandomJitter()});
+      if (decision.retry && attempts < options_.max_attempts) {
+        metrics_.RecordRetry(upstream.index(), *RetryableReason(body.status()));
+        co_await Pause(decision.wait);
+        continue;
+      }
       failures.push_back({upstream.name(), body.status()});
       ++i;
       tries_here = 0;
@@ -214,6 +253,7 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
       co_return co_await Complete();
     }
     failures.push_back({upstream.name(), copied.status});
+    upstream.Observe(copied.status, absl::Now() >= deadline);
     metrics_.RecordBlobResume();
     // Resume where the bytes stopped: once more here if this upstream made
     // progress, otherwise on the next one. The digest names the content, so
@@ -390,7 +430,7 @@ asio::awaitable<absl::Status> BlobStreamer::Complete() {
 
 std::shared_ptr<BlobStreamHandle> NewBlobStream(
     asio::any_io_executor executor,
-    const std::vector<std::unique_ptr<registry::RegistryClient>>& upstreams,
+    const std::vector<std::unique_ptr<Upstream>>& upstreams,
     metrics::Metrics& metrics, BlobStreamOptions options, BlobRequest request,
     BlobConsumer* consumer) {
   return std::make_shared<BlobStreamer>(std::move(executor), upstreams, metrics,

@@ -6,8 +6,8 @@
 
 #include "boost/asio/any_io_executor.hpp"
 #include "service/metrics/metrics.h"
-#include "service/registry/registry_client.h"
 #include "service/resolve/blob_stream.h"
+#include "service/resolve/upstream.h"
 
 namespace tributary::resolve {
 
@@ -19,7 +19,9 @@ struct BlobStreamOptions {
   boost::asio::any_io_executor hash_executor;
 };
 
-// Creates the producer of one blob stream: it asks the upstreams in order,
+// Creates the producer of one blob stream: it asks the upstreams in order
+// (skipping those out of scope or with an open circuit, retrying a failed
+// open per the upstream's retry policy, feeding its circuit breaker),
 // sends the descriptor, then chunks, one write in flight; hashes as bytes pass
 // and holds the last chunk back until the digest is verified; resumes with a
 // Range request after a failure mid-body (on the same upstream once, then on
@@ -27,7 +29,7 @@ struct BlobStreamOptions {
 // consumer until its EndStream).
 std::shared_ptr<BlobStreamHandle> NewBlobStream(
     boost::asio::any_io_executor executor,
-    const std::vector<std::unique_ptr<registry::RegistryClient>>& upstreams,
+    const std::vector<std::unique_ptr<Upstream>>& upstreams,
     metrics::Metrics& metrics, BlobStreamOptions options, BlobRequest request,
     BlobConsumer* consumer);
 

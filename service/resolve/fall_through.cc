@@ -36,8 +36,10 @@ absl::Status CombineFailures(absl::string_view subject,
   for (size_t i = 0; i < attempts.size(); ++i) {
     const Attempt& attempt = attempts[i];
     absl::StrAppend(&message, i == 0 ? "" : "; ", attempt.upstream, ": ",
-                    absl::StatusCodeToString(attempt.status.code()), ": ",
-                    attempt.status.message());
+                    attempt.skipped
+                        ? "skipped"
+                        : absl::StatusCodeToString(attempt.status.code()),
+                    ": ", attempt.status.message());
     const absl::StatusCode code = attempt.status.code();
     if (code != absl::StatusCode::kNotFound && Rank(code) < worst_rank) {
       worst_rank = Rank(code);

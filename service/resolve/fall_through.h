@@ -13,6 +13,9 @@ namespace tributary::resolve {
 struct Attempt {
   std::string upstream;
   absl::Status status;
+  // Not asked: out of scope (status NOT_FOUND) or circuit open (UNAVAILABLE);
+  // the status message says why.
+  bool skipped = false;
 };
 
 // Whether the fan-out moves on to the next upstream after `status`. Only
@@ -26,9 +29,9 @@ bool ShouldAskNextUpstream(const absl::Status& status);
 // credentials), RESOURCE_EXHAUSTED (rate-limited or oversized), DATA_LOSS (an
 // upstream served corrupt content), DEADLINE_EXCEEDED, UNAVAILABLE, then
 // anything else as UNAVAILABLE. The message names `subject` and every upstream
-// tried:
+// tried, and of each skipped one why:
 //   library/alpine:3.20: hub: NOT_FOUND: HTTP 404; mirror: UNAVAILABLE: connect
-//   ...
+//   ...; cache: skipped: circuit open since ...
 // No upstream at all (none enabled) is UNAVAILABLE.
 absl::Status CombineFailures(absl::string_view subject,
                              const std::vector<Attempt>& attempts);

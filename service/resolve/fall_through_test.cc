@@ -69,5 +69,25 @@ TEST(CombineFailuresMessageTest, NamesEveryUpstreamAndWhatItAnswered) {
             "mirror: UNAVAILABLE: connect 127.0.0.1:1: refused");
 }
 
+TEST(CombineFailuresMessageTest, SaysWhySkippedUpstreamsWereNotAsked) {
+  const absl::Status status = CombineFailures(
+      "myorg/app:v1", {{"hub", absl::NotFoundError("not in scope"), true},
+                       {"mirror", absl::UnavailableError("circuit open"), true},
+                       {"backup", absl::NotFoundError("HTTP 404")}});
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(status.message(),
+            "myorg/app:v1: hub: skipped: not in scope; mirror: skipped: "
+            "circuit open; backup: NOT_FOUND: HTTP 404");
+}
+
+TEST(CombineFailuresMessageTest, EveryUpstreamOutOfScopeIsNotFound) {
+  EXPECT_EQ(CombineFailures("x/y:1", {{"hub",
+                                       absl::NotFoundError("not in "
+                                                           "scope"),
+                                       true}})
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace tributary::resolve

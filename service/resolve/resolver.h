@@ -14,6 +14,8 @@
 #include "service/registry/types.h"
 #include "service/resolve/blob_stream.h"
 #include "service/resolve/blob_streamer.h"
+#include "service/resolve/clock.h"
+#include "service/resolve/upstream.h"
 
 namespace tributary::resolve {
 
@@ -29,13 +31,16 @@ using Done = std::function<void(absl::StatusOr<Resolved<T>>)>;
 
 // The ordered fan-out: asks each enabled upstream in configured order until one
 // succeeds (see fall_through.h for what moves on and what the final error is).
+// An upstream whose scope excludes the repository, or whose circuit is open,
+// is skipped without network I/O; a retryable failure is retried on the same
+// upstream per its retry policy (retry_policy.h) before the next is asked.
 // The callback API keeps Asio out of callers; `done` runs exactly once, on an
-// I/O thread. Thread-safe; the upstreams and `metrics` must outlive every call.
+// I/O thread. Thread-safe; `metrics` and `clock` must outlive every call.
 class Resolver {
  public:
   Resolver(std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
            boost::asio::any_io_executor executor, metrics::Metrics& metrics,
-           BlobStreamOptions blob_options);
+           BlobStreamOptions blob_options, const Clock& clock = RealClock());
   ~Resolver();
 
   void GetManifest(registry::ManifestQuery query,
@@ -50,14 +55,29 @@ class Resolver {
   std::shared_ptr<BlobStreamHandle> NewBlobStream(BlobRequest request,
                                                   BlobConsumer* consumer);
 
+  // Every upstream's health, in configured order.
+  std::vector<UpstreamSnapshot> UpstreamSnapshots() const;
+
  private:
+  // What asking one upstream (with its retries) came to.
+  template <class T>
+  struct Asked {
+    absl::StatusOr<T> result;
+    bool skipped = false;  // its circuit was open: not asked at all
+  };
+
   template <class T, class Call>
-  void Start(std::string subject, absl::Time deadline, Call call, Done<T> done);
+  void Start(std::string subject, std::string repository, absl::Time deadline,
+             Call call, Done<T> done);
   template <class T, class Call>
   boost::asio::awaitable<absl::StatusOr<Resolved<T>>> FanOut(
-      std::string subject, absl::Time deadline, Call call);
+      std::string subject, std::string repository, absl::Time deadline,
+      Call call);
+  template <class T, class Call>
+  boost::asio::awaitable<Asked<T>> Ask(Upstream& upstream, Call& call,
+                                       absl::Time deadline);
 
-  const std::vector<std::unique_ptr<registry::RegistryClient>> upstreams_;
+  const std::vector<std::unique_ptr<Upstream>> upstreams_;
   const boost::asio::any_io_executor executor_;
   metrics::Metrics& metrics_;
   const BlobStreamOptions blob_options_;
