@@ -12,6 +12,7 @@
 #include "service/http/connection.h"
 #include "service/http/pool.h"
 #include "service/http/steady_time.h"
+#include "service/http/tls_context.h"
 
 namespace tributary::http {
 namespace {
@@ -87,16 +88,19 @@ class Client::Impl {
   explicit Impl(ClientOptions options)
       : options_(std::move(options)),
         pool_(std::make_shared<ConnectionPool>(options_.max_idle_per_origin)),
-        tls_context_(asio::ssl::context::tls_client) {
-    tls_context_.set_default_verify_paths();
-    tls_context_.set_verify_mode(asio::ssl::verify_peer);
-  }
+        tls_context_(asio::ssl::context::tls_client),
+        tls_status_(ConfigureTlsContext(options_.tls, tls_context_)) {}
+
+  const absl::Status& tls_status() const { return tls_status_; }
 
   asio::awaitable<absl::StatusOr<std::unique_ptr<ResponseStream>>> Open(
       Request request, RequestOptions options) {
     const absl::StatusOr<Target> first = ParseTarget(request.url);
     if (!first.ok()) {
       co_return first.status();
+    }
+    if (!tls_status_.ok()) {
+      co_return tls_status_;
     }
     for (int redirects = 0;; ++redirects) {
       absl::StatusOr<std::unique_ptr<ResponseStream>> stream =
@@ -173,10 +177,19 @@ class Client::Impl {
   const ClientOptions options_;
   const std::shared_ptr<ConnectionPool> pool_;
   asio::ssl::context tls_context_;
+  const absl::Status tls_status_;
 };
 
 Client::Client(ClientOptions options)
     : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Create(ClientOptions options) {
+  auto client = std::make_unique<Client>(std::move(options));
+  if (!client->impl_->tls_status().ok()) {
+    return client->impl_->tls_status();
+  }
+  return client;
+}
 
 Client::~Client() = default;
 
@@ -206,6 +219,7 @@ asio::awaitable<absl::StatusOr<Response>> Client::Send(Request request,
       .status = (*stream)->status(),
       .headers = (*stream)->headers(),
       .body = *std::move(body),
+      .url = (*stream)->url(),
   };
 }
 

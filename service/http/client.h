@@ -15,17 +15,26 @@ struct ClientOptions {
   // Idle keep-alive connections kept per origin (scheme, host, port).
   int max_idle_per_origin = 8;
   std::string user_agent = "tributary/0.1";
+  // Applies to every https origin this client connects to. Files are read
+  // once, when the client is made.
+  TlsOptions tls;
 };
 
 // An HTTP/1.1 client over Boost.Beast with keep-alive connections pooled per
-// origin. HTTPS verifies the peer against the system CAs, sends SNI and checks
-// the host name. Errors: connect/TLS failures are UNAVAILABLE, timeouts
-// DEADLINE_EXCEEDED, an oversized body RESOURCE_EXHAUSTED; HTTP error statuses
-// are answers, not errors. Thread-safe: Send and Open may be called
-// concurrently from coroutines on any executor; a connection's I/O objects use
-// the executor of the coroutine that opened it.
+// origin. HTTPS verifies the peer against the system CAs (plus
+// options.tls.ca_file), sends SNI and checks the host name, unless
+// options.tls.insecure_skip_verify. Errors: connect/TLS failures are
+// UNAVAILABLE, timeouts DEADLINE_EXCEEDED, an oversized body
+// RESOURCE_EXHAUSTED; HTTP error statuses are answers, not errors. Thread-safe:
+// Send and Open may be called concurrently from coroutines on any executor; a
+// connection's I/O objects use the executor of the coroutine that opened it.
 class Client {
  public:
+  // Fails when options.tls names a file that cannot be loaded (see
+  // ConfigureTlsContext for the errors).
+  static absl::StatusOr<std::unique_ptr<Client>> Create(ClientOptions options);
+  // For options that load nothing (options.tls without files); a file that
+  // fails to load fails every request instead.
   explicit Client(ClientOptions options);
   ~Client();
   Client(const Client&) = delete;

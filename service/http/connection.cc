@@ -1,12 +1,13 @@
 #include "service/http/connection.h"
 
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/as_tuple.hpp"
+#include "boost/asio/ip/address.hpp"
 #include "boost/asio/ip/tcp.hpp"
-#include "boost/asio/ssl/host_name_verification.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "boost/beast/http.hpp"
@@ -32,6 +33,44 @@ bool LooksStale(const boost::system::error_code& ec) {
          ec == asio::error::connection_reset ||
          ec == asio::error::broken_pipe ||
          ec == asio::ssl::error::stream_truncated;
+}
+
+// SNI and the name the certificate must carry. OpenSSL checks the name
+// itself, so a mismatch is reported as such ("hostname mismatch") rather than
+// as a generic verification failure. A context without peer verification
+// (insecure_skip_verify) checks neither.
+absl::Status PrepareTls(const std::string& host, SSL* ssl) {
+  boost::system::error_code not_ip;
+  asio::ip::make_address(host, not_ip);
+  // SNI: virtual-hosted registries and CDNs pick the certificate by it. RFC
+  // 6066 forbids IP literals there.
+  if (not_ip && !SSL_set_tlsext_host_name(ssl, host.c_str())) {
+    return absl::UnavailableError(
+        absl::StrCat("TLS: cannot set SNI for ", host));
+  }
+  if (SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE) {
+    return absl::OkStatus();
+  }
+  X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+  X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  const int set = not_ip ? X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0)
+                         : X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str());
+  if (set != 1) {
+    return absl::UnavailableError(
+        absl::StrCat("TLS: cannot check certificates for ", host));
+  }
+  return absl::OkStatus();
+}
+
+// Why the peer's certificate was refused (": hostname mismatch",
+// ": unable to get local issuer certificate"), or "" when it was not.
+std::string VerifyFailure(SSL* ssl) {
+  const long result = SSL_get_verify_result(ssl);
+  if (result == X509_V_OK) {
+    return "";
+  }
+  return absl::StrCat(" (certificate: ", X509_verify_cert_error_string(result),
+                      ")");
 }
 
 Headers CopyHeaders(const bhttp::response_header<>& header) {
@@ -128,18 +167,16 @@ asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>> Connection::Open(
     co_return std::unique_ptr<Connection>(new Connection(std::move(stream)));
   }
   auto tls = std::make_unique<TlsStream>(std::move(stream), tls_context);
-  // SNI: virtual-hosted registries and CDNs pick the certificate by it.
-  if (!SSL_set_tlsext_host_name(tls->native_handle(), target.host.c_str())) {
-    co_return absl::UnavailableError(
-        absl::StrCat("TLS: cannot set SNI for ", target.host));
+  if (absl::Status prepared = PrepareTls(target.host, tls->native_handle());
+      !prepared.ok()) {
+    co_return prepared;
   }
-  tls->set_verify_mode(asio::ssl::verify_peer);
-  tls->set_verify_callback(asio::ssl::host_name_verification(target.host));
   auto [handshake_ec] =
       co_await tls->async_handshake(asio::ssl::stream_base::client, kNoThrow);
   if (handshake_ec) {
     co_return FromErrorCode(handshake_ec,
-                            absl::StrCat("TLS handshake with ", where));
+                            absl::StrCat("TLS handshake with ", where,
+                                         VerifyFailure(tls->native_handle())));
   }
   co_return std::unique_ptr<Connection>(new Connection(std::move(tls)));
 }

@@ -31,10 +31,24 @@ struct Response {
   int status = 0;
   Headers headers;
   std::string body;
+  // The URL that answered, after redirects.
+  std::string url;
 
   absl::string_view Header(absl::string_view name) const {
     return FindHeader(headers, name);
   }
+};
+
+// TLS for every connection a Client makes. Plain value type.
+struct TlsOptions {
+  // PEM CA bundle trusted in addition to the system CAs.
+  std::string ca_file;
+  // PEM client certificate chain and its private key, presented when a server
+  // asks (mutual TLS); both or neither.
+  std::string cert_file;
+  std::string key_file;
+  // No certificate or host name checks at all (tests, emergencies).
+  bool insecure_skip_verify = false;
 };
 
 struct RequestOptions {
