@@ -22,6 +22,7 @@
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
 #include "service/registry/url_builder.h"
+#include "service/resolve/caching_resolver.h"
 #include "service/resolve/resolver.h"
 #include "spdlog/spdlog.h"
 
@@ -76,6 +77,7 @@ struct Server::Parts {
   std::unique_ptr<prometheus::Exposer> exposer;
   std::unique_ptr<http::Client> http;
   std::unique_ptr<resolve::Resolver> resolver;
+  std::unique_ptr<resolve::CachingResolver> caching_resolver;
   std::unique_ptr<api::ResolverService> resolver_service;
   std::unique_ptr<api::AdminService> admin_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -145,8 +147,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
           .hash_executor = parts->hash_pool->get_executor(),
       },
       clock);
+  parts->caching_resolver = std::make_unique<resolve::CachingResolver>(
+      *parts->resolver, cfg.cache(), FromProto(cfg.server().default_deadline()),
+      cache::RealClock(), *parts->metrics);
   parts->resolver_service = std::make_unique<api::ResolverService>(
-      *parts->resolver, *parts->metrics,
+      *parts->caching_resolver, *parts->metrics,
       FromProto(cfg.server().default_deadline()),
       cfg.limits().max_blob_streams());
   parts->admin_service = std::make_unique<api::AdminService>(

@@ -9,6 +9,25 @@
 namespace tributary::api {
 namespace {
 
+resolve::CacheMode ToCacheMode(v1::CacheMode mode) {
+  switch (mode) {
+    case v1::CACHE_MODE_REFRESH:
+      return resolve::CacheMode::kRefresh;
+    case v1::CACHE_MODE_ONLY_IF_CACHED:
+      return resolve::CacheMode::kOnlyIfCached;
+    default:
+      return resolve::CacheMode::kDefault;
+  }
+}
+
+void SetCacheInfo(const cache::Provenance& provenance, v1::CacheInfo& info) {
+  info.set_hit(provenance.from_cache);
+  info.set_stale(provenance.stale);
+  const int64_t nanos = absl::ToInt64Nanoseconds(provenance.age);
+  info.mutable_age()->set_seconds(nanos / 1'000'000'000);
+  info.mutable_age()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+}
+
 // The completion of a unary call: a failure finishes the call with its
 // status; a success is copied into `response` by `fill`, which also names the
 // upstream that answered.
@@ -22,13 +41,14 @@ resolve::Done<T> Reply(UnaryCall call, Response* response, Fill fill) {
     }
     fill(result->value, *response);
     response->mutable_upstream()->set_name(result->upstream);
+    SetCacheInfo(result->cache, *response->mutable_cache());
     call.Finish(absl::OkStatus(), result->upstream);
   };
 }
 
 }  // namespace
 
-ResolverService::ResolverService(resolve::Resolver& resolver,
+ResolverService::ResolverService(resolve::CachingResolver& resolver,
                                  metrics::Metrics& metrics,
                                  absl::Duration default_deadline,
                                  int max_blob_streams)
@@ -50,7 +70,7 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
     return call.Finish(query.status());
   }
   resolver_.GetManifest(
-      *std::move(query),
+      *std::move(query), ToCacheMode(request->cache_mode()),
       Reply<registry::Manifest>(
           call, response,
           [](registry::Manifest& manifest, v1::GetManifestResponse& out) {
@@ -76,7 +96,7 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
     return call.Finish(query.status());
   }
   resolver_.HeadManifest(
-      *std::move(query),
+      *std::move(query), ToCacheMode(request->cache_mode()),
       Reply<registry::ManifestHead>(
           call, response,
           [](registry::ManifestHead& head, v1::HeadManifestResponse& out) {
@@ -98,7 +118,7 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
   if (!query.ok()) {
     return call.Finish(query.status());
   }
-  resolver_.HeadBlob(*std::move(query),
+  resolver_.HeadBlob(*std::move(query), ToCacheMode(request->cache_mode()),
                      Reply<registry::BlobHead>(call, response,
                                                [](registry::BlobHead& head,
                                                   v1::HeadBlobResponse& out) {
@@ -109,7 +129,8 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
 
 grpc::ServerWriteReactor<v1::GetBlobResponse>* ResolverService::GetBlob(
     grpc::CallbackServerContext* context, const v1::GetBlobRequest* request) {
-  return StartBlobStream(context, *request, resolver_, metrics_, blob_streams_);
+  return StartBlobStream(context, *request, resolver_.resolver(), metrics_,
+                         blob_streams_);
 }
 
 grpc::ServerUnaryReactor* ResolverService::ListTags(
@@ -122,7 +143,7 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
     return call.Finish(query.status());
   }
   resolver_.ListTags(
-      *std::move(query),
+      *std::move(query), ToCacheMode(request->cache_mode()),
       Reply<registry::TagPage>(
           call, response,
           [](registry::TagPage& page, v1::ListTagsResponse& out) {

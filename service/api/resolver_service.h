@@ -4,6 +4,7 @@
 #include "absl/time/time.h"
 #include "service/api/stream_limiter.h"
 #include "service/metrics/metrics.h"
+#include "service/resolve/caching_resolver.h"
 #include "service/resolve/resolver.h"
 #include "tributary/v1/resolver.grpc.pb.h"
 
@@ -11,10 +12,11 @@ namespace tributary::api {
 
 // The gRPC face of the resolver (callback API). Validates every request before
 // handing a plain query to resolve/; converts statuses only at the edge.
+// Unary calls go through the cache; blob streams to the resolver behind it.
 // Thread-safe; `resolver` and `metrics` must outlive the server.
 class ResolverService final : public v1::ResolverService::CallbackService {
  public:
-  ResolverService(resolve::Resolver& resolver, metrics::Metrics& metrics,
+  ResolverService(resolve::CachingResolver& resolver, metrics::Metrics& metrics,
                   absl::Duration default_deadline, int max_blob_streams);
 
   grpc::ServerUnaryReactor* GetManifest(
@@ -36,7 +38,7 @@ class ResolverService final : public v1::ResolverService::CallbackService {
                                      v1::ListTagsResponse* response) override;
 
  private:
-  resolve::Resolver& resolver_;
+  resolve::CachingResolver& resolver_;
   metrics::Metrics& metrics_;
   const absl::Duration default_deadline_;
   StreamLimiter blob_streams_;

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
+#include "service/cache/read_through.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
 #include "service/registry/types.h"
@@ -19,12 +20,9 @@
 
 namespace tributary::resolve {
 
-// An answer and the upstream that gave it.
+// An answer, the upstream that gave it and whether it came from the cache.
 template <class T>
-struct Resolved {
-  T value;
-  std::string upstream;
-};
+using Resolved = cache::Answer<T>;
 
 template <class T>
 using Done = std::function<void(absl::StatusOr<Resolved<T>>)>;

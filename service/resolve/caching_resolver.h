@@ -1,0 +1,69 @@
+#ifndef TRIBUTARY_SERVICE_RESOLVE_CACHING_RESOLVER_H_
+#define TRIBUTARY_SERVICE_RESOLVE_CACHING_RESOLVER_H_
+
+#include <memory>
+
+#include "service/cache/clock.h"
+#include "service/cache/memory_cache.h"
+#include "service/cache/read_through.h"
+#include "service/metrics/metrics.h"
+#include "service/registry/types.h"
+#include "service/resolve/resolver.h"
+#include "tributary/v1/config.pb.h"
+
+namespace tributary::resolve {
+
+using CacheMode = cache::CacheMode;
+
+// The Resolver behind the manifest/tag cache (config `cache`): answers by
+// digest are kept until evicted, answers by tag, HEADs and tag pages for
+// their TTLs, NOT_FOUND for the negative TTL; identical requests in flight
+// share one fan-out (single-flight). With `cache.disabled` every call goes
+// straight to the Resolver.
+//
+// A fan-out shared by identical requests belongs to none of them: it runs
+// until the latest of the first caller's deadline and `fetch_timeout` from
+// its start, so a first caller that cancels or has a short deadline does not
+// fail the others. `done` runs exactly once (see cache::ReadThrough for on
+// which thread). Thread-safe; `resolver`, `clock` and `metrics` must outlive
+// it, and it must outlive every call.
+class CachingResolver {
+ public:
+  CachingResolver(Resolver& resolver, const v1::CacheConfig& config,
+                  absl::Duration fetch_timeout, const cache::Clock& clock,
+                  metrics::Metrics& metrics);
+
+  void GetManifest(registry::ManifestQuery query, CacheMode mode,
+                   Done<registry::Manifest> done);
+  void HeadManifest(registry::ManifestQuery query, CacheMode mode,
+                    Done<registry::ManifestHead> done);
+  void HeadBlob(registry::BlobQuery query, CacheMode mode,
+                Done<registry::BlobHead> done);
+  void ListTags(registry::TagsQuery query, CacheMode mode,
+                Done<registry::TagPage> done);
+
+  // For what the cache does not cover (blob streams, upstream status).
+  Resolver& resolver() { return resolver_; }
+
+ private:
+  // The deadline of a fan-out that may be shared.
+  absl::Time SharedDeadline(absl::Time caller_deadline) const;
+  // Policies for answers that expire after `ttl` (by tag, HEADs, tag pages).
+  cache::Policy Expiring(const google::protobuf::Duration& ttl) const;
+  cache::Policy ForReference(const oci::Reference& reference,
+                             const google::protobuf::Duration& ttl) const;
+
+  Resolver& resolver_;
+  const v1::CacheConfig config_;
+  const bool enabled_;
+  const absl::Duration fetch_timeout_;
+  cache::MemoryCache store_;
+  cache::ReadThrough<registry::Manifest> manifests_;
+  cache::ReadThrough<registry::ManifestHead> manifest_heads_;
+  cache::ReadThrough<registry::BlobHead> blob_heads_;
+  cache::ReadThrough<registry::TagPage> tags_;
+};
+
+}  // namespace tributary::resolve
+
+#endif  // TRIBUTARY_SERVICE_RESOLVE_CACHING_RESOLVER_H_
