@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # GetManifest through Tributary to a real docker-registry on loopback, beside
 # wrk on the registry's manifest URL directly, and tributary-loadgen against
-# its in-process stub server (what the load generator reaches on its own).
+# its in-process stub server (what the load generator reaches on its own); then
+# GetManifest by digest (Tributary's cache) beside wrk on distribution's
+# pull-through cache (docker-registry with proxy.remoteurl) asking the same digest.
 # All three run in one invocation on this machine; see docs/benchmarks.md.
 #
 #   bench/manifest_bench.sh [SECONDS]        (default 10; env CONCURRENCY=32)
@@ -88,9 +90,33 @@ skopeo --policy "$work/policy.json" --tmpdir "$TMPDIR" copy --quiet \
   --dest-tls-verify=false --format oci \
   "oci:$work/layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
 
+# --- distribution's pull-through cache (proxy mode) in front of it -------------
+proxy_port="$(free_port)"
+cat >"$work/proxy.yml" <<EOF
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $work/proxy
+http:
+  addr: 127.0.0.1:$proxy_port
+  secret: tributary-bench
+proxy:
+  remoteurl: http://127.0.0.1:$registry_port
+EOF
+docker-registry serve "$work/proxy.yml" >"$work/proxy.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$proxy_port/v2/"
+
 accept="application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json"
 manifest_url="http://127.0.0.1:$registry_port/v2/$repo/manifests/$tag"
 manifest_bytes="$(curl -fsS -H "Accept: $accept" "$manifest_url" | wc -c)"
+digest="sha256:$(curl -fsS -H "Accept: $accept" "$manifest_url" | sha256sum | cut -d' ' -f1)"
+proxy_digest_url="http://127.0.0.1:$proxy_port/v2/$repo/manifests/$digest"
+curl -fsS -o /dev/null -H "Accept: $accept" "$proxy_digest_url"  # warm the proxy
 
 # --- Tributary (optimized build) in front of it ------------------------------
 grpc_port="$(free_port)"
@@ -129,5 +155,13 @@ echo
 echo "== 3. tributary-loadgen -> in-process stub server (the load generator alone)"
 echo "\$ tributary-loadgen --stub-server ${common[*]} GetManifest $repo:$tag"
 "$loadgen" --stub-server "${common[@]}" GetManifest "$repo:$tag"
+echo
+echo "== 4. tributary-loadgen -> Tributary, GetManifest by digest (cache hits)"
+echo "\$ tributary-loadgen --addr 127.0.0.1:$grpc_port ${common[*]} GetManifest $repo@$digest"
+"$loadgen" --addr "127.0.0.1:$grpc_port" "${common[@]}" GetManifest "$repo@$digest"
+echo
+echo "== 5. wrk -> docker-registry in proxy mode (proxy.remoteurl), same manifest by digest"
+echo "\$ wrk -t2 -c$concurrency -d${seconds}s --latency -H 'Accept: ...' $proxy_digest_url"
+wrk -t2 -c"$concurrency" -d"${seconds}s" --latency -H "Accept: $accept" "$proxy_digest_url"
 echo
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
