@@ -30,13 +30,13 @@ std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
 }
 
 absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
-    const std::string& yaml) {
+    const std::string& yaml, const resolve::Clock& clock) {
   absl::StatusOr<v1::Config> config = config::ParseConfig(yaml, "test.yaml");
   if (!config.ok()) {
     return config.status();
   }
   absl::StatusOr<std::unique_ptr<Server>> server =
-      Server::Start(*std::move(config));
+      Server::Start(*std::move(config), clock);
   if (!server.ok()) {
     return server.status();
   }

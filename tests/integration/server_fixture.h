@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
+#include "service/resolve/clock.h"
 #include "service/server.h"
 #include "tributary/v1/admin.grpc.pb.h"
 #include "tributary/v1/config.pb.h"
@@ -23,9 +24,9 @@ struct TestUpstream {
   std::string extra_yaml;
 };
 
-// YAML for a server on loopback port 0 asking `upstreams` in order; `extra_yaml`
-// is appended at the top level. Metrics are off unless `extra_yaml` has a
-// `metrics:` block.
+// YAML for a server on loopback port 0 asking `upstreams` in order;
+// `extra_yaml` is appended at the top level. Metrics are off unless
+// `extra_yaml` has a `metrics:` block.
 std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
                            const std::string& extra_yaml = "");
 
@@ -33,8 +34,11 @@ std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
 // with stubs connected to it.
 class RunningServer {
  public:
+  // `clock` drives the circuit breakers (a resolve::FakeClock in tests that
+  // step through them); it must outlive the server.
   static absl::StatusOr<std::unique_ptr<RunningServer>> Start(
-      const std::string& yaml);
+      const std::string& yaml,
+      const resolve::Clock& clock = resolve::RealClock());
 
   v1::ResolverService::Stub& resolver() { return *resolver_; }
   v1::AdminService::Stub& admin() { return *admin_; }
