@@ -113,8 +113,8 @@ absl::StatusOr<std::unique_ptr<RealRegistry>> RealRegistry::Start(
     }
     Readiness readiness = AwaitReady(*process, port);
     if (readiness == Readiness::kReady) {
-      return std::unique_ptr<RealRegistry>(
-          new RealRegistry(*std::move(process), port, log_path, storage_dir));
+      return std::unique_ptr<RealRegistry>(new RealRegistry(
+          *std::move(process), port, log_path, storage_dir, config_path));
     }
     const std::string log = ReadFileTail(log_path);
     // Someone else may have bound the port between Pick and the registry.
@@ -129,6 +129,24 @@ absl::StatusOr<std::unique_ptr<RealRegistry>> RealRegistry::Start(
         " (log ", log_path, "): ", log));
   }
   return absl::UnavailableError("unreachable");
+}
+
+void RealRegistry::Stop() { process_.Stop(); }
+
+absl::Status RealRegistry::Restart() {
+  process_.Stop();
+  absl::StatusOr<ChildProcess> process = ChildProcess::Start(
+      {"docker-registry", "serve", config_path_}, log_path_);
+  if (!process.ok()) {
+    return process.status();
+  }
+  process_ = *std::move(process);
+  if (AwaitReady(process_, port_) != Readiness::kReady) {
+    return absl::UnavailableError(
+        absl::StrCat("docker-registry did not come back on port ", port_,
+                     " (log ", log_path_, "): ", ReadFileTail(log_path_)));
+  }
+  return absl::OkStatus();
 }
 
 std::string Sha256Digest(absl::string_view bytes) {

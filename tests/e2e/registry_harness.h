@@ -54,18 +54,27 @@ class RealRegistry {
   // The filesystem storage root (docker/registry/v2/... below it).
   const std::string& storage_dir() const { return storage_dir_; }
 
+  // Stops the registry (SIGTERM, SIGKILL after 5 s) as an outage would; its
+  // storage stays. Idempotent. Not thread-safe.
+  void Stop();
+  // Starts it again on the same port and storage and waits (up to 15 s) until
+  // GET /v2/ answers 200. Not thread-safe; call from the starting thread.
+  absl::Status Restart();
+
  private:
   RealRegistry(ChildProcess process, int port, std::string log_path,
-               std::string storage_dir)
+               std::string storage_dir, std::string config_path)
       : process_(std::move(process)),
         port_(port),
         log_path_(std::move(log_path)),
-        storage_dir_(std::move(storage_dir)) {}
+        storage_dir_(std::move(storage_dir)),
+        config_path_(std::move(config_path)) {}
 
   ChildProcess process_;
   int port_;
   std::string log_path_;
   std::string storage_dir_;
+  std::string config_path_;
 };
 
 // An image as the registry serves it after a push.
