@@ -24,6 +24,8 @@
 #include "service/registry/url_builder.h"
 #include "service/resolve/caching_resolver.h"
 #include "service/resolve/resolver.h"
+#include "service/server_tls.h"
+#include "service/upstream_clients.h"
 #include "spdlog/spdlog.h"
 
 namespace tributary {
@@ -75,7 +77,8 @@ struct Server::Parts {
   std::unique_ptr<asio::thread_pool> hash_pool;
   std::unique_ptr<metrics::Metrics> metrics;
   std::unique_ptr<prometheus::Exposer> exposer;
-  std::unique_ptr<http::Client> http;
+  // One per upstream (each has its own TLS settings).
+  std::vector<std::unique_ptr<http::Client>> http;
   std::unique_ptr<resolve::Resolver> resolver;
   std::unique_ptr<resolve::CachingResolver> caching_resolver;
   std::unique_ptr<api::ResolverService> resolver_service;
@@ -106,8 +109,8 @@ struct Server::Parts {
       hash_pool->stop();
       hash_pool->join();
     }
-    if (http) {
-      http->Close();
+    for (const std::unique_ptr<http::Client>& client : http) {
+      client->Close();
     }
     io.reset();
   }
@@ -133,12 +136,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   parts->hash_pool =
       std::make_unique<asio::thread_pool>(cfg.server().io_threads());
-  parts->http = std::make_unique<http::Client>(http::ClientOptions{});
-  std::vector<std::unique_ptr<registry::RegistryClient>> upstreams;
-  for (const v1::UpstreamConfig& upstream : cfg.upstreams()) {
-    upstreams.push_back(std::make_unique<registry::RegistryClient>(
-        upstream, cfg.limits(), *parts->http));
+  absl::StatusOr<UpstreamClients> clients = MakeUpstreamClients(cfg);
+  if (!clients.ok()) {
+    return clients.status();
   }
+  parts->http = std::move(clients->http);
+  std::vector<std::unique_ptr<registry::RegistryClient>> upstreams =
+      std::move(clients->registries);
   parts->resolver = std::make_unique<resolve::Resolver>(
       std::move(upstreams), parts->io->get_executor(), *parts->metrics,
       resolve::BlobStreamOptions{
@@ -159,9 +163,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      GrpcServerCredentials(cfg.server());
+  if (!credentials.ok()) {
+    return credentials.status();
+  }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(cfg.server().listen_address(),
-                           grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(cfg.server().listen_address(), *credentials,
                            &parts->grpc_port);
   builder.RegisterService(parts->resolver_service.get());
   builder.RegisterService(parts->admin_service.get());

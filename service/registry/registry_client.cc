@@ -1,5 +1,6 @@
 #include "service/registry/registry_client.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "boost/asio/use_awaitable.hpp"
@@ -36,6 +37,27 @@ http::Request MakeRequest(const char* method, std::string url,
   request.headers.emplace_back("Docker-Distribution-API-Version",
                                "registry/2.0");
   return request;
+}
+
+// Replaces the request's Authorization with `value` ("" for none).
+void SetAuthorization(const std::string& value, http::Request& request) {
+  std::erase_if(request.headers, [](const auto& header) {
+    return absl::EqualsIgnoreCase(header.first, "Authorization");
+  });
+  if (!value.empty()) {
+    request.headers.emplace_back("Authorization", value);
+  }
+}
+
+// A 401 to credentials just fetched or configured: the upstream refuses them.
+// The HTTP answer's payload stays for the fan-out.
+absl::Status CredentialsRefused(const absl::Status& status) {
+  absl::Status refused(
+      status.code(), absl::StrCat(status.message(), " (credentials refused)"));
+  status.ForEachPayload([&](absl::string_view url, const absl::Cord& payload) {
+    refused.SetPayload(url, payload);
+  });
+  return refused;
 }
 
 absl::Duration FromProto(const google::protobuf::Duration& duration) {
@@ -116,12 +138,18 @@ absl::StatusOr<TagPage> ParseTagPage(const http::Response& response) {
 
 RegistryClient::RegistryClient(v1::UpstreamConfig upstream,
                                const v1::LimitsConfig& limits,
-                               http::Client& http)
+                               http::Client& http, Credentials credentials)
     : upstream_(std::move(upstream)),
       urls_(upstream_),
       max_manifest_bytes_(limits.max_manifest_bytes()),
       max_tag_list_bytes_(limits.max_tag_list_bytes()),
-      http_(http) {}
+      http_(http),
+      auth_(std::move(credentials), upstream_.url(), http,
+            FromProto(upstream_.request_timeout())) {}
+
+std::string RegistryClient::Scope(const std::string& repository) const {
+  return PullScope(urls_.Repository(repository));
+}
 
 http::RequestOptions RegistryClient::Options(absl::Time deadline,
                                              int64_t body_limit) const {
@@ -142,9 +170,25 @@ http::Request RegistryClient::ManifestRequest(
 }
 
 asio::awaitable<absl::StatusOr<http::Response>> RegistryClient::Fetch(
-    http::Request request, http::RequestOptions options) {
+    http::Request request, http::RequestOptions options, std::string scope) {
+  const std::string sent = auth_.Preemptive(scope);
+  SetAuthorization(sent, request);
+  http::Request retry = request;
   absl::StatusOr<http::Response> response =
       co_await http_.Send(std::move(request), options);
+  if (response.ok() && response->status == 401 &&
+      auth_.Answers(response->url)) {
+    absl::StatusOr<std::string> answer =
+        co_await auth_.Answer(response->headers, scope, sent, options.deadline);
+    if (!answer.ok()) {
+      co_return answer.status();
+    }
+    SetAuthorization(*answer, retry);
+    response = co_await http_.Send(std::move(retry), options);
+    if (response.ok() && response->status == 401) {
+      co_return CredentialsRefused(StatusFromHttp(*response));
+    }
+  }
   if (response.ok() && (response->status < 200 || response->status > 299)) {
     co_return StatusFromHttp(*response);
   }
@@ -153,9 +197,9 @@ asio::awaitable<absl::StatusOr<http::Response>> RegistryClient::Fetch(
 
 asio::awaitable<absl::StatusOr<Manifest>> RegistryClient::GetManifest(
     ManifestQuery query) {
-  absl::StatusOr<http::Response> response =
-      co_await Fetch(ManifestRequest("GET", query),
-                     Options(query.deadline, max_manifest_bytes_));
+  absl::StatusOr<http::Response> response = co_await Fetch(
+      ManifestRequest("GET", query),
+      Options(query.deadline, max_manifest_bytes_), Scope(query.repository));
   if (!response.ok()) {
     co_return response.status();
   }
@@ -164,9 +208,9 @@ asio::awaitable<absl::StatusOr<Manifest>> RegistryClient::GetManifest(
 
 asio::awaitable<absl::StatusOr<ManifestHead>> RegistryClient::HeadManifest(
     ManifestQuery query) {
-  absl::StatusOr<http::Response> response =
-      co_await Fetch(ManifestRequest("HEAD", query),
-                     Options(query.deadline, max_manifest_bytes_));
+  absl::StatusOr<http::Response> response = co_await Fetch(
+      ManifestRequest("HEAD", query),
+      Options(query.deadline, max_manifest_bytes_), Scope(query.repository));
   if (!response.ok()) {
     co_return response.status();
   }
@@ -215,7 +259,7 @@ asio::awaitable<absl::StatusOr<BlobHead>> RegistryClient::HeadBlob(
   options.max_redirects = kMaxBlobRedirects;
   absl::StatusOr<http::Response> response = co_await Fetch(
       MakeRequest("HEAD", urls_.Blob(query.repository, query.digest.str()), ""),
-      options);
+      options, Scope(query.repository));
   if (!response.ok()) {
     co_return response.status();
   }
@@ -238,7 +282,7 @@ asio::awaitable<absl::StatusOr<TagPage>> RegistryClient::ListTags(
       MakeRequest("GET",
                   urls_.Tags(query.repository, query.page_size, query.last),
                   "application/json"),
-      Options(query.deadline, max_tag_list_bytes_));
+      Options(query.deadline, max_tag_list_bytes_), Scope(query.repository));
   if (!response.ok()) {
     co_return response.status();
   }
@@ -269,7 +313,8 @@ asio::awaitable<absl::StatusOr<BlobBody>> RegistryClient::OpenBlob(
   options.header_timeout = HeaderTimeout(upstream_);
   options.max_redirects = kMaxBlobRedirects;
   absl::StatusOr<std::unique_ptr<http::ResponseStream>> stream =
-      co_await http_.Open(std::move(request), options);
+      co_await OpenAuthorized(std::move(request), options,
+                              Scope(query.repository));
   if (!stream.ok()) {
     co_return stream.status();
   }
@@ -287,6 +332,37 @@ asio::awaitable<absl::StatusOr<BlobBody>> RegistryClient::OpenBlob(
     co_return StatusFromHttp(response);
   }
   co_return CheckedBlobBody(query, offset, *std::move(stream));
+}
+
+asio::awaitable<absl::StatusOr<std::unique_ptr<http::ResponseStream>>>
+RegistryClient::OpenAuthorized(http::Request request,
+                               http::RequestOptions options,
+                               std::string scope) {
+  const std::string sent = auth_.Preemptive(scope);
+  SetAuthorization(sent, request);
+  http::Request retry = request;
+  absl::StatusOr<std::unique_ptr<http::ResponseStream>> stream =
+      co_await http_.Open(std::move(request), options);
+  if (!stream.ok() || (*stream)->status() != 401 ||
+      !auth_.Answers((*stream)->url())) {
+    co_return stream;
+  }
+  const http::Headers headers = (*stream)->headers();
+  stream->reset();  // the 401's body is not wanted: close its connection
+  const absl::Time deadline = std::min(
+      options.deadline, absl::Now() + FromProto(upstream_.request_timeout()));
+  absl::StatusOr<std::string> answer =
+      co_await auth_.Answer(headers, scope, sent, deadline);
+  if (!answer.ok()) {
+    co_return answer.status();
+  }
+  SetAuthorization(*answer, retry);
+  stream = co_await http_.Open(std::move(retry), options);
+  if (stream.ok() && (*stream)->status() == 401) {
+    http::Response response{.status = 401, .headers = (*stream)->headers()};
+    co_return CredentialsRefused(StatusFromHttp(response));
+  }
+  co_return stream;
 }
 
 }  // namespace tributary::registry

@@ -6,6 +6,8 @@
 #include "absl/status/statusor.h"
 #include "boost/asio/awaitable.hpp"
 #include "service/http/client.h"
+#include "service/registry/authorizer.h"
+#include "service/registry/credentials.h"
 #include "service/registry/types.h"
 #include "service/registry/url_builder.h"
 #include "tributary/v1/config.pb.h"
@@ -19,8 +21,10 @@ namespace tributary::registry {
 // `http` must outlive it.
 class RegistryClient {
  public:
+  // `credentials` answer the upstream's challenges (see Authorizer); the
+  // default is anonymous.
   RegistryClient(v1::UpstreamConfig upstream, const v1::LimitsConfig& limits,
-                 http::Client& http);
+                 http::Client& http, Credentials credentials = {});
 
   const std::string& name() const { return upstream_.name(); }
   const v1::UpstreamConfig& upstream() const { return upstream_; }
@@ -40,9 +44,16 @@ class RegistryClient {
                                                             int64_t end);
 
  private:
-  // Sends one request; any non-2xx answer becomes a status.
+  // Sends one request for `scope`, answering a 401 once (see Authorizer); any
+  // other non-2xx answer becomes a status.
   boost::asio::awaitable<absl::StatusOr<http::Response>> Fetch(
-      http::Request request, http::RequestOptions options);
+      http::Request request, http::RequestOptions options, std::string scope);
+  // Opens one request for `scope`, answering a 401 once; the answer is the
+  // caller's to check.
+  boost::asio::awaitable<absl::StatusOr<std::unique_ptr<http::ResponseStream>>>
+  OpenAuthorized(http::Request request, http::RequestOptions options,
+                 std::string scope);
+  std::string Scope(const std::string& repository) const;
   http::RequestOptions Options(absl::Time deadline, int64_t body_limit) const;
   http::Request ManifestRequest(const char* method,
                                 const ManifestQuery& query) const;
@@ -52,6 +63,7 @@ class RegistryClient {
   const int64_t max_manifest_bytes_;
   const int64_t max_tag_list_bytes_;
   http::Client& http_;
+  Authorizer auth_;
 };
 
 }  // namespace tributary::registry
