@@ -179,6 +179,8 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
   int attempts = 0;
   int tries_here = 0;
   absl::Time first_here = absl::Now();
+  // Why the next request to the same upstream is a retry; counted once sent.
+  std::optional<metrics::RetryReason> retrying;
   const absl::Time deadline = request_.query.deadline;
   for (size_t i = 0;
        i < upstreams_.size() && attempts < options_.max_attempts;) {
@@ -206,7 +208,10 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
     }
     if (tries_here == 0) {
       first_here = absl::Now();
+    } else if (retrying.has_value()) {
+      metrics_.RecordRetry(upstream.index(), *retrying);
     }
+    retrying.reset();
     ++attempts;
     ++tries_here;
     const absl::Time open_start = absl::Now();
@@ -230,7 +235,7 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
                        .deadline = deadline,
                        .jitter = RandomJitter()});
       if (decision.retry && attempts < options_.max_attempts) {
-        metrics_.RecordRetry(upstream.index(), *RetryableReason(body.status()));
+        retrying = RetryableReason(body.status());
         co_await Pause(decision.wait);
         continue;
       }

@@ -131,6 +131,8 @@ asio::awaitable<Resolver::Asked<T>> Resolver::Ask(Upstream& upstream,
                                                   absl::Time deadline) {
   const absl::Time first_attempt = absl::Now();
   absl::Status last;
+  // Why the attempt about to go is a retry; counted once it is really sent.
+  std::optional<metrics::RetryReason> retrying;
   for (int attempt = 1;; ++attempt) {
     std::optional<Upstream::Permit> permit = upstream.Admit();
     if (!permit.has_value()) {
@@ -144,6 +146,9 @@ asio::awaitable<Resolver::Asked<T>> Resolver::Ask(Upstream& upstream,
         skipped.result = Described(last, attempt - 1, kCircuitOpened);
       }
       co_return skipped;
+    }
+    if (retrying.has_value()) {
+      metrics_.RecordRetry(upstream.index(), *retrying);
     }
     const absl::Time start = absl::Now();
     absl::StatusOr<T> result = co_await call(upstream.client());
@@ -166,7 +171,7 @@ asio::awaitable<Resolver::Asked<T>> Resolver::Ask(Upstream& upstream,
       co_return Asked<T>{
           Described(result.status(), attempt, decision.not_retried)};
     }
-    metrics_.RecordRetry(upstream.index(), *RetryableReason(result.status()));
+    retrying = RetryableReason(result.status());
     last = result.status();
     co_await Pause(decision.wait);
   }
