@@ -164,6 +164,8 @@ class FakeUpstream::Impl {
   int port() const { return port_; }
   void SetRoute(std::string method, std::string target,
                 std::vector<FakeResponse> responses) ABSL_LOCKS_EXCLUDED(mu_);
+  void SetHandler(std::string method, std::string path, Handler handler)
+      ABSL_LOCKS_EXCLUDED(mu_);
   std::vector<RecordedRequest> requests() const ABSL_LOCKS_EXCLUDED(mu_);
   int RequestCount(std::string_view method, std::string_view target) const
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -200,6 +202,8 @@ class FakeUpstream::Impl {
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::pair<std::string, std::string>, RouteState> routes_
+      ABSL_GUARDED_BY(mu_);
+  std::map<std::pair<std::string, std::string>, Handler> handlers_
       ABSL_GUARDED_BY(mu_);
   std::vector<RecordedRequest> requests_ ABSL_GUARDED_BY(mu_);
   int connections_accepted_ ABSL_GUARDED_BY(mu_) = 0;
@@ -320,15 +324,34 @@ bool FakeUpstream::Impl::ServeRequest(tcp::socket& socket,
 
 FakeResponse FakeUpstream::Impl::RecordAndPickResponse(const Request& request) {
   RecordedRequest recorded = Record(request);
-  absl::MutexLock lock(&mu_);
-  const auto route =
-      routes_.find(std::make_pair(recorded.method, recorded.target));
-  requests_.push_back(std::move(recorded));
-  if (route == routes_.end()) {
-    return NotFound();
+  Handler handler;
+  {
+    absl::MutexLock lock(&mu_);
+    requests_.push_back(recorded);
+    const auto route =
+        routes_.find(std::make_pair(recorded.method, recorded.target));
+    if (route != routes_.end()) {
+      RouteState& state = route->second;
+      return state
+          .responses[std::min(state.next++, state.responses.size() - 1)];
+    }
+    const std::string path =
+        recorded.target.substr(0, recorded.target.find('?'));
+    const auto found = handlers_.find(std::make_pair(recorded.method, path));
+    if (found == handlers_.end()) {
+      return NotFound();
+    }
+    handler = found->second;
   }
-  RouteState& state = route->second;
-  return state.responses[std::min(state.next++, state.responses.size() - 1)];
+  // Outside the lock: a handler may take its time.
+  return handler(recorded);
+}
+
+void FakeUpstream::Impl::SetHandler(std::string method, std::string path,
+                                    Handler handler) {
+  absl::MutexLock lock(&mu_);
+  handlers_[std::make_pair(std::move(method), std::move(path))] =
+      std::move(handler);
 }
 
 bool FakeUpstream::Impl::SleepUnlessStopping(absl::Duration delay) {
@@ -398,6 +421,11 @@ void FakeUpstream::Route(std::string method, std::string target,
 void FakeUpstream::RouteSequence(std::string method, std::string target,
                                  std::vector<FakeResponse> responses) {
   impl_->SetRoute(std::move(method), std::move(target), std::move(responses));
+}
+
+void FakeUpstream::Handle(std::string method, std::string path,
+                          Handler handler) {
+  impl_->SetHandler(std::move(method), std::move(path), std::move(handler));
 }
 
 void FakeUpstream::RouteManifest(std::string target, std::string media_type,

@@ -2,6 +2,7 @@
 #define TRIBUTARY_TESTS_FAKE_UPSTREAM_FAKE_UPSTREAM_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,6 +71,17 @@ class FakeUpstream {
   // empty sequence removes the route.
   void RouteSequence(std::string method, std::string target,
                      std::vector<FakeResponse> responses);
+
+  // Computes the answer to one request. Runs on the connection's thread, so
+  // it must be thread-safe; it may block (a slow token server, say).
+  using Handler = std::function<FakeResponse(const RecordedRequest&)>;
+
+  // Answers `method` requests whose path (the target without its query) is
+  // `path` by calling `handler`; for servers whose answer depends on the
+  // request (a token server checking credentials, a registry checking
+  // tokens). Exact-target routes are looked up first. Replaces an earlier
+  // handler for the same method and path.
+  void Handle(std::string method, std::string path, Handler handler);
 
   // Routes GET `target` to `body` with Content-Type `media_type` and
   // Docker-Content-Digest `digest` (not checked against `body`), and HEAD

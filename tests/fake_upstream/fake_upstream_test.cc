@@ -136,6 +136,32 @@ TEST(FakeUpstreamTest, RoutedGetGetsStatusHeadersAndBody) {
   EXPECT_EQ(got.count("X-Custom"), 2u);
 }
 
+TEST(FakeUpstreamTest, AHandlerAnswersItsPathWhateverTheQuery) {
+  FakeUpstream upstream;
+  upstream.Handle("GET", "/token", [](const RecordedRequest& request) {
+    return Answer(200, request.target + " " + request.Header("Authorization"));
+  });
+
+  RawClient client(upstream.port());
+  const Response got = client.RoundTrip(http::verb::get, "/token?scope=a",
+                                        {{"Authorization", "Basic x"}});
+
+  EXPECT_EQ(got.result_int(), 200);
+  EXPECT_EQ(got.body(), "/token?scope=a Basic x");
+  EXPECT_EQ(upstream.request_count("GET", "/token?scope=a"), 1);
+}
+
+TEST(FakeUpstreamTest, AnExactRouteWinsOverAHandler) {
+  FakeUpstream upstream;
+  upstream.Handle("GET", "/v2/",
+                  [](const RecordedRequest&) { return Answer(500, "h"); });
+  upstream.Route("GET", "/v2/", Answer(200, "route"));
+
+  RawClient client(upstream.port());
+  EXPECT_EQ(client.RoundTrip(http::verb::get, "/v2/").body(), "route");
+  EXPECT_EQ(client.RoundTrip(http::verb::get, "/v2/?x=1").body(), "h");
+}
+
 TEST(FakeUpstreamTest, RecordsRequestsWithTargetAndHeaders) {
   FakeUpstream upstream;
   RawClient client(upstream.port());
