@@ -164,11 +164,13 @@ asio::awaitable<absl::StatusOr<std::string>> Authorizer::Answer(
     co_return Refused(unauthorized, "the configured bearer token was refused");
   }
   const std::vector<Challenge> challenges = ChallengesOf(headers);
-  if (const Challenge* bearer = Find(challenges, "bearer");
-      bearer != nullptr && !bearer->Param("realm").empty()) {
-    const Challenge challenge = *bearer;
-    co_return co_await AnswerBearer(challenge, std::move(scope), sent,
-                                    deadline);
+  const Challenge* bearer = Find(challenges, "bearer");
+  const bool answer_bearer =
+      bearer != nullptr && !bearer->Param("realm").empty();
+  if (answer_bearer) {
+    absl::StatusOr<std::string> answer = co_await AnswerBearer(
+        *bearer, std::move(scope), std::move(sent), deadline);
+    co_return answer;
   }
   if (Find(challenges, "basic") != nullptr) {
     if (!credentials_.has_basic()) {
@@ -186,16 +188,17 @@ asio::awaitable<absl::StatusOr<std::string>> Authorizer::Answer(
 }
 
 asio::awaitable<absl::StatusOr<std::string>> Authorizer::AnswerBearer(
-    const Challenge& challenge, std::string scope, const std::string& sent,
+    Challenge challenge, std::string scope, std::string sent,
     absl::Time deadline) {
   absl::string_view refused = sent;
   if (absl::ConsumePrefix(&refused, "Bearer ")) {
     tokens_.Invalidate(scope, std::string(refused));
   }
-  absl::StatusOr<std::string> token = co_await tokens_.Get(
-      scope,
-      [this, challenge, scope]() { return FetchToken(challenge, scope); },
-      deadline);
+  TokenCache::Fetch fetch = [this, challenge, scope]() {
+    return FetchToken(challenge, scope);
+  };
+  absl::StatusOr<std::string> token =
+      co_await tokens_.Get(scope, std::move(fetch), deadline);
   if (!token.ok()) {
     co_return token.status();
   }

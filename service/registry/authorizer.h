@@ -58,7 +58,7 @@ class Authorizer {
 
  private:
   boost::asio::awaitable<absl::StatusOr<std::string>> AnswerBearer(
-      const Challenge& challenge, std::string scope, const std::string& sent,
+      Challenge challenge, std::string scope, std::string sent,
       absl::Time deadline);
   boost::asio::awaitable<absl::StatusOr<Token>> FetchToken(Challenge challenge,
                                                            std::string scope);
