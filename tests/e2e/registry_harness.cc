@@ -40,9 +40,35 @@ std::string LoopbackHostPort(int port) {
   return absl::StrCat("127.0.0.1:", port);
 }
 
+// The auth section RegistryOptions asks for.
+std::string AuthConfig(const RegistryOptions& options) {
+  if (options.htpasswd_file.empty()) {
+    return "";
+  }
+  return absl::StrCat("auth:\n  htpasswd:\n    realm: tributary-e2e\n",
+                      "    path: ", options.htpasswd_file, "\n");
+}
+
+// The http.tls section RegistryOptions asks for.
+std::string TlsConfig(const RegistryOptions& options) {
+  if (options.tls.cert_file.empty()) {
+    return "";
+  }
+  std::string config =
+      absl::StrCat("  tls:\n    certificate: ", options.tls.cert_file,
+                   "\n    key: ", options.tls.key_file, "\n");
+  if (!options.client_ca_file.empty()) {
+    absl::StrAppend(&config, "    clientcas:\n      - ", options.client_ca_file,
+                    "\n");
+  }
+  return config;
+}
+
 // distribution's config; see docs/configuration.md of distribution v2.8.
-std::string RegistryConfig(const std::string& storage_dir, int port) {
-  return absl::StrFormat(R"(version: 0.1
+std::string RegistryConfig(const std::string& storage_dir, int port,
+                           const RegistryOptions& options) {
+  return AuthConfig(options) +
+         absl::StrFormat(R"(version: 0.1
 log:
   level: warn
 storage:
@@ -55,20 +81,24 @@ http:
   # A fixed secret keeps the registry from warning that it made one up.
   secret: tributary-e2e-test-secret
 )",
-                         storage_dir, LoopbackHostPort(port));
+                         storage_dir, LoopbackHostPort(port)) +
+         TlsConfig(options);
 }
 
 enum class Readiness { kReady, kExited, kTimedOut };
 
-// Polls GET /v2/ until it answers 200, the registry exits, or time runs out.
-Readiness AwaitReady(ChildProcess& process, int port) {
+// Polls GET /v2/ until it answers 200 (any status when `guarded`: 401 for
+// auth, 400 to plain HTTP on a TLS port), the registry exits, or time runs
+// out.
+Readiness AwaitReady(ChildProcess& process, int port, bool guarded) {
   const absl::Time deadline = absl::Now() + kStartupTimeout;
   HttpRequest probe;
   probe.path = "/v2/";
   while (absl::Now() < deadline) {
     absl::StatusOr<HttpResponse> response =
         SendHttpRequest(LoopbackHostPort(port), probe, kProbeTimeout);
-    if (response.ok() && response->status == 200) {
+    if (response.ok() &&
+        (response->status == 200 || (guarded && response->status > 0))) {
       return Readiness::kReady;
     }
     if (process.HasExited()) {
@@ -84,16 +114,41 @@ Readiness AwaitReady(ChildProcess& process, int port) {
 std::string RealRegistry::host_port() const { return LoopbackHostPort(port_); }
 
 std::string RealRegistry::url() const {
-  return absl::StrCat("http://", host_port());
+  return absl::StrCat(tls_ ? "https://" : "http://", host_port());
+}
+
+absl::StatusOr<std::string> MakeHtpasswd(const std::string& dir,
+                                         const std::string& user,
+                                         const std::string& password) {
+  const std::string path = absl::StrCat(dir, "/htpasswd");
+  absl::StatusOr<CommandResult> result =
+      RunCommand({"htpasswd", "-Bbc", path, user, password}, absl::Seconds(20));
+  if (!result.ok()) {
+    return result.status();
+  }
+  if (result->exit_code != 0) {
+    return absl::InternalError(absl::StrCat(
+        "htpasswd exited ", result->exit_code, ": ", result->output));
+  }
+  return path;
 }
 
 absl::StatusOr<std::unique_ptr<RealRegistry>> RealRegistry::Start(
     const std::string& work_dir) {
+  return Start(work_dir, RegistryOptions());
+}
+
+absl::StatusOr<std::unique_ptr<RealRegistry>> RealRegistry::Start(
+    const std::string& work_dir, const RegistryOptions& options) {
   absl::StatusOr<std::string> dir = MakeTempDir(work_dir, "registry-");
   if (!dir.ok()) {
     return dir.status();
   }
-  const std::string storage_dir = absl::StrCat(*dir, "/storage");
+  const std::string storage_dir = options.storage_dir.empty()
+                                      ? absl::StrCat(*dir, "/storage")
+                                      : options.storage_dir;
+  const bool guarded =
+      !options.htpasswd_file.empty() || !options.tls.cert_file.empty();
   const std::string config_path = absl::StrCat(*dir, "/config.yml");
   const std::string log_path = absl::StrCat(*dir, "/registry.log");
   for (int attempt = 1; attempt <= kMaxStartAttempts; ++attempt) {
@@ -102,7 +157,7 @@ absl::StatusOr<std::unique_ptr<RealRegistry>> RealRegistry::Start(
       return absl::InternalError("no free port on 127.0.0.1");
     }
     if (absl::Status written =
-            WriteFile(config_path, RegistryConfig(storage_dir, port));
+            WriteFile(config_path, RegistryConfig(storage_dir, port, options));
         !written.ok()) {
       return written;
     }
@@ -111,10 +166,11 @@ absl::StatusOr<std::unique_ptr<RealRegistry>> RealRegistry::Start(
     if (!process.ok()) {
       return process.status();
     }
-    Readiness readiness = AwaitReady(*process, port);
+    Readiness readiness = AwaitReady(*process, port, guarded);
     if (readiness == Readiness::kReady) {
-      return std::unique_ptr<RealRegistry>(new RealRegistry(
-          *std::move(process), port, log_path, storage_dir, config_path));
+      return std::unique_ptr<RealRegistry>(
+          new RealRegistry(*std::move(process), port, log_path, storage_dir,
+                           config_path, options));
     }
     const std::string log = ReadFileTail(log_path);
     // Someone else may have bound the port between Pick and the registry.
@@ -141,7 +197,7 @@ absl::Status RealRegistry::Restart() {
     return process.status();
   }
   process_ = *std::move(process);
-  if (AwaitReady(process_, port_) != Readiness::kReady) {
+  if (AwaitReady(process_, port_, guarded_) != Readiness::kReady) {
     return absl::UnavailableError(
         absl::StrCat("docker-registry did not come back on port ", port_,
                      " (log ", log_path_, "): ", ReadFileTail(log_path_)));

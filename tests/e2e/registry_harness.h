@@ -17,6 +17,7 @@
 #include "tests/e2e/files.h"
 #include "tests/e2e/loopback_http.h"
 #include "tests/e2e/process.h"
+#include "tests/e2e/test_ca.h"
 
 namespace tributary::testing {
 
@@ -27,6 +28,26 @@ inline constexpr char kManifestAcceptHeader[] =
     "application/vnd.oci.image.index.v1+json, "
     "application/vnd.docker.distribution.manifest.v2+json, "
     "application/vnd.docker.distribution.manifest.list.v2+json";
+
+// How a RealRegistry guards what it serves. Plain value type; the default is
+// plain HTTP, no auth, fresh storage.
+struct RegistryOptions {
+  // Serves this storage root (another registry's) instead of a fresh one: a
+  // guarded view of images pushed to a plain registry.
+  std::string storage_dir;
+  // A bcrypt htpasswd file (see MakeHtpasswd): Basic auth on every request.
+  std::string htpasswd_file;
+  // HTTPS with this certificate and key when set.
+  CertFiles tls;
+  // With tls: clients must present a certificate signed by this CA.
+  std::string client_ca_file;
+};
+
+// Writes an htpasswd file for one user under `dir` with the `htpasswd` tool
+// (apache2-utils; bcrypt, as docker-registry requires). Returns its path.
+absl::StatusOr<std::string> MakeHtpasswd(const std::string& dir,
+                                         const std::string& user,
+                                         const std::string& password);
 
 // A docker-registry process serving plain HTTP on 127.0.0.1:<free port> with
 // its own storage under a fresh directory of `work_dir`. The destructor sends
@@ -41,6 +62,10 @@ class RealRegistry {
   // name the registry's log file and quote its end.
   static absl::StatusOr<std::unique_ptr<RealRegistry>> Start(
       const std::string& work_dir);
+  // The same, guarded as `options` say; ready once /v2/ answers at all (401
+  // with auth, 400 to the plain-HTTP probe with TLS).
+  static absl::StatusOr<std::unique_ptr<RealRegistry>> Start(
+      const std::string& work_dir, const RegistryOptions& options);
 
   RealRegistry(const RealRegistry&) = delete;
   RealRegistry& operator=(const RealRegistry&) = delete;
@@ -48,7 +73,7 @@ class RealRegistry {
 
   int port() const { return port_; }
   std::string host_port() const;  // "127.0.0.1:PORT"
-  std::string url() const;        // "http://127.0.0.1:PORT"
+  std::string url() const;        // "http://127.0.0.1:PORT" (https with TLS)
   // The registry's stdout+stderr (warnings and its access log).
   const std::string& log_path() const { return log_path_; }
   // The filesystem storage root (docker/registry/v2/... below it).
@@ -63,18 +88,23 @@ class RealRegistry {
 
  private:
   RealRegistry(ChildProcess process, int port, std::string log_path,
-               std::string storage_dir, std::string config_path)
+               std::string storage_dir, std::string config_path,
+               const RegistryOptions& options)
       : process_(std::move(process)),
         port_(port),
         log_path_(std::move(log_path)),
         storage_dir_(std::move(storage_dir)),
-        config_path_(std::move(config_path)) {}
+        config_path_(std::move(config_path)),
+        tls_(!options.tls.cert_file.empty()),
+        guarded_(tls_ || !options.htpasswd_file.empty()) {}
 
   ChildProcess process_;
   int port_;
   std::string log_path_;
   std::string storage_dir_;
   std::string config_path_;
+  bool tls_ = false;
+  bool guarded_ = false;  // auth or TLS: /v2/ does not answer the probe 200
 };
 
 // An image as the registry serves it after a push.
