@@ -303,6 +303,41 @@ for (const k of renderable) {
     noProblems(problems, "credential handling");
   });
 
+  test(`${name}: every file the config names is mounted, secrets from a Secret`, () => {
+    const w = workload(rendered());
+    const problems = [];
+    // [field path, file, whether it is secret]
+    const files = [];
+    const tls = w.config.server?.tls || {};
+    for (const field of ["cert_file", "key_file", "client_ca_file"]) {
+      if (tls[field]) files.push([`server.tls.${field}`, tls[field], field === "key_file"]);
+    }
+    (w.config.upstreams || []).forEach((u, i) => {
+      for (const [kind, auth] of Object.entries(u.auth || {})) {
+        for (const [field, value] of Object.entries(auth || {})) {
+          const path = `upstreams[${i}].auth.${kind}.${field}`;
+          if (field.endsWith("_env")) problems.push(`${path}: environment variables would come from a Secret; use a _file`);
+          if (field.endsWith("_file")) files.push([path, value, true]);
+        }
+      }
+      for (const field of ["ca_file", "cert_file", "key_file"]) {
+        if (u.tls?.[field]) files.push([`upstreams[${i}].tls.${field}`, u.tls[field], field === "key_file"]);
+      }
+    });
+    for (const [path, file, secret] of files) {
+      const mount = (w.container.volumeMounts || [])
+        .filter((m) => file.startsWith(`${m.mountPath}/`))
+        .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+      if (!mount) {
+        problems.push(`${path}: ${file} is on no volume mount of ${w.container.name}`);
+        continue;
+      }
+      const volume = w.pod.volumes.find((v) => v.name === mount.name);
+      if (secret && !volume?.secret) problems.push(`${path}: ${file} is secret but volume ${mount.name} is not a Secret`);
+    }
+    noProblems(problems, "files named by the config");
+  });
+
   test(`${name}: NetworkPolicy admits gRPC and metrics, lets out DNS and every upstream`, () => {
     const w = workload(rendered());
     const policies = rendered().filter((o) => o.kind === "NetworkPolicy" &&
