@@ -150,9 +150,12 @@ stop_tributary() {
 }
 scrape() { curl -fsS "http://127.0.0.1:$metrics_port/metrics"; }
 
-common=(--concurrency "$concurrency" --connections "$connections" --json)
+# Callers' deadline: 30 s, Tributary's default, above the dead upstream's
+# header_timeout (10 s) as it should be; with a deadline at or below it, the
+# calls in flight when the upstream died fail instead of falling through.
+common=(--concurrency "$concurrency" --connections "$connections" --timeout 30s --json)
 run_load() {  # NAME DURATION WARMUP -> $work/NAME.json
-  echo "\$ tributary-loadgen --addr 127.0.0.1:$grpc_port --duration $2 --warmup $3 --concurrency $concurrency --connections $connections --json GetManifest $repo:$tag"
+  echo "\$ tributary-loadgen --addr 127.0.0.1:$grpc_port --duration $2 --warmup $3 ${common[*]} GetManifest $repo:$tag"
   "$loadgen" --addr "127.0.0.1:$grpc_port" --duration "$2" --warmup "$3" \
     "${common[@]}" GetManifest "$repo:$tag" | tee "$work/$1.json"
 }
@@ -226,7 +229,8 @@ for name in ("refused", "hanging"):
     under_1s = metric(opening, "tributary_rpc_duration_seconds_bucket",
                       {"method": "GetManifest", "le": "1"})
     later = metric(measured, "tributary_upstream_requests_total", {"upstream": "dead"}) - exchanges
-    skips = metric(measured, "tributary_upstream_breaker_skips_total", {"upstream": "dead"})
+    skips = (metric(measured, "tributary_upstream_breaker_skips_total", {"upstream": "dead"})
+             - metric(opening, "tributary_upstream_breaker_skips_total", {"upstream": "dead"}))
     state = "open" if metric(measured, "tributary_upstream_breaker_state",
                              {"upstream": "dead", "state": "open"}) == 1 else "NOT open"
     p50, p99 = r["latency_ms"]["p50"], r["latency_ms"]["p99"]
@@ -234,8 +238,10 @@ for name in ("refused", "hanging"):
     print(f"{name}: breaker {state}; measured p50 {p50:.2f} ms  p99 {p99:.2f} ms  "
           f"{r['requests_per_second']:.0f} req/s ({codes})")
     print(f"  ratio to baseline: p50 {p50 / base_p50:.2f}  p99 {p99 / base_p99:.2f}")
+    first = report(f"{name}-opening")
+    failed = first["requests"] - first["codes"].get("OK", 0)
     print(f"  before it opened: {int(exchanges - retries)} calls asked the dead upstream "
           f"({int(exchanges)} exchanges, {int(retries)} retries, {int(timeouts)} timed out); "
-          f"{int(calls - under_1s)} of {int(calls)} calls took over 1 s")
-    print(f"  while open: {int(later)} exchanges with it (probes), {int(skips)} calls skipped it")
+          f"{int(calls - under_1s)} of {int(calls)} calls took over 1 s; {failed} failed")
+    print(f"  while measured: {int(later)} exchanges with it (probes), {int(skips)} calls skipped it")
 PY

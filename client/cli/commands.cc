@@ -1,7 +1,6 @@
 #include "client/cli/commands.h"
 
 #include <cstdint>
-#include <iomanip>
 #include <optional>
 
 #include "absl/strings/cord.h"
@@ -9,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/blob_sink.h"
 #include "client/cli/progress.h"
+#include "client/cli/upstreams_output.h"
 #include "client/image_reference.h"
 #include "service/oci/quote.h"
 
@@ -242,8 +242,6 @@ absl::Status RunTags(const CommandContext& context) {
   return absl::OkStatus();
 }
 
-const char* YesNo(bool rewrite) { return rewrite ? "yes" : "no"; }
-
 absl::Status RunUpstreams(const CommandContext& context) {
   absl::StatusOr<v1::ListUpstreamsResponse> list =
       context.client.ListUpstreams();
@@ -254,27 +252,12 @@ absl::Status RunUpstreams(const CommandContext& context) {
   if (context.format == Format::kJson) {
     Record upstreams = Record::array();
     for (const v1::UpstreamStatus& upstream : list->upstreams()) {
-      upstreams.push_back(
-          Record{{"order", upstream.order()},
-                 {"name", upstream.name()},
-                 {"url", upstream.url()},
-                 {"api_prefix", upstream.api_prefix()},
-                 {"enabled", upstream.enabled()},
-                 {"library_rewrite", upstream.library_rewrite()}});
+      upstreams.push_back(UpstreamRecord(upstream));
     }
     PrintRecord(out, Format::kJson, Record{{"upstreams", upstreams}});
     return absl::OkStatus();
   }
-  out << std::left << std::setw(6) << "ORDER" << std::setw(20) << "NAME"
-      << std::setw(40) << "URL" << std::setw(12) << "API_PREFIX" << std::setw(8)
-      << "ENABLED"
-      << "LIBRARY_REWRITE\n";
-  for (const v1::UpstreamStatus& upstream : list->upstreams()) {
-    out << std::setw(6) << upstream.order() << std::setw(20) << upstream.name()
-        << std::setw(40) << upstream.url() << std::setw(12)
-        << upstream.api_prefix() << std::setw(8) << YesNo(upstream.enabled())
-        << YesNo(upstream.library_rewrite()) << "\n";
-  }
+  PrintUpstreamsTable(out, *list);
   return absl::OkStatus();
 }
 

@@ -178,6 +178,21 @@ TEST_F(TributaryctlTest, UpstreamsListsTheConfiguredOrder) {
   EXPECT_EQ(json.Json()["upstreams"][0]["order"], 0);
 }
 
+TEST_F(TributaryctlTest, UpstreamsShowsEachCircuitAndItsCounts) {
+  const CtlRun text = Demo({"upstreams"});
+  ASSERT_EQ(text.code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("CIRCUIT"));
+  EXPECT_THAT(text.out, HasSubstr("closed"));
+  const CtlRun json = Demo({"upstreams", "--output", "json"});
+  ASSERT_EQ(json.code, 0) << json.err;
+  const nlohmann::json upstream = json.Json()["upstreams"][0];
+  EXPECT_EQ(upstream["breaker_state"], "closed");
+  EXPECT_EQ(upstream["consecutive_failures"], 0);
+  EXPECT_TRUE(upstream.contains("request_count"));
+  EXPECT_TRUE(upstream.contains("last_error"));
+  EXPECT_EQ(upstream["scope"]["include"], nlohmann::json::array());
+}
+
 TEST_F(TributaryctlTest, AMissingManifestExitsFiveWithOneErrorLine) {
   const CtlRun run = Demo({"manifest", "demo/app:nope"});
   EXPECT_EQ(run.code, 5);
