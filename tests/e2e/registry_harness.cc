@@ -42,6 +42,13 @@ std::string LoopbackHostPort(int port) {
 
 // The auth section RegistryOptions asks for.
 std::string AuthConfig(const RegistryOptions& options) {
+  if (!options.token.realm.empty()) {
+    return absl::StrCat("auth:\n  token:\n    realm: ", options.token.realm,
+                        "\n    service: ", options.token.service,
+                        "\n    issuer: ", options.token.issuer,
+                        "\n    rootcertbundle: ", options.token.root_cert_file,
+                        "\n");
+  }
   if (options.htpasswd_file.empty()) {
     return "";
   }
@@ -147,8 +154,9 @@ absl::StatusOr<std::unique_ptr<RealRegistry>> RealRegistry::Start(
   const std::string storage_dir = options.storage_dir.empty()
                                       ? absl::StrCat(*dir, "/storage")
                                       : options.storage_dir;
-  const bool guarded =
-      !options.htpasswd_file.empty() || !options.tls.cert_file.empty();
+  const bool guarded = !options.htpasswd_file.empty() ||
+                       !options.tls.cert_file.empty() ||
+                       !options.token.realm.empty();
   const std::string config_path = absl::StrCat(*dir, "/config.yml");
   const std::string log_path = absl::StrCat(*dir, "/registry.log");
   for (int attempt = 1; attempt <= kMaxStartAttempts; ++attempt) {

@@ -41,6 +41,15 @@ struct RegistryOptions {
   CertFiles tls;
   // With tls: clients must present a certificate signed by this CA.
   std::string client_ca_file;
+  // Token auth (distribution's auth.token): bearer tokens from `realm` for
+  // `service`, issued by `issuer`, signed by a key certified by a CA in
+  // `root_cert_file`. Off while realm is empty.
+  struct TokenAuth {
+    std::string realm;
+    std::string service;
+    std::string issuer;
+    std::string root_cert_file;
+  } token;
 };
 
 // Writes an htpasswd file for one user under `dir` with the `htpasswd` tool
@@ -96,7 +105,8 @@ class RealRegistry {
         storage_dir_(std::move(storage_dir)),
         config_path_(std::move(config_path)),
         tls_(!options.tls.cert_file.empty()),
-        guarded_(tls_ || !options.htpasswd_file.empty()) {}
+        guarded_(tls_ || !options.htpasswd_file.empty() ||
+                 !options.token.realm.empty()) {}
 
   ChildProcess process_;
   int port_;
