@@ -257,5 +257,16 @@ TEST_F(UpstreamCredentialsTest,
                         "/nonexistent/password"));
 }
 
+TEST_F(UpstreamCredentialsTest, AMissingCaFileStopsTheStartNamingFieldAndFile) {
+  auto running = RunningServer::Start(
+      TestConfigYaml({{"private", "https://registry.example",
+                       "    tls:\n      ca_file: /nonexistent/ca.pem\n"}}));
+  ASSERT_FALSE(running.ok());
+  EXPECT_EQ(running.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(running.status().message(),
+              HasSubstr("upstreams[0].tls: CA file /nonexistent/ca.pem: "
+                        "cannot read"));
+}
+
 }  // namespace
 }  // namespace tributary::testing
