@@ -257,6 +257,19 @@ TEST_F(UpstreamCredentialsTest,
                         "/nonexistent/password"));
 }
 
+TEST_F(UpstreamCredentialsTest, SkippingTlsVerificationIsWarnedAboutAtStart) {
+  std::ostringstream log;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(log)));
+  Start({{"lab", "https://registry.lab.example",
+          "    tls:\n      insecure_skip_verify: true\n"}});
+  server_.reset();
+  spdlog::set_default_logger(previous);
+  EXPECT_THAT(log.str(), HasSubstr("[warning] upstream=lab "
+                                   "tls.insecure_skip_verify is on"));
+}
+
 TEST_F(UpstreamCredentialsTest, AMissingCaFileStopsTheStartNamingFieldAndFile) {
   auto running = RunningServer::Start(
       TestConfigYaml({{"private", "https://registry.example",
