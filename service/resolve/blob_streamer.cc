@@ -181,6 +181,7 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
   absl::Time first_here = absl::Now();
   // Why the next request to the same upstream is a retry; counted once sent.
   std::optional<metrics::RetryReason> retrying;
+  absl::Status last_here;  // the failure being retried
   const absl::Time deadline = request_.query.deadline;
   for (size_t i = 0;
        i < upstreams_.size() && attempts < options_.max_attempts;) {
@@ -200,8 +201,15 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
     // Skipped without network I/O while its circuit is open.
     std::optional<Upstream::Permit> permit = upstream.Admit();
     if (!permit.has_value()) {
-      failures.push_back({upstream.name(),
-                          absl::UnavailableError(upstream.SkipReason()), true});
+      if (retrying.has_value()) {
+        // Opened while this stream waited to retry: its last failure stands.
+        failures.push_back({upstream.name(), last_here});
+      } else {
+        failures.push_back({upstream.name(),
+                            absl::UnavailableError(upstream.SkipReason()),
+                            true});
+      }
+      retrying.reset();
       ++i;
       tries_here = 0;
       continue;
@@ -236,6 +244,7 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
                        .jitter = RandomJitter()});
       if (decision.retry && attempts < options_.max_attempts) {
         retrying = RetryableReason(body.status());
+        last_here = body.status();
         co_await Pause(decision.wait);
         continue;
       }

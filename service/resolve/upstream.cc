@@ -99,6 +99,9 @@ std::string Upstream::SkipReason() const {
   if (breaker_.state() == BreakerState::kHalfOpen) {
     return "circuit half-open, a probe request is out";
   }
+  if (breaker_.state() == BreakerState::kClosed) {
+    return "circuit was open";  // it closed since Admit refused
+  }
   return absl::StrCat("circuit open since ", Rfc3339(breaker_.state_since()),
                       " after ", breaker_.consecutive_failures(),
                       " consecutive failures (last: ", last_error_,

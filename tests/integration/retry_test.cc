@@ -196,6 +196,29 @@ TEST_F(RetryTest, AnUpstreamThatNeverAnswersCostsItsHeaderTimeout) {
   EXPECT_EQ(response.upstream().name(), "second");
 }
 
+TEST_F(RetryTest, GetBlobRetriesA503OnTheSameUpstream) {
+  const std::string blob = "layer bytes";
+  const std::string digest =
+      oci::ComputeDigest(oci::DigestAlgorithm::kSha256, blob).str();
+  const std::string path = "/v2/demo/app/blobs/" + digest;
+  first_.RouteSequence("GET", path, {Answer(503), {.body = blob}});
+  StartServer();
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest);
+  auto context = ContextWithTimeout(absl::Seconds(10));
+  auto reader = server_->resolver().GetBlob(context.get(), request);
+  std::string bytes;
+  v1::GetBlobResponse message;
+  while (reader->Read(&message)) {
+    bytes += message.chunk();
+  }
+  ASSERT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(bytes, blob);
+  EXPECT_EQ(first_.request_count("GET", path), 2);
+  EXPECT_TRUE(second_.requests().empty());
+}
+
 TEST_F(RetryTest, CountsRetriesByReasonInTheMetrics) {
   first_.RouteSequence("GET", kPath,
                        {Answer(503), Answer(503), ManifestAnswer()});
