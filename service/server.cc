@@ -18,6 +18,7 @@
 #include "prometheus/registry.h"
 #include "service/api/admin_service.h"
 #include "service/api/resolver_service.h"
+#include "service/config/duration.h"
 #include "service/http/client.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
@@ -32,11 +33,6 @@ namespace tributary {
 namespace {
 
 namespace asio = boost::asio;
-
-absl::Duration FromProto(const google::protobuf::Duration& duration) {
-  return absl::Seconds(duration.seconds()) +
-         absl::Nanoseconds(duration.nanos());
-}
 
 std::vector<std::string> UpstreamNames(const v1::Config& config) {
   std::vector<std::string> names;
@@ -152,11 +148,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       },
       clock);
   parts->caching_resolver = std::make_unique<resolve::CachingResolver>(
-      *parts->resolver, cfg.cache(), FromProto(cfg.server().default_deadline()),
+      *parts->resolver, cfg.cache(),
+      config::ToAbslDuration(cfg.server().default_deadline()),
       cache::RealClock(), *parts->metrics);
   parts->resolver_service = std::make_unique<api::ResolverService>(
       *parts->caching_resolver, *parts->metrics,
-      FromProto(cfg.server().default_deadline()),
+      config::ToAbslDuration(cfg.server().default_deadline()),
       cfg.limits().max_blob_streams());
   parts->admin_service = std::make_unique<api::AdminService>(
       UpstreamStatuses(cfg), *parts->resolver, *parts->metrics);
@@ -208,7 +205,7 @@ void Server::Shutdown() {
   parts_->stopped = true;
   parts_->grpc_server->GetHealthCheckService()->SetServingStatus(false);
   const absl::Duration grace =
-      FromProto(parts_->config.server().shutdown_grace());
+      config::ToAbslDuration(parts_->config.server().shutdown_grace());
   spdlog::info("draining grace_ms={}", absl::ToInt64Milliseconds(grace));
   // In-flight calls keep running on the I/O threads until they finish or the
   // grace period ends; then gRPC cancels what is left.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "boost/asio/use_awaitable.hpp"
 #include "nlohmann/json.hpp"
+#include "service/config/duration.h"
 #include "service/oci/names.h"
 #include "service/registry/content_range.h"
 #include "service/registry/http_status.h"
@@ -60,15 +61,11 @@ absl::Status CredentialsRefused(const absl::Status& status) {
   return refused;
 }
 
-absl::Duration FromProto(const google::protobuf::Duration& duration) {
-  return absl::Seconds(duration.seconds()) +
-         absl::Nanoseconds(duration.nanos());
-}
-
 // Unset (a config that skipped the defaults) means no separate bound.
 absl::Duration HeaderTimeout(const v1::UpstreamConfig& upstream) {
-  return upstream.has_header_timeout() ? FromProto(upstream.header_timeout())
-                                       : absl::InfiniteDuration();
+  return upstream.has_header_timeout()
+             ? config::ToAbslDuration(upstream.header_timeout())
+             : absl::InfiniteDuration();
 }
 
 // Checks a blob GET answer and says where its bytes start.
@@ -145,7 +142,7 @@ RegistryClient::RegistryClient(v1::UpstreamConfig upstream,
       max_tag_list_bytes_(limits.max_tag_list_bytes()),
       http_(http),
       auth_(std::move(credentials), upstream_.url(), http,
-            FromProto(upstream_.request_timeout())) {}
+            config::ToAbslDuration(upstream_.request_timeout())) {}
 
 std::string RegistryClient::Scope(const std::string& repository) const {
   return PullScope(urls_.Repository(repository));
@@ -154,9 +151,10 @@ std::string RegistryClient::Scope(const std::string& repository) const {
 http::RequestOptions RegistryClient::Options(absl::Time deadline,
                                              int64_t body_limit) const {
   http::RequestOptions options;
-  options.connect_timeout = FromProto(upstream_.connect_timeout());
-  options.deadline =
-      std::min(deadline, absl::Now() + FromProto(upstream_.request_timeout()));
+  options.connect_timeout = config::ToAbslDuration(upstream_.connect_timeout());
+  options.deadline = std::min(
+      deadline,
+      absl::Now() + config::ToAbslDuration(upstream_.request_timeout()));
   options.header_timeout = HeaderTimeout(upstream_);
   options.body_limit = static_cast<std::size_t>(body_limit);
   return options;
@@ -305,11 +303,11 @@ asio::awaitable<absl::StatusOr<BlobBody>> RegistryClient::OpenBlob(
     request.headers.emplace_back("Range", RangeHeader(offset, end));
   }
   http::RequestOptions options;
-  options.connect_timeout = FromProto(upstream_.connect_timeout());
+  options.connect_timeout = config::ToAbslDuration(upstream_.connect_timeout());
   // A blob of any size may take long; what is bounded is each read's progress
   // (and the caller's own deadline).
   options.deadline = query.deadline;
-  options.read_timeout = FromProto(upstream_.request_timeout());
+  options.read_timeout = config::ToAbslDuration(upstream_.request_timeout());
   options.header_timeout = HeaderTimeout(upstream_);
   options.max_redirects = kMaxBlobRedirects;
   absl::StatusOr<std::unique_ptr<http::ResponseStream>> stream =
@@ -350,7 +348,8 @@ RegistryClient::OpenAuthorized(http::Request request,
   const http::Headers headers = (*stream)->headers();
   stream->reset();  // the 401's body is not wanted: close its connection
   const absl::Time deadline = std::min(
-      options.deadline, absl::Now() + FromProto(upstream_.request_timeout()));
+      options.deadline,
+      absl::Now() + config::ToAbslDuration(upstream_.request_timeout()));
   absl::StatusOr<std::string> answer =
       co_await auth_.Answer(headers, scope, sent, deadline);
   if (!answer.ok()) {

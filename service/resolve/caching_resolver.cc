@@ -7,14 +7,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "service/config/duration.h"
 
 namespace tributary::resolve {
 namespace {
-
-absl::Duration FromProto(const google::protobuf::Duration& duration) {
-  return absl::Seconds(duration.seconds()) +
-         absl::Nanoseconds(duration.nanos());
-}
 
 // Keys name everything that can change the answer; the accepted media types
 // do (content negotiation).
@@ -81,10 +77,11 @@ absl::Time CachingResolver::SharedDeadline(absl::Time caller_deadline) const {
 cache::Policy CachingResolver::Expiring(
     const google::protobuf::Duration& ttl) const {
   return cache::Policy{
-      .fresh_for = FromProto(ttl),
-      .stale_while_revalidate = FromProto(config_.stale_while_revalidate()),
-      .stale_if_error = FromProto(config_.stale_if_error()),
-      .negative_for = FromProto(config_.negative_ttl()),
+      .fresh_for = config::ToAbslDuration(ttl),
+      .stale_while_revalidate =
+          config::ToAbslDuration(config_.stale_while_revalidate()),
+      .stale_if_error = config::ToAbslDuration(config_.stale_if_error()),
+      .negative_for = config::ToAbslDuration(config_.negative_ttl()),
   };
 }
 

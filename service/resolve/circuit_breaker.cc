@@ -1,17 +1,9 @@
 #include "service/resolve/circuit_breaker.h"
 
+#include "service/config/duration.h"
 #include "service/registry/http_status.h"
 
 namespace tributary::resolve {
-namespace {
-
-absl::Duration FromProto(const google::protobuf::Duration& duration) {
-  return absl::Seconds(duration.seconds()) +
-         absl::Nanoseconds(duration.nanos());
-}
-
-}  // namespace
-
 Health ClassifyHealth(const absl::Status& status, bool caller_deadline_passed) {
   if (status.ok()) {
     return Health::kSuccess;
@@ -36,7 +28,7 @@ BreakerPolicy BreakerPolicy::FromConfig(
   return BreakerPolicy{
       .enabled = !config.disabled(),
       .failure_threshold = config.failure_threshold(),
-      .open_duration = FromProto(config.open_duration()),
+      .open_duration = config::ToAbslDuration(config.open_duration()),
   };
 }
 

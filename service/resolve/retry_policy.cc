@@ -3,15 +3,11 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "service/config/duration.h"
 #include "service/registry/http_status.h"
 
 namespace tributary::resolve {
 namespace {
-
-absl::Duration FromProto(const google::protobuf::Duration& duration) {
-  return absl::Seconds(duration.seconds()) +
-         absl::Nanoseconds(duration.nanos());
-}
 
 std::optional<metrics::RetryReason> ReasonForHttpStatus(int status) {
   switch (status) {
@@ -37,10 +33,10 @@ std::optional<metrics::RetryReason> ReasonForHttpStatus(int status) {
 RetryPolicy RetryPolicy::FromConfig(const v1::RetryConfig& config) {
   return RetryPolicy{
       .max_attempts = config.max_attempts(),
-      .initial_backoff = FromProto(config.initial_backoff()),
-      .max_backoff = FromProto(config.max_backoff()),
-      .max_retry_after = FromProto(config.max_retry_after()),
-      .budget = FromProto(config.budget()),
+      .initial_backoff = config::ToAbslDuration(config.initial_backoff()),
+      .max_backoff = config::ToAbslDuration(config.max_backoff()),
+      .max_retry_after = config::ToAbslDuration(config.max_retry_after()),
+      .budget = config::ToAbslDuration(config.budget()),
   };
 }
 
