@@ -41,29 +41,9 @@ bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
 tributary="$bin/service/tributary"
 loadgen="$bin/client/loadgen/tributary-loadgen"
 
-work="$(mktemp -d /tmp/tributary-breaker-bench.XXXXXX)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_http() {  # URL
-  for _ in $(seq 100); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "breaker_bench: $1 did not come up" >&2
-  return 1
-}
+BENCH_NAME=breaker_bench
+# shellcheck source=bench/lib.sh
+source bench/lib.sh  # the scripts cd to the repository root first
 
 # --- the healthy upstream: docker-registry with one image ---------------------
 registry_port="$(free_port)"
