@@ -25,3 +25,52 @@ wait_http() {  # URL
   echo "${BENCH_NAME}: $1 did not come up" >&2
   return 1
 }
+
+# Builds the optimized service and load generator; sets $tributary and $loadgen.
+build_opt() {
+  echo "== building (bazel build -c opt)" >&2
+  bazel build -c opt //service:tributary //client/loadgen:tributary-loadgen >&2
+  local bin
+  bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
+  tributary="$bin/service/tributary"
+  loadgen="$bin/client/loadgen/tributary-loadgen"
+}
+
+# Starts Debian's docker-registry on a free loopback port; sets $registry_port.
+start_registry() {
+  registry_port="$(free_port)"
+  cat >"$work/registry.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $work/registry
+http:
+  addr: 127.0.0.1:$registry_port
+  secret: tributary-bench
+YAML
+  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$registry_port/v2/"
+}
+
+# Builds a one-layer image with umoci and pushes it with skopeo to the registry
+# (as tests/e2e does).
+push_image() {  # REPO TAG
+  local repo="$1" tag="$2"
+  export HOME="$work/home" TMPDIR="$work/tmp" XDG_RUNTIME_DIR="$work/run"
+  mkdir -p "$HOME" "$TMPDIR" "$XDG_RUNTIME_DIR"
+  echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$work/policy.json"
+  umoci init --layout "$work/layout"
+  umoci new --image "$work/layout:$tag"
+  umoci unpack --rootless --image "$work/layout:$tag" "$work/bundle" >/dev/null
+  mkdir -p "$work/bundle/rootfs/tributary"
+  echo "tributary benchmark image $repo:$tag" >"$work/bundle/rootfs/tributary/image.txt"
+  umoci repack --image "$work/layout:$tag" "$work/bundle"
+  skopeo --policy "$work/policy.json" --tmpdir "$TMPDIR" copy --quiet \
+    --dest-tls-verify=false --format oci \
+    "oci:$work/layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
+}

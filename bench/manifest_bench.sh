@@ -27,48 +27,14 @@ for tool in wrk docker-registry umoci skopeo curl python3; do
   }
 done
 
-echo "== building (bazel build -c opt)" >&2
-bazel build -c opt //service:tributary //client/loadgen:tributary-loadgen >&2
-bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
-tributary="$bin/service/tributary"
-loadgen="$bin/client/loadgen/tributary-loadgen"
-
 BENCH_NAME=manifest_bench
 # shellcheck source=bench/lib.sh
 source bench/lib.sh  # the scripts cd to the repository root first
+build_opt
 
-# --- the registry ------------------------------------------------------------
-registry_port="$(free_port)"
-cat >"$work/registry.yml" <<EOF
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/registry
-http:
-  addr: 127.0.0.1:$registry_port
-  secret: tributary-bench
-EOF
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$registry_port/v2/"
-
-# --- one image, built by umoci and pushed by skopeo (as tests/e2e does) -------
-export HOME="$work/home" TMPDIR="$work/tmp" XDG_RUNTIME_DIR="$work/run"
-mkdir -p "$HOME" "$TMPDIR" "$XDG_RUNTIME_DIR"
-echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$work/policy.json"
-umoci init --layout "$work/layout"
-umoci new --image "$work/layout:$tag"
-umoci unpack --rootless --image "$work/layout:$tag" "$work/bundle" >/dev/null
-mkdir -p "$work/bundle/rootfs/tributary"
-echo "tributary benchmark image $repo:$tag" >"$work/bundle/rootfs/tributary/image.txt"
-umoci repack --image "$work/layout:$tag" "$work/bundle"
-skopeo --policy "$work/policy.json" --tmpdir "$TMPDIR" copy --quiet \
-  --dest-tls-verify=false --format oci \
-  "oci:$work/layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
+# --- the registry, with one image ------------------------------------------
+start_registry
+push_image "$repo" "$tag"
 
 # --- distribution's pull-through cache (proxy mode) in front of it -------------
 proxy_port="$(free_port)"
