@@ -1,0 +1,500 @@
+#include "service/cache/blob_store.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace tributary::cache {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr oci::DigestAlgorithm kAlgorithms[] = {oci::DigestAlgorithm::kSha256,
+                                                oci::DigestAlgorithm::kSha512};
+
+// Debian's Abseil has its own absl::string_view; see oci/absl_compat.h.
+absl::string_view AsAbsl(std::string_view text) {
+  return absl::string_view(text.data(), text.size());
+}
+
+// The one place a system error becomes a Status: `what` names the operation
+// and the file, the error supplies the code and the reason.
+absl::Status SystemError(std::string_view what, const fs::path& path,
+                         int error_number) {
+  return absl::ErrnoToStatus(error_number,
+                             absl::StrCat(AsAbsl(what), " ", path.string()));
+}
+
+absl::Status SystemError(std::string_view what, const fs::path& path,
+                         const std::error_code& error) {
+  return SystemError(what, path, error.value());
+}
+
+// The last component of a path as text, for comparing with names we expect.
+std::string NameOf(const fs::path& path) { return path.filename().string(); }
+
+bool IsFanOutName(std::string_view name) {
+  return name.size() == 2 && std::all_of(name.begin(), name.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+// Removes `path` and whatever is beneath it; a leftover we fail to remove is
+// logged and left for the next start.
+void RemoveLeftover(const fs::path& path) {
+  std::error_code error;
+  fs::remove_all(path, error);
+  if (error) {
+    spdlog::warn("blob store: cannot remove {}: {}", path.string(),
+                 error.message());
+  }
+}
+
+// One blob file found by the start-up scan.
+struct Found {
+  std::string digest;
+  int64_t bytes;
+  absl::Time modified;
+};
+
+// Indexes the blob files of one fan-out directory (`<algorithm>/ab/`) into
+// `found` and removes everything else in it.
+void ScanFanOut(oci::DigestAlgorithm algorithm, const fs::path& fan_out,
+                std::vector<Found>& found) {
+  std::error_code error;
+  for (fs::directory_iterator it(fan_out, error), end; !error && it != end;
+       it.increment(error)) {
+    const fs::path& path = it->path();
+    const std::string name = NameOf(path);
+    auto digest = oci::Digest::Parse(
+        absl::StrCat(AsAbsl(oci::AlgorithmName(algorithm)), ":", name));
+    struct stat info;
+    const bool is_blob =
+        digest.ok() && name.compare(0, 2, NameOf(fan_out)) == 0 &&
+        ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+    if (!is_blob) {
+      RemoveLeftover(path);
+      continue;
+    }
+    found.push_back({.digest = digest->str(),
+                     .bytes = static_cast<int64_t>(info.st_size),
+                     .modified = absl::TimeFromTimespec(info.st_mtim)});
+  }
+  if (error) {
+    spdlog::warn("blob store: cannot list {}: {}", fan_out.string(),
+                 error.message());
+  }
+}
+
+// Writes all of `bytes` to `fd`, retrying partial writes and interruptions.
+int WriteFully(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return 0;
+}
+
+}  // namespace
+
+BlobFile::BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified)
+    : fd_(fd), size_(size), stored_at_(stored_at), verified_(verified) {}
+
+BlobFile::~BlobFile() { ::close(fd_); }
+
+absl::StatusOr<size_t> BlobFile::ReadAt(int64_t offset, char* data,
+                                        size_t max) const {
+  if (offset < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("negative blob read offset ", offset));
+  }
+  while (true) {
+    const ssize_t n = ::pread(fd_, data, max, static_cast<off_t>(offset));
+    if (n >= 0) {
+      return static_cast<size_t>(n);
+    }
+    if (errno != EINTR) {
+      return absl::ErrnoToStatus(errno, "cannot read blob file");
+    }
+  }
+}
+
+BlobWriter::BlobWriter(BlobStore& store, oci::Digest digest, fs::path temp,
+                       int fd)
+    : store_(store),
+      digest_(std::move(digest)),
+      temp_(std::move(temp)),
+      fd_(fd) {}
+
+BlobWriter::~BlobWriter() {
+  if (failed_ || committed_) {
+    return;  // the temporary file is gone and the reservation released
+  }
+  ::close(fd_);
+  ::unlink(temp_.c_str());
+  store_.Release(reserved_);
+}
+
+absl::Status BlobWriter::Append(std::string_view bytes) {
+  if (absl::Status usable = CheckUsable(); !usable.ok()) {
+    return usable;
+  }
+  const auto size = static_cast<int64_t>(bytes.size());
+  if (!store_.Reserve(size)) {
+    return Fail(absl::ResourceExhaustedError(absl::StrCat(
+        "blob store is full (cache.blob_disk_bytes = ", store_.max_bytes_,
+        ")")));
+  }
+  reserved_ += size;
+  if (const int error = WriteFully(fd_, bytes); error != 0) {
+    return Fail(SystemError("cannot write", temp_, error));
+  }
+  written_ += size;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<BlobFile>> BlobWriter::OpenReader() const {
+  if (absl::Status usable = CheckUsable(); !usable.ok()) {
+    return usable;
+  }
+  const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return SystemError("cannot open", temp_, errno);
+  }
+  return std::make_unique<BlobFile>(fd, written_, absl::Now(),
+                                    /*verified=*/false);
+}
+
+absl::Status BlobWriter::Commit() {
+  if (absl::Status usable = CheckUsable(); !usable.ok()) {
+    return usable;
+  }
+  // No fsync, on purpose: after a crash the file is at worst short or
+  // garbled, and the start-up scan indexes every file as unverified, so
+  // readers hash it before it is first served and Remove it on a mismatch.
+  // Syncing every blob would cost far more than refetching the rare one.
+  if (::close(fd_) != 0 && errno != EINTR) {
+    const int error = errno;
+    fd_ = -1;
+    return Fail(SystemError("cannot close", temp_, error));
+  }
+  fd_ = -1;
+  if (absl::Status published = store_.Publish(digest_, temp_, written_);
+      !published.ok()) {
+    return Fail(std::move(published));
+  }
+  reserved_ = 0;
+  committed_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status BlobWriter::CheckUsable() const {
+  if (failed_ || committed_) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("blob writer for ", digest_.str(),
+                     failed_ ? " has failed" : " is committed"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BlobWriter::Fail(absl::Status status) {
+  failed_ = true;
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  ::unlink(temp_.c_str());
+  store_.Release(reserved_);
+  reserved_ = 0;
+  store_.RecordError(digest_.str(), status);
+  return status;
+}
+
+absl::StatusOr<std::unique_ptr<BlobStore>> BlobStore::Open(
+    fs::path directory, int64_t max_bytes, metrics::Metrics* metrics) {
+  std::error_code error;
+  for (const fs::path& path : {directory, directory / "tmp"}) {
+    fs::create_directories(path, error);
+    if (error) {
+      return SystemError("cannot create blob store directory", path, error);
+    }
+  }
+  std::unique_ptr<BlobStore> store(
+      new BlobStore(std::move(directory), max_bytes, metrics));
+  if (absl::Status scanned = store->Scan(); !scanned.ok()) {
+    return scanned;
+  }
+  return store;
+}
+
+BlobStore::BlobStore(fs::path directory, int64_t max_bytes,
+                     metrics::Metrics* metrics)
+    : directory_(std::move(directory)),
+      max_bytes_(max_bytes),
+      metrics_(metrics) {}
+
+absl::Status BlobStore::Scan() {
+  const fs::path tmp = directory_ / "tmp";
+  std::error_code error;
+  for (fs::directory_iterator it(tmp, error), end; !error && it != end;
+       it.increment(error)) {
+    RemoveLeftover(it->path());  // a crash's unfinished writes
+  }
+  if (error) {
+    return SystemError("cannot clean blob store directory", tmp, error);
+  }
+  // Prove the directory writable now rather than at the first blob.
+  const fs::path probe = tmp / "probe";
+  const int fd =
+      ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return SystemError("cannot write in blob store directory", tmp, errno);
+  }
+  ::close(fd);
+  ::unlink(probe.c_str());
+
+  std::vector<Found> found;
+  for (oci::DigestAlgorithm algorithm : kAlgorithms) {
+    const fs::path root = directory_ / oci::AlgorithmName(algorithm);
+    for (fs::directory_iterator it(root, error), end; !error && it != end;
+         it.increment(error)) {
+      std::error_code type_error;
+      const bool fan_out =
+          IsFanOutName(NameOf(it->path())) &&
+          it->symlink_status(type_error).type() == fs::file_type::directory;
+      if (fan_out) {
+        ScanFanOut(algorithm, it->path(), found);
+      } else {
+        RemoveLeftover(it->path());
+      }
+    }
+    if (error && error != std::errc::no_such_file_or_directory) {
+      return SystemError("cannot scan blob store directory", root, error);
+    }
+    error.clear();
+  }
+  // Oldest first, so that pushing each to the front leaves the newest there.
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return a.modified < b.modified;
+  });
+
+  absl::MutexLock lock(&mu_);
+  for (Found& blob : found) {
+    lru_.push_front({.digest = std::move(blob.digest),
+                     .bytes = blob.bytes,
+                     .stored_at = blob.modified,
+                     .verified = false});
+    index_[lru_.front().digest] = lru_.begin();
+    stored_bytes_ += blob.bytes;
+  }
+  const int64_t found_bytes = stored_bytes_;
+  int evicted = 0;
+  while (stored_bytes_ > max_bytes_ && EvictOneLocked()) {
+    ++evicted;
+  }
+  ReportSizeLocked();
+  spdlog::info(
+      "blob store {}: found {} blobs ({} bytes), evicted {} to fit {} bytes",
+      directory_.string(), found.size(), found_bytes, evicted, max_bytes_);
+  return absl::OkStatus();
+}
+
+std::unique_ptr<BlobFile> BlobStore::Find(const oci::Digest& digest) {
+  std::unique_ptr<BlobFile> file;
+  int fd = -1;
+  {
+    // Opened under the lock so that an eviction or a Publish of the same
+    // digest cannot slip between the lookup and the open.
+    absl::MutexLock lock(&mu_);
+    auto found = index_.find(digest.str());
+    if (found == index_.end()) {
+      return nullptr;
+    }
+    const fs::path path = PathOf(digest);
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      const int error = errno;
+      if (error == ENOENT) {
+        EraseLocked(found->second);  // deleted behind our back
+        ReportSizeLocked();
+      } else {
+        RecordError(digest.str(), SystemError("cannot open", path, error));
+      }
+      return nullptr;
+    }
+    lru_.splice(lru_.begin(), lru_, found->second);
+    const Stored& stored = *found->second;
+    file = std::make_unique<BlobFile>(fd, stored.bytes, stored.stored_at,
+                                      stored.verified);
+  }
+  // Best effort: the modification time is the recency the next start-up
+  // scan orders by. Needs no lock: it touches only the open file.
+  (void)::futimens(fd, nullptr);
+  return file;
+}
+
+absl::StatusOr<std::unique_ptr<BlobWriter>> BlobStore::Create(
+    const oci::Digest& digest) {
+  const fs::path temp =
+      directory_ / "tmp" /
+      absl::StrCat(AsAbsl(digest.hex()), ".", next_temp_.fetch_add(1));
+  const int fd =
+      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    absl::Status status = SystemError("cannot create", temp, errno);
+    RecordError(digest.str(), status);
+    return status;
+  }
+  return std::unique_ptr<BlobWriter>(new BlobWriter(*this, digest, temp, fd));
+}
+
+void BlobStore::MarkVerified(const oci::Digest& digest) {
+  absl::MutexLock lock(&mu_);
+  auto found = index_.find(digest.str());
+  if (found != index_.end()) {
+    found->second->verified = true;
+  }
+}
+
+void BlobStore::Remove(const oci::Digest& digest) {
+  absl::MutexLock lock(&mu_);
+  auto found = index_.find(digest.str());
+  if (found == index_.end()) {
+    return;
+  }
+  UnlinkLocked(*found->second);
+  EraseLocked(found->second);
+  ReportSizeLocked();
+}
+
+int64_t BlobStore::size_bytes() const {
+  absl::MutexLock lock(&mu_);
+  return stored_bytes_;
+}
+
+int64_t BlobStore::entries() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int64_t>(index_.size());
+}
+
+fs::path BlobStore::PathOf(const oci::Digest& digest) const {
+  const std::string_view hex = digest.hex();
+  return directory_ / oci::AlgorithmName(digest.algorithm()) /
+         hex.substr(0, 2) / hex;
+}
+
+bool BlobStore::Reserve(int64_t bytes) {
+  absl::MutexLock lock(&mu_);
+  // Checked first so that a write that can never fit evicts nothing.
+  if (reserved_bytes_ + bytes > max_bytes_) {
+    return false;
+  }
+  bool evicted = false;
+  while (stored_bytes_ + reserved_bytes_ + bytes > max_bytes_ &&
+         EvictOneLocked()) {
+    evicted = true;
+  }
+  reserved_bytes_ += bytes;
+  if (evicted) {
+    ReportSizeLocked();
+  }
+  return true;
+}
+
+void BlobStore::Release(int64_t bytes) {
+  absl::MutexLock lock(&mu_);
+  reserved_bytes_ -= bytes;
+}
+
+absl::Status BlobStore::Publish(const oci::Digest& digest, const fs::path& temp,
+                                int64_t bytes) {
+  const fs::path path = PathOf(digest);
+  // Under the lock, so that no eviction or Remove of an older copy of the
+  // same digest unlinks the file just renamed into place.
+  absl::MutexLock lock(&mu_);
+  std::error_code error;
+  fs::create_directories(path.parent_path(), error);
+  if (error) {
+    return SystemError("cannot create", path.parent_path(), error);
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    return SystemError("cannot rename into", path, errno);
+  }
+  // The rename replaced any older copy's file; only its entry is left.
+  if (auto found = index_.find(digest.str()); found != index_.end()) {
+    EraseLocked(found->second);
+  }
+  reserved_bytes_ -= bytes;
+  stored_bytes_ += bytes;
+  lru_.push_front({.digest = digest.str(),
+                   .bytes = bytes,
+                   .stored_at = absl::Now(),
+                   .verified = true});
+  index_[digest.str()] = lru_.begin();
+  ReportSizeLocked();
+  return absl::OkStatus();
+}
+
+void BlobStore::RecordError(std::string_view what, const absl::Status& status) {
+  if (metrics_ != nullptr) {
+    metrics_->RecordCacheDiskError();
+  }
+  spdlog::warn("blob store {}: {}: {}", directory_.string(), what,
+               status.ToString());
+}
+
+bool BlobStore::EvictOneLocked() {
+  if (lru_.empty()) {
+    return false;
+  }
+  UnlinkLocked(lru_.back());
+  EraseLocked(std::prev(lru_.end()));
+  if (metrics_ != nullptr) {
+    metrics_->RecordCacheEviction(metrics::CacheStore::kDisk);
+  }
+  return true;
+}
+
+void BlobStore::UnlinkLocked(const Stored& stored) {
+  auto digest = oci::Digest::Parse(stored.digest);
+  if (!digest.ok()) {
+    return;  // cannot happen: only Digest text is indexed
+  }
+  const fs::path path = PathOf(*digest);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    // The entry goes anyway: the bytes are no longer counted, and the next
+    // start-up scan finds the file again if it is still there.
+    RecordError(stored.digest, SystemError("cannot remove", path, errno));
+  }
+}
+
+void BlobStore::EraseLocked(List::iterator it) {
+  stored_bytes_ -= it->bytes;
+  index_.erase(it->digest);
+  lru_.erase(it);
+}
+
+void BlobStore::ReportSizeLocked() {
+  if (metrics_ != nullptr) {
+    metrics_->RecordCacheSize(metrics::CacheStore::kDisk, stored_bytes_,
+                              static_cast<int64_t>(index_.size()));
+  }
+}
+
+}  // namespace tributary::cache
