@@ -132,6 +132,10 @@ absl::string_view CacheStoreName(CacheStore store) {
   return store == CacheStore::kMemory ? "memory" : "disk";
 }
 
+absl::string_view BlobSourceName(BlobSource source) {
+  return source == BlobSource::kCache ? "cache" : "upstream";
+}
+
 UpstreamOutcome ClassifyOutcome(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kOk:
@@ -288,6 +292,26 @@ void Metrics::RegisterCacheFamilies() {
           &requests.Add({{"kind", kind_name}, {"result", result_name}});
     }
   }
+  auto& blob_bytes =
+      prometheus::BuildCounter()
+          .Name("tributary_cache_blob_bytes_total")
+          .Help(
+              "Blob bytes sent to callers by source: the disk store (cache) or "
+              "an upstream transfer (upstream).")
+          .Register(*registry_);
+  for (int source = 0; source < kBlobSourceCount; ++source) {
+    blob_source_bytes_[source] = &blob_bytes.Add(
+        {{"source",
+          std::string(BlobSourceName(static_cast<BlobSource>(source)))}});
+  }
+  cache_disk_errors_ =
+      &prometheus::BuildCounter()
+           .Name("tributary_cache_disk_errors_total")
+           .Help(
+               "Disk store failures: a blob not cached because the disk was "
+               "full or unwritable, or a stored file unreadable or corrupt.")
+           .Register(*registry_)
+           .Add({});
   for (int store = 0; store < kCacheStoreCount; ++store) {
     const std::string name(CacheStoreName(static_cast<CacheStore>(store)));
     cache_evictions_[store] = &evictions.Add({{"store", name}});
@@ -311,9 +335,13 @@ void Metrics::RecordCacheSize(CacheStore store, int64_t bytes,
   cache_entries_[static_cast<int>(store)]->Set(static_cast<double>(entries));
 }
 
-void Metrics::RecordBlobBytes(int64_t bytes) {
+void Metrics::RecordBlobBytes(int64_t bytes, BlobSource source) {
   blob_bytes_->Increment(static_cast<double>(bytes));
+  blob_source_bytes_[static_cast<int>(source)]->Increment(
+      static_cast<double>(bytes));
 }
+
+void Metrics::RecordCacheDiskError() { cache_disk_errors_->Increment(); }
 
 void Metrics::RecordBlobResume() { blob_resumes_->Increment(); }
 

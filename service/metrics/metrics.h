@@ -96,6 +96,14 @@ absl::string_view CacheResultName(CacheResult result);
 
 // Where cached content lives; the `store` label.
 enum class CacheStore { kMemory, kDisk };
+
+// Where blob bytes sent to a caller came from; the `source` label.
+enum class BlobSource {
+  kCache,     // the disk store
+  kUpstream,  // an upstream transfer, the caller's own or a shared one
+};
+inline constexpr int kBlobSourceCount = 2;
+absl::string_view BlobSourceName(BlobSource source);
 inline constexpr int kCacheStoreCount = 2;
 absl::string_view CacheStoreName(CacheStore store);
 
@@ -123,6 +131,11 @@ absl::string_view CacheStoreName(CacheStore store);
 //   tributary_cache_evictions_total{store}          entries evicted at the cap
 //   tributary_cache_size_bytes{store}               bytes held now
 //   tributary_cache_entries{store}                  entries held now
+//   tributary_cache_blob_bytes_total{source}        blob bytes sent to callers
+//                                                   from the disk store or an
+//                                                   upstream transfer
+//   tributary_cache_disk_errors_total               disk store failures (disk
+//                                                   full, unwritable, unreadable)
 class Metrics {
  public:
   explicit Metrics(const std::vector<std::string>& upstream_names);
@@ -134,13 +147,15 @@ class Metrics {
   void RecordRpc(Rpc rpc, int code, absl::Duration latency);
   void RecordUpstream(int upstream, UpstreamOutcome outcome,
                       absl::Duration latency);
-  void RecordBlobBytes(int64_t bytes);
+  void RecordBlobBytes(int64_t bytes,
+                       BlobSource source = BlobSource::kUpstream);
   void RecordBlobResume();
   void RecordBlobStreamsActive(int64_t streams);
   void RecordBlobStreamRejected();
   void RecordCacheResult(CacheKind kind, CacheResult result);
   void RecordCacheEviction(CacheStore store);
   void RecordCacheSize(CacheStore store, int64_t bytes, int64_t entries);
+  void RecordCacheDiskError();
   void RecordRetry(int upstream, RetryReason reason);
   void RecordBreakerState(int upstream, BreakerState state);
   void RecordBreakerSkip(int upstream);
@@ -174,6 +189,8 @@ class Metrics {
   std::array<prometheus::Counter*, kCacheStoreCount> cache_evictions_;
   std::array<prometheus::Gauge*, kCacheStoreCount> cache_size_bytes_;
   std::array<prometheus::Gauge*, kCacheStoreCount> cache_entries_;
+  std::array<prometheus::Counter*, kBlobSourceCount> blob_source_bytes_;
+  prometheus::Counter* cache_disk_errors_;
 };
 
 }  // namespace tributary::metrics
