@@ -18,6 +18,7 @@
 #include "prometheus/registry.h"
 #include "service/api/admin_service.h"
 #include "service/api/resolver_service.h"
+#include "service/cache/blob_store.h"
 #include "service/config/duration.h"
 #include "service/http/client.h"
 #include "service/metrics/metrics.h"
@@ -76,6 +77,7 @@ struct Server::Parts {
   // One per upstream (each has its own TLS settings).
   std::vector<std::unique_ptr<http::Client>> http;
   std::unique_ptr<resolve::Resolver> resolver;
+  std::unique_ptr<cache::BlobStore> blob_store;  // null: the disk store is off
   std::unique_ptr<resolve::CachingResolver> caching_resolver;
   std::unique_ptr<api::ResolverService> resolver_service;
   std::unique_ptr<api::AdminService> admin_service;
@@ -147,10 +149,22 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
           .hash_executor = parts->hash_pool->get_executor(),
       },
       clock);
+  if (!cfg.cache().disabled() && !cfg.cache().blob_directory().empty()) {
+    absl::StatusOr<std::unique_ptr<cache::BlobStore>> store =
+        cache::BlobStore::Open(cfg.cache().blob_directory(),
+                               cfg.cache().blob_disk_bytes(),
+                               parts->metrics.get());
+    if (!store.ok()) {
+      return absl::Status(
+          store.status().code(),
+          absl::StrCat("cache.blob_directory: ", store.status().message()));
+    }
+    parts->blob_store = *std::move(store);
+  }
   parts->caching_resolver = std::make_unique<resolve::CachingResolver>(
       *parts->resolver, cfg.cache(),
       config::ToAbslDuration(cfg.server().default_deadline()),
-      cache::RealClock(), *parts->metrics);
+      cache::RealClock(), *parts->metrics, parts->blob_store.get());
   parts->resolver_service = std::make_unique<api::ResolverService>(
       *parts->caching_resolver, *parts->metrics,
       config::ToAbslDuration(cfg.server().default_deadline()),

@@ -20,8 +20,9 @@ class BlobReactor final : public grpc::ServerWriteReactor<v1::GetBlobResponse>,
                           public resolve::BlobConsumer {
  public:
   BlobReactor(grpc::CallbackServerContext* context,
-              const v1::GetBlobRequest& request, resolve::Resolver& resolver,
-              metrics::Metrics& metrics, StreamLimiter& limiter)
+              const v1::GetBlobRequest& request,
+              resolve::CachingResolver& resolver, metrics::Metrics& metrics,
+              StreamLimiter& limiter)
       : metrics_(metrics),
         limiter_(limiter),
         start_(absl::Now()),
@@ -41,7 +42,8 @@ class BlobReactor final : public grpc::ServerWriteReactor<v1::GetBlobResponse>,
       return;
     }
     admitted_ = true;
-    stream_ = resolver.NewBlobStream(*std::move(blob), this);
+    stream_ = resolver.NewBlobStream(*std::move(blob),
+                                     ToCacheMode(request.cache_mode()), this);
     stream_->Start();
   }
 
@@ -53,6 +55,7 @@ class BlobReactor final : public grpc::ServerWriteReactor<v1::GetBlobResponse>,
     blob->set_size(info.size);
     blob->set_media_type(info.media_type);
     blob->mutable_upstream()->set_name(info.upstream);
+    SetCacheInfo(info.cache, *blob->mutable_cache());
     StartWrite(&message_);
   }
 
@@ -115,7 +118,7 @@ class BlobReactor final : public grpc::ServerWriteReactor<v1::GetBlobResponse>,
 
 grpc::ServerWriteReactor<v1::GetBlobResponse>* StartBlobStream(
     grpc::CallbackServerContext* context, const v1::GetBlobRequest& request,
-    resolve::Resolver& resolver, metrics::Metrics& metrics,
+    resolve::CachingResolver& resolver, metrics::Metrics& metrics,
     StreamLimiter& limiter) {
   return new BlobReactor(context, request, resolver, metrics, limiter);
 }

@@ -5,7 +5,7 @@
 #include "grpcpp/support/server_callback.h"
 #include "service/api/stream_limiter.h"
 #include "service/metrics/metrics.h"
-#include "service/resolve/resolver.h"
+#include "service/resolve/caching_resolver.h"
 #include "tributary/v1/resolver.grpc.pb.h"
 
 namespace tributary::api {
@@ -15,7 +15,7 @@ namespace tributary::api {
 // cap with RESOURCE_EXHAUSTED, both before any network I/O.
 grpc::ServerWriteReactor<v1::GetBlobResponse>* StartBlobStream(
     grpc::CallbackServerContext* context, const v1::GetBlobRequest& request,
-    resolve::Resolver& resolver, metrics::Metrics& metrics,
+    resolve::CachingResolver& resolver, metrics::Metrics& metrics,
     StreamLimiter& limiter);
 
 }  // namespace tributary::api

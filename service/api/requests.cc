@@ -120,4 +120,23 @@ absl::StatusOr<registry::TagsQuery> ToTagsQuery(
   };
 }
 
+cache::CacheMode ToCacheMode(v1::CacheMode mode) {
+  switch (mode) {
+    case v1::CACHE_MODE_REFRESH:
+      return cache::CacheMode::kRefresh;
+    case v1::CACHE_MODE_ONLY_IF_CACHED:
+      return cache::CacheMode::kOnlyIfCached;
+    default:
+      return cache::CacheMode::kDefault;
+  }
+}
+
+void SetCacheInfo(const cache::Provenance& provenance, v1::CacheInfo& info) {
+  info.set_hit(provenance.from_cache);
+  info.set_stale(provenance.stale);
+  const int64_t nanos = absl::ToInt64Nanoseconds(provenance.age);
+  info.mutable_age()->set_seconds(nanos / 1'000'000'000);
+  info.mutable_age()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
+}
+
 }  // namespace tributary::api

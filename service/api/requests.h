@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/protobuf/repeated_ptr_field.h"
+#include "service/cache/read_through.h"
 #include "service/registry/types.h"
 #include "service/resolve/blob_stream.h"
 #include "tributary/v1/resolver.pb.h"
@@ -30,6 +31,12 @@ absl::StatusOr<resolve::BlobRequest> ToBlobRequest(
 
 absl::StatusOr<registry::TagsQuery> ToTagsQuery(
     const v1::ListTagsRequest& request, absl::Time deadline);
+
+// The request's cache mode, in resolve/'s terms.
+cache::CacheMode ToCacheMode(v1::CacheMode mode);
+
+// Where an answer came from, as the API reports it.
+void SetCacheInfo(const cache::Provenance& provenance, v1::CacheInfo& info);
 
 }  // namespace tributary::api
 

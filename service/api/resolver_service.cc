@@ -9,25 +9,6 @@
 namespace tributary::api {
 namespace {
 
-resolve::CacheMode ToCacheMode(v1::CacheMode mode) {
-  switch (mode) {
-    case v1::CACHE_MODE_REFRESH:
-      return resolve::CacheMode::kRefresh;
-    case v1::CACHE_MODE_ONLY_IF_CACHED:
-      return resolve::CacheMode::kOnlyIfCached;
-    default:
-      return resolve::CacheMode::kDefault;
-  }
-}
-
-void SetCacheInfo(const cache::Provenance& provenance, v1::CacheInfo& info) {
-  info.set_hit(provenance.from_cache);
-  info.set_stale(provenance.stale);
-  const int64_t nanos = absl::ToInt64Nanoseconds(provenance.age);
-  info.mutable_age()->set_seconds(nanos / 1'000'000'000);
-  info.mutable_age()->set_nanos(static_cast<int32_t>(nanos % 1'000'000'000));
-}
-
 // The completion of a unary call: a failure finishes the call with its
 // status; a success is copied into `response` by `fill`, which also names the
 // upstream that answered.
@@ -129,8 +110,7 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
 
 grpc::ServerWriteReactor<v1::GetBlobResponse>* ResolverService::GetBlob(
     grpc::CallbackServerContext* context, const v1::GetBlobRequest* request) {
-  return StartBlobStream(context, *request, resolver_.resolver(), metrics_,
-                         blob_streams_);
+  return StartBlobStream(context, *request, resolver_, metrics_, blob_streams_);
 }
 
 grpc::ServerUnaryReactor* ResolverService::ListTags(

@@ -58,6 +58,8 @@ cache:
   stale_while_revalidate: 9s
   stale_if_error: 10s
   negative_ttl: 11s
+  blob_directory: /srv/blobs
+  blob_disk_bytes: 1073741824
 upstreams:
   - name: mirror.internal
     url: http://mirror.internal:5000/
@@ -124,6 +126,8 @@ constexpr char kFullProto[] = R"pb(
     stale_while_revalidate { seconds: 9 }
     stale_if_error { seconds: 10 }
     negative_ttl { seconds: 11 }
+    blob_directory: "/srv/blobs"
+    blob_disk_bytes: 1073741824
   }
   upstreams {
     name: "mirror.internal"
@@ -299,10 +303,13 @@ TEST(LoadConfigFileTest, LoadsTheShippedConfig) {
 }
 
 TEST(LoadConfigFileTest, ShippedConfigSpellsOutOnlyDefaults) {
-  const absl::StatusOr<v1::Config> shipped = LoadConfigFile(kShippedConfig);
+  absl::StatusOr<v1::Config> shipped = LoadConfigFile(kShippedConfig);
   const absl::StatusOr<v1::Config> minimal = ParseConfig(kMinimal, kSource);
   ASSERT_TRUE(shipped.ok()) << shipped.status();
   ASSERT_TRUE(minimal.ok()) << minimal.status();
+  // The one choice it makes: the disk store is on (it has no default place).
+  EXPECT_EQ(shipped->cache().blob_directory(), "/var/tmp/tributary/blobs");
+  shipped->mutable_cache()->clear_blob_directory();
   EXPECT_TRUE(MessageDifferencer::Equals(*shipped, *minimal));
 }
 

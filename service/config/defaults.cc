@@ -106,6 +106,9 @@ void ApplyCacheDefaults(v1::CacheConfig& cache) {
   if (cache.memory_bytes() == 0) {
     cache.set_memory_bytes(kDefaultCacheMemoryBytes);
   }
+  if (cache.blob_disk_bytes() == 0) {
+    cache.set_blob_disk_bytes(kDefaultBlobDiskBytes);
+  }
   DefaultDuration(kDefaultManifestTtl, cache.mutable_manifest_ttl(),
                   cache.has_manifest_ttl());
   DefaultDuration(kDefaultHeadManifestTtl, cache.mutable_head_manifest_ttl(),

@@ -56,6 +56,7 @@ inline constexpr absl::Duration kDefaultBreakerOpenDuration = absl::Seconds(30);
 
 // cache (on unless `disabled: true`)
 inline constexpr int64_t kDefaultCacheMemoryBytes = int64_t{64} << 20;
+inline constexpr int64_t kDefaultBlobDiskBytes = int64_t{8} << 30;
 inline constexpr absl::Duration kDefaultManifestTtl = absl::Seconds(60);
 inline constexpr absl::Duration kDefaultHeadManifestTtl = absl::Seconds(60);
 inline constexpr absl::Duration kDefaultHeadBlobTtl = absl::Minutes(10);

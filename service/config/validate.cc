@@ -239,6 +239,8 @@ void CheckCache(const v1::CacheConfig& cache, Errors& errors) {
   CheckDuration("cache.stale_if_error", cache.stale_if_error(), max_ttl,
                 errors);
   CheckDuration("cache.negative_ttl", cache.negative_ttl(), max_ttl, errors);
+  CheckRange("cache.blob_disk_bytes", cache.blob_disk_bytes(), int64_t{1} << 20,
+             int64_t{1} << 50, errors);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "service/cache/read_through.h"
 #include "service/registry/types.h"
 
 namespace tributary::resolve {
@@ -14,13 +15,17 @@ struct BlobRequest {
   registry::BlobQuery query;
   int64_t offset = 0;
   int64_t length = 0;  // 0: to the end
+  // False when the bytes go to the disk store rather than to a caller: they
+  // are then not counted as sent.
+  bool to_caller = true;
 };
 
 struct BlobDescriptorInfo {
   std::string digest;
   int64_t size = 0;  // the whole blob's size; 0 when no upstream said it
   std::string media_type;
-  std::string upstream;  // the upstream that served the first bytes
+  std::string upstream;     // the upstream that served the first bytes
+  cache::Provenance cache;  // from_cache: served from the disk store
 };
 
 // The receiving end of a blob stream: the gRPC writer. Every call comes from an

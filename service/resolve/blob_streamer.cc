@@ -47,7 +47,8 @@ class BlobStreamer final : public BlobStreamHandle,
   BlobStreamer(asio::any_io_executor executor,
                const std::vector<std::unique_ptr<Upstream>>& upstreams,
                metrics::Metrics& metrics, BlobStreamOptions options,
-               BlobRequest request, BlobConsumer* consumer)
+               BlobRequest request, BlobConsumer* consumer,
+               std::optional<BlobContinuation> continuation)
       : strand_(asio::make_strand(executor)),
         upstreams_(upstreams),
         metrics_(metrics),
@@ -55,10 +56,21 @@ class BlobStreamer final : public BlobStreamHandle,
         request_(std::move(request)),
         consumer_(consumer),
         write_done_(strand_, 1),
+        verifying_(request_.offset == 0 && request_.length == 0),
         hasher_(request_.query.digest.algorithm()),
         position_(request_.offset),
         subject_(absl::StrCat(request_.query.repository, "@",
-                              request_.query.digest.str())) {}
+                              request_.query.digest.str())) {
+    if (continuation.has_value()) {
+      started_ = true;
+      position_ = continuation->position;
+      blob_size_ = continuation->blob_size;
+      verifying_ = continuation->hasher.has_value();
+      if (verifying_) {
+        hasher_ = *std::move(continuation->hasher);
+      }
+    }
+  }
 
   void Start() override {
     asio::co_spawn(strand_, Run(shared_from_this()), [](std::exception_ptr) {});
@@ -80,9 +92,7 @@ class BlobStreamer final : public BlobStreamHandle,
   }
 
  private:
-  bool verifying() const {
-    return request_.offset == 0 && request_.length == 0;
-  }
+  bool verifying() const { return verifying_; }
 
   // Keeps `self` alive until EndStream, the consumer's last call.
   static asio::awaitable<void> Run(std::shared_ptr<BlobStreamer> self) {
@@ -111,7 +121,9 @@ class BlobStreamer final : public BlobStreamHandle,
   }
   // Starts writing `chunk`; its completion is awaited before the next write.
   void StartChunk(std::string chunk) {
-    metrics_.RecordBlobBytes(static_cast<int64_t>(chunk.size()));
+    if (request_.to_caller) {
+      metrics_.RecordBlobBytes(static_cast<int64_t>(chunk.size()));
+    }
     consumer_->SendChunk(std::move(chunk));
     write_in_flight_ = true;
   }
@@ -163,6 +175,7 @@ class BlobStreamer final : public BlobStreamHandle,
   std::atomic<bool> cancelled_ = false;
 
   // Strand-only state.
+  bool verifying_;  // the whole blob passes here: its digest is checked
   http::ResponseStream* active_ = nullptr;
   oci::DigestHasher hasher_;
   int64_t position_;       // absolute offset of the next byte to deliver
@@ -446,9 +459,10 @@ std::shared_ptr<BlobStreamHandle> NewBlobStream(
     asio::any_io_executor executor,
     const std::vector<std::unique_ptr<Upstream>>& upstreams,
     metrics::Metrics& metrics, BlobStreamOptions options, BlobRequest request,
-    BlobConsumer* consumer) {
+    BlobConsumer* consumer, std::optional<BlobContinuation> continuation) {
   return std::make_shared<BlobStreamer>(std::move(executor), upstreams, metrics,
-                                        options, std::move(request), consumer);
+                                        options, std::move(request), consumer,
+                                        std::move(continuation));
 }
 
 }  // namespace tributary::resolve

@@ -2,10 +2,12 @@
 #define TRIBUTARY_SERVICE_RESOLVE_BLOB_STREAMER_H_
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "boost/asio/any_io_executor.hpp"
 #include "service/metrics/metrics.h"
+#include "service/oci/digest.h"
 #include "service/resolve/blob_stream.h"
 #include "service/resolve/upstream.h"
 
@@ -19,6 +21,17 @@ struct BlobStreamOptions {
   boost::asio::any_io_executor hash_executor;
 };
 
+// Where a stream takes over from another source of the same blob (the disk
+// store when it could not keep a shared transfer): the descriptor and the
+// bytes before `position` have reached the consumer already.
+struct BlobContinuation {
+  int64_t position = 0;
+  int64_t blob_size = 0;
+  // The bytes before `position`, when the stream verifies the whole blob;
+  // empty for a ranged request.
+  std::optional<oci::DigestHasher> hasher;
+};
+
 // Creates the producer of one blob stream: it asks the upstreams in order
 // (skipping those out of scope or with an open circuit, retrying a failed
 // open per the upstream's retry policy, feeding its circuit breaker),
@@ -26,12 +39,14 @@ struct BlobStreamOptions {
 // and holds the last chunk back until the digest is verified; resumes with a
 // Range request after a failure mid-body (on the same upstream once, then on
 // the next). `upstreams`, `metrics` and `consumer` must outlive the stream (the
-// consumer until its EndStream).
+// consumer until its EndStream). With a `continuation` it sends no descriptor
+// and starts at its position.
 std::shared_ptr<BlobStreamHandle> NewBlobStream(
     boost::asio::any_io_executor executor,
     const std::vector<std::unique_ptr<Upstream>>& upstreams,
     metrics::Metrics& metrics, BlobStreamOptions options, BlobRequest request,
-    BlobConsumer* consumer);
+    BlobConsumer* consumer,
+    std::optional<BlobContinuation> continuation = std::nullopt);
 
 }  // namespace tributary::resolve
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/config/duration.h"
+#include "service/resolve/blob_cache.h"
 
 namespace tributary::resolve {
 namespace {
@@ -55,7 +56,8 @@ CachingResolver::CachingResolver(Resolver& resolver,
                                  const v1::CacheConfig& config,
                                  absl::Duration fetch_timeout,
                                  const cache::Clock& clock,
-                                 metrics::Metrics& metrics)
+                                 metrics::Metrics& metrics,
+                                 cache::BlobStore* blob_store)
     : resolver_(resolver),
       config_(config),
       enabled_(!config.disabled()),
@@ -67,7 +69,16 @@ CachingResolver::CachingResolver(Resolver& resolver,
                       &ManifestHeadBytes),
       blob_heads_(metrics::CacheKind::kBlobHead, store_, clock, metrics,
                   &BlobHeadBytes),
-      tags_(metrics::CacheKind::kTags, store_, clock, metrics, &TagPageBytes) {}
+      tags_(metrics::CacheKind::kTags, store_, clock, metrics, &TagPageBytes),
+      blobs_(std::make_unique<BlobCache>(
+          resolver, enabled_ ? blob_store : nullptr, metrics)) {}
+
+CachingResolver::~CachingResolver() = default;
+
+std::shared_ptr<BlobStreamHandle> CachingResolver::NewBlobStream(
+    BlobRequest request, CacheMode mode, BlobConsumer* consumer) {
+  return blobs_->NewBlobStream(std::move(request), mode, consumer);
+}
 
 absl::Time CachingResolver::SharedDeadline(absl::Time caller_deadline) const {
   // Deadlines are real time (the fan-out compares them with absl::Now()).

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "service/cache/blob_store.h"
 #include "service/cache/clock.h"
 #include "service/cache/memory_cache.h"
 #include "service/cache/read_through.h"
@@ -12,6 +13,8 @@
 #include "tributary/v1/config.pb.h"
 
 namespace tributary::resolve {
+
+class BlobCache;
 
 using CacheMode = cache::CacheMode;
 
@@ -29,9 +32,12 @@ using CacheMode = cache::CacheMode;
 // it, and it must outlive every call.
 class CachingResolver {
  public:
+  // `blob_store` may be null (the disk store is off); it must outlive this.
   CachingResolver(Resolver& resolver, const v1::CacheConfig& config,
                   absl::Duration fetch_timeout, const cache::Clock& clock,
-                  metrics::Metrics& metrics);
+                  metrics::Metrics& metrics,
+                  cache::BlobStore* blob_store = nullptr);
+  ~CachingResolver();
 
   void GetManifest(registry::ManifestQuery query, CacheMode mode,
                    Done<registry::Manifest> done);
@@ -42,7 +48,13 @@ class CachingResolver {
   void ListTags(registry::TagsQuery query, CacheMode mode,
                 Done<registry::TagPage> done);
 
-  // For what the cache does not cover (blob streams, upstream status).
+  // A GetBlob stream through the disk store (see blob_cache.h); call Start on
+  // the handle once it is kept.
+  std::shared_ptr<BlobStreamHandle> NewBlobStream(BlobRequest request,
+                                                  CacheMode mode,
+                                                  BlobConsumer* consumer);
+
+  // For what the cache does not cover (upstream status).
   Resolver& resolver() { return resolver_; }
 
  private:
@@ -62,6 +74,7 @@ class CachingResolver {
   cache::ReadThrough<registry::ManifestHead> manifest_heads_;
   cache::ReadThrough<registry::BlobHead> blob_heads_;
   cache::ReadThrough<registry::TagPage> tags_;
+  std::unique_ptr<BlobCache> blobs_;
 };
 
 }  // namespace tributary::resolve

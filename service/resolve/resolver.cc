@@ -66,9 +66,11 @@ std::vector<UpstreamSnapshot> Resolver::UpstreamSnapshots() const {
 }
 
 std::shared_ptr<BlobStreamHandle> Resolver::NewBlobStream(
-    BlobRequest request, BlobConsumer* consumer) {
+    BlobRequest request, BlobConsumer* consumer,
+    std::optional<BlobContinuation> continuation) {
   return resolve::NewBlobStream(executor_, upstreams_, metrics_, blob_options_,
-                                std::move(request), consumer);
+                                std::move(request), consumer,
+                                std::move(continuation));
 }
 
 Resolver::~Resolver() = default;

@@ -48,10 +48,14 @@ class Resolver {
   void HeadBlob(registry::BlobQuery query, Done<registry::BlobHead> done);
   void ListTags(registry::TagsQuery query, Done<registry::TagPage> done);
 
-  // A blob stream feeding `consumer` (see blob_stream.h); call Start on the
-  // handle once it is kept.
-  std::shared_ptr<BlobStreamHandle> NewBlobStream(BlobRequest request,
-                                                  BlobConsumer* consumer);
+  // A blob stream feeding `consumer` (see blob_stream.h and, for
+  // `continuation`, blob_streamer.h); call Start on the handle once it is kept.
+  std::shared_ptr<BlobStreamHandle> NewBlobStream(
+      BlobRequest request, BlobConsumer* consumer,
+      std::optional<BlobContinuation> continuation = std::nullopt);
+
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+  const BlobStreamOptions& blob_options() const { return blob_options_; }
 
   // Every upstream's health, in configured order.
   std::vector<UpstreamSnapshot> UpstreamSnapshots() const;

@@ -1,0 +1,339 @@
+// GetBlob through the real server with the disk store on: blobs served from
+// the store, one upstream transfer shared by concurrent callers, corrupt and
+// unwritable stores, restarts.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "service/oci/digest.h"
+#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/integration/server_fixture.h"
+
+namespace tributary::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+constexpr int kChunk = 4096;
+
+std::string MakeBlob(size_t size, int seed = 0) {
+  std::string blob(size, '\0');
+  for (size_t i = 0; i < size; ++i) {
+    blob[i] = static_cast<char>('a' + (i * 7 + i / 13 + seed) % 26);
+  }
+  return blob;
+}
+
+std::string Sha256(const std::string& bytes) {
+  return oci::ComputeDigest(oci::DigestAlgorithm::kSha256, bytes).str();
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// What a caller received from one GetBlob stream.
+struct Pulled {
+  grpc::Status status;
+  v1::BlobDescriptor descriptor;
+  std::string bytes;
+  int chunks = 0;
+};
+
+class BlobCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = fs::path(std::getenv("TEST_TMPDIR")) /
+             ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(store_);
+    UseBlob(MakeBlob(20000));
+  }
+
+  void UseBlob(std::string blob) {
+    blob_ = std::move(blob);
+    digest_ = Sha256(blob_);
+    path_ = "/v2/demo/app/blobs/" + digest_;
+  }
+
+  fs::path StoredFile() const {
+    const std::string hex = digest_.substr(7);
+    return store_ / "sha256" / hex.substr(0, 2) / hex;
+  }
+
+  std::string CacheYaml(int64_t disk_bytes = 64 << 20) const {
+    return absl::StrCat("limits:\n  blob_chunk_bytes: ", kChunk,
+                        "\ncache:\n  blob_directory: ", store_.string(),
+                        "\n  blob_disk_bytes: ", disk_bytes, "\n");
+  }
+
+  void StartServer(int64_t disk_bytes = 64 << 20) {
+    auto running = RunningServer::Start(
+        TestConfigYaml({{"first", first_.url()}}, CacheYaml(disk_bytes)));
+    ASSERT_TRUE(running.ok()) << running.status();
+    server_ = *std::move(running);
+  }
+
+  void Restart() {
+    server_.reset();
+    StartServer();
+  }
+
+  Pulled Pull(v1::CacheMode mode = v1::CACHE_MODE_UNSPECIFIED,
+              int64_t offset = 0, int64_t length = 0) {
+    v1::GetBlobRequest request;
+    request.set_repository("demo/app");
+    request.set_digest(digest_);
+    request.set_offset(offset);
+    request.set_length(length);
+    request.set_cache_mode(mode);
+    auto context = ContextWithTimeout(absl::Seconds(30));
+    auto reader = server_->resolver().GetBlob(context.get(), request);
+    Pulled pulled;
+    v1::GetBlobResponse message;
+    while (reader->Read(&message)) {
+      if (message.has_blob()) {
+        pulled.descriptor = message.blob();
+      } else {
+        pulled.bytes += message.chunk();
+        ++pulled.chunks;
+      }
+    }
+    pulled.status = reader->Finish();
+    return pulled;
+  }
+
+  int UpstreamGets() const { return first_.request_count("GET", path_); }
+
+  fs::path store_;
+  std::string blob_;
+  std::string digest_;
+  std::string path_;
+  FakeUpstream first_;
+  std::unique_ptr<RunningServer> server_;
+};
+
+TEST_F(BlobCacheTest, ServesAStoredBlobWithoutAskingAnyUpstream) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  Pulled cold = Pull();
+  ASSERT_TRUE(cold.status.ok()) << cold.status.error_message();
+  EXPECT_FALSE(cold.descriptor.cache().hit());
+  EXPECT_EQ(cold.descriptor.upstream().name(), "first");
+
+  Pulled warm = Pull();
+  ASSERT_TRUE(warm.status.ok()) << warm.status.error_message();
+  EXPECT_EQ(warm.bytes, blob_);
+  EXPECT_TRUE(warm.descriptor.cache().hit());
+  EXPECT_EQ(warm.descriptor.size(), 20000);
+  EXPECT_EQ(warm.descriptor.digest(), digest_);
+  EXPECT_EQ(warm.chunks, cold.chunks);  // the same chunking as a live stream
+  EXPECT_EQ(warm.chunks, 5);
+  EXPECT_EQ(UpstreamGets(), 1);
+  EXPECT_EQ(ReadFile(StoredFile()), blob_);
+}
+
+TEST_F(BlobCacheTest, ServesAnOffsetAndLengthFromTheStore) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  ASSERT_TRUE(Pull().status.ok());
+  Pulled slice = Pull(v1::CACHE_MODE_UNSPECIFIED, 5000, 7000);
+  ASSERT_TRUE(slice.status.ok()) << slice.status.error_message();
+  EXPECT_EQ(slice.bytes, blob_.substr(5000, 7000));
+  EXPECT_TRUE(slice.descriptor.cache().hit());
+  Pulled tail = Pull(v1::CACHE_MODE_UNSPECIFIED, 19000);
+  EXPECT_EQ(tail.bytes, blob_.substr(19000));
+  EXPECT_EQ(Pull(v1::CACHE_MODE_UNSPECIFIED, 20001).status.error_code(),
+            grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_EQ(UpstreamGets(), 1);
+}
+
+TEST_F(BlobCacheTest, ConcurrentColdPullsShareOneUpstreamTransfer) {
+  UseBlob(MakeBlob(1 << 20));
+  // Slow enough to answer that every caller arrives while it is in flight.
+  first_.Route("GET", path_, {.body = blob_, .delay = absl::Milliseconds(300)});
+  StartServer();
+  std::vector<Pulled> pulled(20);
+  std::vector<std::thread> callers;
+  for (Pulled& one : pulled) {
+    callers.emplace_back([this, &one] { one = Pull(); });
+  }
+  for (std::thread& caller : callers) {
+    caller.join();
+  }
+  for (const Pulled& one : pulled) {
+    ASSERT_TRUE(one.status.ok()) << one.status.error_message();
+    EXPECT_EQ(one.bytes, blob_);
+  }
+  EXPECT_EQ(UpstreamGets(), 1);
+}
+
+TEST_F(BlobCacheTest, AFollowerWhoseCallerCancelsDoesNotBreakTheOthers) {
+  UseBlob(MakeBlob(1 << 20));
+  first_.Route("GET", path_, {.body = blob_, .delay = absl::Milliseconds(500)});
+  StartServer();
+  std::vector<Pulled> pulled(3);
+  std::vector<std::thread> callers;
+  for (Pulled& one : pulled) {
+    callers.emplace_back([this, &one] { one = Pull(); });
+  }
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest_);
+  auto context = ContextWithTimeout(absl::Seconds(10));
+  auto quitter = server_->resolver().GetBlob(context.get(), request);
+  absl::SleepFor(absl::Milliseconds(100));
+  context->TryCancel();
+  EXPECT_EQ(quitter->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  for (std::thread& caller : callers) {
+    caller.join();
+  }
+  for (const Pulled& one : pulled) {
+    ASSERT_TRUE(one.status.ok()) << one.status.error_message();
+    EXPECT_EQ(one.bytes, blob_);
+  }
+  EXPECT_EQ(UpstreamGets(), 1);
+}
+
+TEST_F(BlobCacheTest, OnlyIfCachedFailsUntilTheBlobIsStored) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  Pulled refused = Pull(v1::CACHE_MODE_ONLY_IF_CACHED);
+  EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(refused.status.error_message(),
+              HasSubstr("not in the disk store"));
+  EXPECT_EQ(UpstreamGets(), 0);
+  ASSERT_TRUE(Pull().status.ok());
+  Pulled cached = Pull(v1::CACHE_MODE_ONLY_IF_CACHED);
+  ASSERT_TRUE(cached.status.ok()) << cached.status.error_message();
+  EXPECT_EQ(cached.bytes, blob_);
+  EXPECT_EQ(UpstreamGets(), 1);
+}
+
+TEST_F(BlobCacheTest, RefreshFetchesTheBlobAgain) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  ASSERT_TRUE(Pull().status.ok());
+  Pulled refreshed = Pull(v1::CACHE_MODE_REFRESH);
+  ASSERT_TRUE(refreshed.status.ok()) << refreshed.status.error_message();
+  EXPECT_FALSE(refreshed.descriptor.cache().hit());
+  EXPECT_EQ(refreshed.bytes, blob_);
+  EXPECT_EQ(UpstreamGets(), 2);
+  EXPECT_TRUE(Pull().descriptor.cache().hit());
+}
+
+TEST_F(BlobCacheTest, WrongBytesAreNeverStored) {
+  std::string wrong = blob_;
+  wrong[100] ^= 1;
+  first_.Route("GET", path_, {.body = wrong});
+  StartServer();
+  Pulled pulled = Pull();
+  EXPECT_EQ(pulled.status.error_code(), grpc::StatusCode::DATA_LOSS);
+  EXPECT_LT(pulled.bytes.size(), blob_.size());  // the last chunk held back
+  EXPECT_FALSE(fs::exists(StoredFile()));
+  EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
+  EXPECT_EQ(Pull().status.error_code(), grpc::StatusCode::DATA_LOSS);
+  EXPECT_EQ(UpstreamGets(), 2);
+}
+
+TEST_F(BlobCacheTest, RestartKeepsTheStore) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  ASSERT_TRUE(Pull().status.ok());
+  Restart();
+  Pulled warm = Pull();
+  ASSERT_TRUE(warm.status.ok()) << warm.status.error_message();
+  EXPECT_TRUE(warm.descriptor.cache().hit());
+  EXPECT_EQ(warm.bytes, blob_);
+  EXPECT_EQ(UpstreamGets(), 1);
+}
+
+TEST_F(BlobCacheTest, ACorruptStoredFileIsDetectedAndFetchedAgain) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  ASSERT_TRUE(Pull().status.ok());
+  server_.reset();
+  {
+    std::string rotten = blob_;
+    rotten[12345] ^= 0x20;
+    std::ofstream out(StoredFile(), std::ios::binary | std::ios::trunc);
+    out << rotten;
+  }
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.bytes, blob_);
+  EXPECT_FALSE(pulled.descriptor.cache().hit());
+  EXPECT_EQ(UpstreamGets(), 2);
+  EXPECT_EQ(ReadFile(StoredFile()), blob_);  // the store holds good bytes again
+}
+
+TEST_F(BlobCacheTest, CrashLeftoversAreRemovedAtStart) {
+  fs::create_directories(store_ / "tmp");
+  std::ofstream(store_ / "tmp" / "abc.1") << "half a blob";
+  StartServer();
+  EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
+}
+
+TEST_F(BlobCacheTest, ABlobTheStoreCannotHoldStillStreamsToEveryCaller) {
+  // 1.5 MiB against a 1 MiB store: the store gives up mid-blob, and each
+  // caller goes on with its own ranged upstream request.
+  UseBlob(MakeBlob(3 << 19, 5));
+  first_.Handle("GET", path_, [this](const RecordedRequest& request) {
+    const std::string range = request.Header("Range");
+    if (range.empty()) {
+      return FakeResponse{.body = blob_, .delay = absl::Milliseconds(200)};
+    }
+    const size_t first = std::stoul(range.substr(6));  // "bytes=N-"
+    return FakeResponse{
+        .status = 206,
+        .headers = {{"Content-Range",
+                     absl::StrCat("bytes ", first, "-", blob_.size() - 1, "/",
+                                  blob_.size())}},
+        .body = blob_.substr(first)};
+  });
+  StartServer(1 << 20);
+  std::vector<Pulled> pulled(3);
+  std::vector<std::thread> callers;
+  for (Pulled& one : pulled) {
+    callers.emplace_back([this, &one] { one = Pull(); });
+  }
+  for (std::thread& caller : callers) {
+    caller.join();
+  }
+  for (const Pulled& one : pulled) {
+    ASSERT_TRUE(one.status.ok()) << one.status.error_message();
+    EXPECT_EQ(one.bytes, blob_);
+  }
+  EXPECT_FALSE(fs::exists(StoredFile()));
+  EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
+  // The shared transfer, then one ranged request per caller.
+  int ranged = 0;
+  for (const RecordedRequest& request : first_.requests()) {
+    ranged += request.Header("Range").empty() ? 0 : 1;
+  }
+  EXPECT_EQ(UpstreamGets(), 4);
+  EXPECT_EQ(ranged, 3);
+}
+
+TEST_F(BlobCacheTest, AnUnwritableStoreFailsAtStartNamingTheField) {
+  fs::create_directories(store_);
+  std::ofstream(store_ / "file") << "not a directory";
+  store_ = store_ / "file" / "blobs";
+  auto running = RunningServer::Start(
+      TestConfigYaml({{"first", first_.url()}}, CacheYaml()));
+  ASSERT_FALSE(running.ok());
+  EXPECT_THAT(running.status().message(), HasSubstr("cache.blob_directory"));
+  EXPECT_THAT(running.status().message(), HasSubstr(store_.string()));
+}
+
+}  // namespace
+}  // namespace tributary::testing
