@@ -10,7 +10,14 @@ BlobCache::BlobCache(Resolver& resolver, cache::BlobStore* store,
                      metrics::Metrics& metrics)
     : resolver_(resolver), store_(store), metrics_(metrics) {}
 
-BlobCache::~BlobCache() = default;
+BlobCache::~BlobCache() {
+  // Fills still in the map were cut off by shutdown (their coroutines are
+  // gone with the I/O context).
+  absl::MutexLock lock(&mu_);
+  for (auto& [digest, fill] : fills_) {
+    fill->Orphan();
+  }
+}
 
 std::shared_ptr<BlobStreamHandle> BlobCache::NewBlobStream(
     BlobRequest request, cache::CacheMode mode, BlobConsumer* consumer) {

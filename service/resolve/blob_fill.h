@@ -61,6 +61,9 @@ class BlobFill final : public BlobConsumer,
   void Detach(const std::shared_ptr<Doorbell>& doorbell)
       ABSL_LOCKS_EXCLUDED(mu_);
   FillProgress Progress() const ABSL_LOCKS_EXCLUDED(mu_);
+  // At shutdown, after the I/O threads stopped: the producer will never call
+  // EndStream, so the fill stops keeping itself alive.
+  void Orphan() { self_.reset(); }
 
   // BlobConsumer, called by the producer on its strand. A "write" is a write
   // to the file, complete when the call returns.

@@ -80,6 +80,9 @@ absl::Status StartWorld() {
                    "metrics:\n  listen_address: \"127.0.0.1:",
                    metrics_port,
                    "\"\n"
+                   "cache:\n  blob_directory: ",
+                   world->work_dir,
+                   "/blobs\n"
                    "upstreams:\n"
                    "  - name: empty\n    url: ",
                    world->empty_registry->url(),
@@ -286,6 +289,8 @@ TEST_F(EndToEndTest, GetBlobStreamsALayerWithItsDescriptorFirst) {
   v1::GetBlobRequest request;
   request.set_repository("demo/app");
   request.set_digest(world->v1.layer_digests[0]);
+  // From the registry, even if an earlier test left the layer in the store.
+  request.set_cache_mode(v1::CACHE_MODE_REFRESH);
   auto context = Context();
   auto reader = resolver_->GetBlob(context.get(), request);
   v1::GetBlobResponse message;
@@ -300,6 +305,40 @@ TEST_F(EndToEndTest, GetBlobStreamsALayerWithItsDescriptorFirst) {
   }
   EXPECT_TRUE(reader->Finish().ok());
   EXPECT_EQ(received, world->v1.layer_sizes[0]);
+}
+
+TEST_F(EndToEndTest, ServesAStoredLayerWhileTheRegistryIsDown) {
+  const std::string digest = world->v1.layer_digests[0];
+  const std::string file = world->work_dir + "/stored-layer";
+  auto warm =
+      RunCommand({"client/cli/tributaryctl", "--addr", world->grpc_address,
+                  "pull-blob", "demo/app", digest, "-o", file},
+                 absl::Seconds(60));
+  ASSERT_TRUE(warm.ok()) << warm.status();
+  ASSERT_EQ(warm->exit_code, 0) << warm->output;
+
+  world->registry->Stop();
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest);
+  auto context = Context();
+  auto reader = resolver_->GetBlob(context.get(), request);
+  v1::GetBlobResponse message;
+  ASSERT_TRUE(reader->Read(&message));
+  ASSERT_TRUE(message.has_blob());
+  EXPECT_TRUE(message.blob().cache().hit());
+  std::string bytes;
+  while (reader->Read(&message)) {
+    bytes += message.chunk();
+  }
+  const grpc::Status status = reader->Finish();
+  absl::Status restarted = world->registry->Restart();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(restarted.ok()) << restarted;
+  auto pulled = ReadFile(file);
+  ASSERT_TRUE(pulled.ok());
+  EXPECT_EQ(bytes, *pulled);
+  EXPECT_EQ(static_cast<int64_t>(bytes.size()), world->v1.layer_sizes[0]);
 }
 
 // Runs last (gtest keeps file order): the drain on SIGTERM ends the process.
