@@ -17,13 +17,19 @@ import YAML from "./lib/yaml.mjs";
 const kBaseMiB = 28;
 const kPerStreamMiB = 1;
 
-// "256Mi" -> 256, "1Gi" -> 1024, "300M" -> 286.1.
-function mebibytes(quantity) {
-  const m = String(quantity ?? "").match(/^(\d+(?:\.\d+)?)(Ki|Mi|Gi|K|M|G)?$/);
-  if (!m) throw new Error(`cannot read memory quantity "${quantity}"`);
-  const factor = { Ki: 1 / 1024, Mi: 1, Gi: 1024, K: 1e3 / 2 ** 20, M: 1e6 / 2 ** 20, G: 1e9 / 2 ** 20 };
-  return Number(m[1]) * (m[2] ? factor[m[2]] : 1 / 2 ** 20);
+// A Kubernetes quantity in bytes: "10Gi" -> 10737418240, "300M" -> 3e8.
+function bytes(quantity) {
+  const m = String(quantity ?? "").match(/^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/);
+  if (!m) throw new Error(`cannot read quantity "${quantity}"`);
+  const factor = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return Number(m[1]) * (m[2] ? factor[m[2]] : 1);
 }
+
+// "256Mi" -> 256, "1Gi" -> 1024, "300M" -> 286.1.
+const mebibytes = (quantity) => bytes(quantity) / 2 ** 20;
+
+// cache.blob_disk_bytes when the config leaves it out (proto/tributary/v1/config.proto).
+const kDefaultBlobDiskBytes = 8 * 2 ** 30;
 
 // kustomize refuses files that symlink out of its root, and runfiles are
 // symlinks: render from a plain copy.
@@ -43,6 +49,46 @@ function kustomizations() {
   };
   walk(k8sRoot);
   return found.sort((a, b) => a.rel.localeCompare(b.rel));
+}
+
+// The volume of the blob store: mounted writable in the main container at
+// exactly cache.blob_directory (the root filesystem is read-only, and a
+// directory inside another mount would share its space). Throws naming what
+// is wrong.
+function blobStoreVolume(w) {
+  const directory = w.config.cache?.blob_directory;
+  check(directory, "the config sets no cache.blob_directory: the disk store is off");
+  const mounts = w.container.volumeMounts || [];
+  const mount = mounts.find((m) => m.mountPath === directory);
+  const around = mounts.filter((m) => directory.startsWith(`${m.mountPath}/`)).map((m) => m.mountPath);
+  check(mount, `cache.blob_directory ${directory} is the mountPath of no volume of ${w.container.name}` +
+    (around.length ? ` (it is inside ${around.join(", ")}; give the store its own volume)` : ""));
+  check(mount.readOnly !== true, `the volume at cache.blob_directory ${directory} is mounted read-only`);
+  const volume = w.pod.volumes.find((v) => v.name === mount.name);
+  check(volume, `volume ${mount.name} at ${directory} is not in the pod`);
+  return volume;
+}
+
+// cache.blob_disk_bytes (default 8 GiB) against the room of `volume`: an
+// emptyDir's sizeLimit, or the storage request of a PVC rendered alongside.
+function blobStoreSizeProblems(w, volume, objects) {
+  const cap = Number(w.config.cache?.blob_disk_bytes ?? 0) || kDefaultBlobDiskBytes;
+  let room;
+  if (volume.emptyDir) {
+    if (!volume.emptyDir.sizeLimit) return [`emptyDir ${volume.name} has no sizeLimit`];
+    room = { bytes: bytes(volume.emptyDir.sizeLimit), what: `emptyDir ${volume.name} sizeLimit ${volume.emptyDir.sizeLimit}` };
+  } else if (volume.persistentVolumeClaim) {
+    const name = volume.persistentVolumeClaim.claimName;
+    const claim = objects.find((o) => o.kind === "PersistentVolumeClaim" && o.metadata.name === name);
+    if (!claim) return [`volume ${volume.name} is PVC ${name}, which is not rendered alongside: its size is unknown`];
+    const storage = claim.spec.resources?.requests?.storage;
+    room = { bytes: bytes(storage), what: `PVC ${name} storage ${storage}` };
+  } else {
+    return [`volume ${volume.name} is neither an emptyDir nor a PVC`];
+  }
+  if (cap < room.bytes) return [];
+  return [`cache.blob_disk_bytes ${cap} (${(cap / 2 ** 30).toFixed(1)} GiB) is not below ${room.what}: ` +
+    "the kubelet evicts the pod (or the disk fills) before the store evicts a blob"];
 }
 
 const all = kustomizations();
@@ -90,6 +136,36 @@ test("the schema check rejects a typo, a wrong type and a bad enum (negative con
     rejected = true;
   }
   check(rejected, "a ServiceMonitor with an unknown endpoint field passed validation");
+});
+
+test("the blob store check rejects a shared, read-only or too small volume (negative control)", () => {
+  const base = workload(render(path.join(k8sRoot, "base")));
+  const cases = [
+    ["a directory inside the mount", (w) => { w.config.cache.blob_directory += "/blobs"; }, "give the store its own volume"],
+    ["no directory", (w) => { delete w.config.cache.blob_directory; }, "the disk store is off"],
+    ["a read-only mount", (w) => {
+      w.container.volumeMounts.find((m) => m.mountPath === w.config.cache.blob_directory).readOnly = true;
+    }, "mounted read-only"],
+    ["a cap at the sizeLimit", (w) => { w.config.cache.blob_disk_bytes = 10 * 2 ** 30; }, "is not below emptyDir"],
+    ["the default cap over a 4Gi volume", (w) => {
+      delete w.config.cache.blob_disk_bytes;
+      w.pod.volumes.find((v) => v.name === "blob-cache").emptyDir.sizeLimit = "4Gi";
+    }, "8589934592 (8.0 GiB) is not below"],
+    ["an emptyDir without sizeLimit", (w) => {
+      delete w.pod.volumes.find((v) => v.name === "blob-cache").emptyDir.sizeLimit;
+    }, "has no sizeLimit"],
+  ];
+  for (const [what, breakIt, expected] of cases) {
+    const w = structuredClone(base);
+    breakIt(w);
+    let problems;
+    try {
+      problems = blobStoreSizeProblems(w, blobStoreVolume(w), []);
+    } catch (e) {
+      problems = [e.message];
+    }
+    check(problems.some((p) => p.includes(expected)), `${what} gave ${JSON.stringify(problems)}, expected "${expected}"`);
+  }
 });
 
 for (const k of renderable) {
@@ -279,6 +355,17 @@ for (const k of renderable) {
       if (!volume?.emptyDir && !volume?.persistentVolumeClaim) problems.push("the cache is not an emptyDir or a PVC");
     }
     noProblems(problems, "volumes");
+  });
+
+  test(`${name}: cache.blob_directory is the mountPath of a writable volume of the tributary container`, () => {
+    const volume = blobStoreVolume(workload(rendered()));
+    check(volume.emptyDir || volume.persistentVolumeClaim,
+      `volume ${volume.name} at cache.blob_directory is neither an emptyDir nor a PVC`);
+  });
+
+  test(`${name}: cache.blob_disk_bytes is below the size of the blob store's volume`, () => {
+    const w = workload(rendered());
+    noProblems(blobStoreSizeProblems(w, blobStoreVolume(w), rendered()), "blob store size");
   });
 
   test(`${name}: credentials only as files from Secrets`, () => {
