@@ -17,38 +17,11 @@ RUNS=${RUNS:-3}
 bazel build -c opt //service:tributary //bench:blob_pull >/dev/null 2>&1
 bin=$(bazel info -c opt bazel-bin 2>/dev/null)
 
-work=$(mktemp -d /tmp/tributary-blob-bench.XXXXXX)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-registry_port=$(free_port)
-cat >"$work/registry.yml" <<YAML
-version: 0.1
-log: {level: error}
-storage: {filesystem: {rootdirectory: $work/storage}}
-http: {addr: 127.0.0.1:$registry_port, secret: bench}
-YAML
-docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-pids+=($!)
+BENCH_NAME=blob-bench
+# shellcheck source=bench/lib.sh
+source bench/lib.sh  # the script cd'd to the repository root first
+start_registry
 registry="http://127.0.0.1:$registry_port"
-for _ in $(seq 100); do curl -sf "$registry/v2/" >/dev/null && break; sleep 0.1; done
-
-# Uploads a blob of random bytes with the distribution API (monolithic PUT).
-push_blob() {  # MiB -> prints digest
-  local file="$work/blob-$1" digest location
-  head -c "$(($1 << 20))" /dev/urandom >"$file"
-  digest="sha256:$(sha256sum "$file" | cut -d' ' -f1)"
-  location=$(curl -sf -D - -o /dev/null -X POST "$registry/v2/bench/blob/blobs/uploads/" |
-    tr -d '\r' | awk 'tolower($1)=="location:"{print $2}')
-  [[ "$location" == http* ]] || location="$registry$location"
-  curl -sf -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' \
-    -T "$file" "$location&digest=$digest"
-  rm -f "$file"
-  echo "$digest"
-}
 big=$(push_blob "$BIG_MIB")
 small=$(push_blob "$SMALL_MIB")
 

@@ -1,8 +1,11 @@
 // Pulls one blob through Tributary's GetBlob on N concurrent streams and throws
-// the bytes away; prints the throughput. Used by bench/blob_bench.sh.
+// the bytes away; prints the throughput, how many streams' descriptors said the
+// bytes came from the disk store (cache_hits) and, with --verify, how many
+// streams' bytes hashed to the digest. Used by bench/blob_bench.sh and
+// bench/blob_cache_bench.sh.
 //
 //   blob_pull --addr 127.0.0.1:50051 --repository bench/blob \
-//             --digest sha256:... --streams 1
+//             --digest sha256:... --streams 1 [--verify]
 
 #include <atomic>
 #include <cstdio>
@@ -13,18 +16,31 @@
 #include "absl/flags/parse.h"
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
+#include "service/oci/digest.h"
 #include "tributary/v1/resolver.grpc.pb.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "Tributary's gRPC address.");
 ABSL_FLAG(std::string, repository, "", "Repository of the blob.");
 ABSL_FLAG(std::string, digest, "", "Digest of the blob.");
 ABSL_FLAG(int, streams, 1, "Concurrent streams, each pulling the whole blob.");
+ABSL_FLAG(bool, verify, false,
+          "Hash each stream's bytes here and count a stream whose hash differs "
+          "from --digest as a failure (costs client CPU).");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  absl::StatusOr<tributary::oci::Digest> digest =
+      tributary::oci::Digest::Parse(absl::GetFlag(FLAGS_digest));
+  if (!digest.ok()) {
+    std::fprintf(stderr, "--digest: %s\n", digest.status().ToString().c_str());
+    return 2;
+  }
+  const bool verify = absl::GetFlag(FLAGS_verify);
   // One connection per stream, as separate clients would have.
   std::atomic<int64_t> bytes = 0;
   std::atomic<int> failures = 0;
+  std::atomic<int> cache_hits = 0;
+  std::atomic<int> verified = 0;
   const int streams = absl::GetFlag(FLAGS_streams);
   const absl::Time start = absl::Now();
   std::vector<std::thread> threads;
@@ -43,15 +59,31 @@ int main(int argc, char** argv) {
       grpc::ClientContext context;
       auto reader = stub->GetBlob(&context, request);
       tributary::v1::GetBlobResponse message;
+      tributary::oci::DigestHasher hasher(digest->algorithm());
       int64_t received = 0;
       while (reader->Read(&message)) {
+        if (message.has_blob() && message.blob().cache().hit()) {
+          ++cache_hits;
+        }
         received += static_cast<int64_t>(message.chunk().size());
+        if (verify) {
+          hasher.Update(message.chunk());
+        }
       }
       grpc::Status status = reader->Finish();
       if (!status.ok()) {
         std::fprintf(stderr, "stream %d: %s\n", i,
                      status.error_message().c_str());
         ++failures;
+      } else if (verify) {
+        const tributary::oci::Digest got = hasher.Finish();
+        if (got == *digest) {
+          ++verified;
+        } else {
+          std::fprintf(stderr, "stream %d: bytes hash to %s\n", i,
+                       got.str().c_str());
+          ++failures;
+        }
       }
       bytes += received;
     });
@@ -61,8 +93,10 @@ int main(int argc, char** argv) {
   }
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::printf(
-      "streams=%d bytes=%lld seconds=%.3f throughput_MBps=%.1f failures=%d\n",
+      "streams=%d bytes=%lld seconds=%.3f throughput_MBps=%.1f failures=%d "
+      "cache_hits=%d verified=%d\n",
       streams, static_cast<long long>(bytes.load()), seconds,
-      static_cast<double>(bytes.load()) / seconds / 1e6, failures.load());
+      static_cast<double>(bytes.load()) / seconds / 1e6, failures.load(),
+      cache_hits.load(), verified.load());
   return failures.load() == 0 ? 0 : 1;
 }

@@ -37,14 +37,19 @@ build_opt() {
 }
 
 # Starts Debian's docker-registry on a free loopback port; sets $registry_port.
+# Its output goes to $work/registry.log; with REGISTRY_ACCESS_LOG=on that includes
+# one combined-format line per request, written when the response has been sent:
+#   127.0.0.1 - - [date] "GET /v2/NAME/blobs/DIGEST HTTP/1.1" 200 BYTES "" "AGENT"
 start_registry() {
   registry_port="$(free_port)"
+  local access_log_disabled=true
+  [[ "${REGISTRY_ACCESS_LOG:-off}" == on ]] && access_log_disabled=false
   cat >"$work/registry.yml" <<YAML
 version: 0.1
 log:
   level: warn
   accesslog:
-    disabled: true
+    disabled: $access_log_disabled
 storage:
   filesystem:
     rootdirectory: $work/registry
@@ -73,4 +78,20 @@ push_image() {  # REPO TAG
   skopeo --policy "$work/policy.json" --tmpdir "$TMPDIR" copy --quiet \
     --dest-tls-verify=false --format oci \
     "oci:$work/layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
+}
+
+# Uploads MiB random bytes as a blob of REPO (default bench/blob) to the registry
+# of start_registry with the distribution API (monolithic PUT); prints the digest.
+push_blob() {  # MiB [REPO]
+  local mib="$1" repo="${2:-bench/blob}" registry="http://127.0.0.1:$registry_port"
+  local file="$work/blob-$mib" digest location
+  head -c "$((mib << 20))" /dev/urandom >"$file"
+  digest="sha256:$(sha256sum "$file" | cut -d' ' -f1)"
+  location=$(curl -sf -D - -o /dev/null -X POST "$registry/v2/$repo/blobs/uploads/" |
+    tr -d '\r' | awk 'tolower($1)=="location:"{print $2}')
+  [[ "$location" == http* ]] || location="$registry$location"
+  curl -sf -o /dev/null -X PUT -H 'Content-Type: application/octet-stream' \
+    -T "$file" "$location&digest=$digest"
+  rm -f "$file"
+  echo "$digest"
 }
