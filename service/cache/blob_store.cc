@@ -169,6 +169,10 @@ absl::Status BlobWriter::Append(std::string_view bytes) {
   return absl::OkStatus();
 }
 
+bool BlobWriter::Fits(int64_t bytes) const {
+  return bytes <= store_.max_bytes_;
+}
+
 absl::StatusOr<std::unique_ptr<BlobFile>> BlobWriter::OpenReader() const {
   if (absl::Status usable = CheckUsable(); !usable.ok()) {
     return usable;

@@ -64,6 +64,8 @@ class BlobWriter {
   // the writer is unusable and the store counts and logs the error once.
   absl::Status Append(std::string_view bytes);
   int64_t written() const { return written_; }
+  // Whether a blob of `bytes` could ever fit under the store's cap.
+  bool Fits(int64_t bytes) const;
   // Another descriptor on the temporary file, for readers that follow the
   // bytes as they are written.
   absl::StatusOr<std::unique_ptr<BlobFile>> OpenReader() const;

@@ -166,6 +166,14 @@ TEST(BlobStoreTest, EvictsLeastRecentlyUsedAtByteCap) {
   EXPECT_EQ(store->size_bytes(), 30);
 }
 
+TEST(BlobStoreTest, WriterSaysWhetherABlobCouldEverFit) {
+  auto store = OpenStore(TestDirectory(), 100);
+  auto writer = store->Create(DigestOf("sized"));
+  ASSERT_TRUE(writer.ok());
+  EXPECT_TRUE((*writer)->Fits(100));
+  EXPECT_FALSE((*writer)->Fits(101));
+}
+
 TEST(BlobStoreTest, AppendFailsAtCapWhenNothingEvictable) {
   const fs::path dir = TestDirectory();
   auto store = OpenStore(dir, 100);

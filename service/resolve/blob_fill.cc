@@ -62,42 +62,57 @@ FillProgress BlobFill::Progress() const {
 }
 
 void BlobFill::SendDescriptor(const BlobDescriptorInfo& descriptor) {
+  bool fits = true;
   {
     absl::MutexLock lock(&mu_);
     progress_.descriptor = descriptor;
+    fits = writer_->Fits(descriptor.size);
+  }
+  if (!fits) {
+    // Known too big before a byte is written: each reader streams by itself
+    // from the start instead of after the store has filled up to its cap.
+    spdlog::warn("blob store: {} ({} bytes) is larger than the store; not kept",
+                 query_.digest.str(), descriptor.size);
+    SpillFailed();
+    return;
   }
   Ring();
   producer_->WriteDone(true);
 }
 
+void BlobFill::SpillFailed() {
+  bool first_failure = false;
+  {
+    absl::MutexLock lock(&mu_);
+    progress_.spill_failed = true;
+    first_failure = !closed_;
+    closed_ = true;
+  }
+  Ring();
+  if (first_failure) {
+    finished_();
+  }
+  // The readers continue by themselves from what is on disk.
+  producer_->Cancel();
+  producer_->WriteDone(false);
+}
+
 void BlobFill::SendChunk(std::string data) {
   absl::Status appended;
-  bool first_failure = false;
   {
     // Under the lock so that Attach never opens the file while it is renamed
     // or removed; a page-cache write of one chunk is short.
     absl::MutexLock lock(&mu_);
-    if (!progress_.spill_failed) {
-      appended = writer_->Append(data);
-      if (appended.ok()) {
-        progress_.written = writer_->written();
-      } else {
-        progress_.spill_failed = true;
-        first_failure = !closed_;
-        closed_ = true;
-      }
+    appended = writer_->Append(data);
+    if (appended.ok()) {
+      progress_.written = writer_->written();
     }
   }
-  Ring();
   if (!appended.ok()) {
-    if (first_failure) {
-      finished_();
-    }
-    // The readers continue by themselves from what is on disk.
-    producer_->Cancel();
-    producer_->WriteDone(false);
+    SpillFailed();  // the store counted and logged why
     return;
   }
+  Ring();
   producer_->WriteDone(true);
 }
 

@@ -74,6 +74,8 @@ class BlobFill final : public BlobConsumer,
  private:
   // Wakes every reader; `mu_` must not be held.
   void Ring();
+  // The store cannot keep the blob: the readers go on by themselves.
+  void SpillFailed();
 
   Resolver& resolver_;
   const registry::BlobQuery query_;

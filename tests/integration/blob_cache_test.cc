@@ -88,10 +88,11 @@ class BlobCacheTest : public ::testing::Test {
   }
 
   Pulled Pull(v1::CacheMode mode = v1::CACHE_MODE_UNSPECIFIED,
-              int64_t offset = 0, int64_t length = 0) {
+              int64_t offset = 0, int64_t length = 0,
+              const std::string& digest = "") {
     v1::GetBlobRequest request;
     request.set_repository("demo/app");
-    request.set_digest(digest_);
+    request.set_digest(digest.empty() ? digest_ : digest);
     request.set_offset(offset);
     request.set_length(length);
     request.set_cache_mode(mode);
@@ -111,7 +112,49 @@ class BlobCacheTest : public ::testing::Test {
     return pulled;
   }
 
+  // `count` whole-blob pulls of `digest` (default: the test's blob) at once.
+  std::vector<Pulled> PullConcurrently(int count,
+                                       const std::string& digest = "") {
+    std::vector<Pulled> pulled(count);
+    std::vector<std::thread> callers;
+    for (Pulled& one : pulled) {
+      callers.emplace_back([this, &one, digest] {
+        one = Pull(v1::CACHE_MODE_UNSPECIFIED, 0, 0, digest);
+      });
+    }
+    for (std::thread& caller : callers) {
+      caller.join();
+    }
+    return pulled;
+  }
+
+  // Serves `blob` after `delay`, and ranges of it ("bytes=N-") at once.
+  void RouteWithRanges(const std::string& blob, absl::Duration delay) {
+    first_.Handle(
+        "GET", "/v2/demo/app/blobs/" + Sha256(blob),
+        [blob, delay](const RecordedRequest& request) {
+          const std::string range = request.Header("Range");
+          if (range.empty()) {
+            return FakeResponse{.body = blob, .delay = delay};
+          }
+          const size_t first = std::stoul(range.substr(6));
+          return FakeResponse{
+              .status = 206,
+              .headers = {{"Content-Range",
+                           absl::StrCat("bytes ", first, "-", blob.size() - 1,
+                                        "/", blob.size())}},
+              .body = blob.substr(first)};
+        });
+  }
+
   int UpstreamGets() const { return first_.request_count("GET", path_); }
+  int RangedGets() const {
+    int ranged = 0;
+    for (const RecordedRequest& request : first_.requests()) {
+      ranged += request.Header("Range").empty() ? 0 : 1;
+    }
+    return ranged;
+  }
 
   fs::path store_;
   std::string blob_;
@@ -161,15 +204,7 @@ TEST_F(BlobCacheTest, ConcurrentColdPullsShareOneUpstreamTransfer) {
   // Slow enough to answer that every caller arrives while it is in flight.
   first_.Route("GET", path_, {.body = blob_, .delay = absl::Milliseconds(300)});
   StartServer();
-  std::vector<Pulled> pulled(20);
-  std::vector<std::thread> callers;
-  for (Pulled& one : pulled) {
-    callers.emplace_back([this, &one] { one = Pull(); });
-  }
-  for (std::thread& caller : callers) {
-    caller.join();
-  }
-  for (const Pulled& one : pulled) {
+  for (const Pulled& one : PullConcurrently(20)) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();
     EXPECT_EQ(one.bytes, blob_);
   }
@@ -283,45 +318,46 @@ TEST_F(BlobCacheTest, CrashLeftoversAreRemovedAtStart) {
   EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
 }
 
-TEST_F(BlobCacheTest, ABlobTheStoreCannotHoldStillStreamsToEveryCaller) {
-  // 1.5 MiB against a 1 MiB store: the store gives up mid-blob, and each
-  // caller goes on with its own ranged upstream request.
+TEST_F(BlobCacheTest, ABlobLargerThanTheStoreStreamsToEveryCallerUnkept) {
+  // 1.5 MiB against a 1 MiB store: known too big from its size, so each
+  // caller streams it by itself from the start.
   UseBlob(MakeBlob(3 << 19, 5));
-  first_.Handle("GET", path_, [this](const RecordedRequest& request) {
-    const std::string range = request.Header("Range");
-    if (range.empty()) {
-      return FakeResponse{.body = blob_, .delay = absl::Milliseconds(200)};
-    }
-    const size_t first = std::stoul(range.substr(6));  // "bytes=N-"
-    return FakeResponse{
-        .status = 206,
-        .headers = {{"Content-Range",
-                     absl::StrCat("bytes ", first, "-", blob_.size() - 1, "/",
-                                  blob_.size())}},
-        .body = blob_.substr(first)};
-  });
+  RouteWithRanges(blob_, absl::Milliseconds(200));
   StartServer(1 << 20);
-  std::vector<Pulled> pulled(3);
-  std::vector<std::thread> callers;
-  for (Pulled& one : pulled) {
-    callers.emplace_back([this, &one] { one = Pull(); });
-  }
-  for (std::thread& caller : callers) {
-    caller.join();
-  }
-  for (const Pulled& one : pulled) {
+  for (const Pulled& one : PullConcurrently(3)) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();
     EXPECT_EQ(one.bytes, blob_);
   }
   EXPECT_FALSE(fs::exists(StoredFile()));
   EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
-  // The shared transfer, then one ranged request per caller.
-  int ranged = 0;
-  for (const RecordedRequest& request : first_.requests()) {
-    ranged += request.Header("Range").empty() ? 0 : 1;
+  EXPECT_EQ(UpstreamGets(), 4);  // the abandoned shared one, one per caller
+  EXPECT_EQ(RangedGets(), 0);
+}
+
+TEST_F(BlobCacheTest, ABlobThatOutgrowsTheRoomLeftStillStreamsToEveryCaller) {
+  // Two 768 KiB blobs at once against a 1 MiB store: the one that runs out
+  // of room mid-blob is handed over to each caller's own ranged request.
+  const std::string blob = MakeBlob(768 << 10, 3);
+  const std::string other = MakeBlob(768 << 10, 9);
+  RouteWithRanges(blob, absl::Milliseconds(200));
+  RouteWithRanges(other, absl::Milliseconds(200));
+  StartServer(1 << 20);
+  std::vector<Pulled> firsts;
+  std::thread first_callers(
+      [&] { firsts = PullConcurrently(2, Sha256(blob)); });
+  std::vector<Pulled> others = PullConcurrently(2, Sha256(other));
+  first_callers.join();
+  for (const Pulled& one : firsts) {
+    ASSERT_TRUE(one.status.ok()) << one.status.error_message();
+    EXPECT_EQ(one.bytes, blob);
   }
-  EXPECT_EQ(UpstreamGets(), 4);
-  EXPECT_EQ(ranged, 3);
+  for (const Pulled& one : others) {
+    ASSERT_TRUE(one.status.ok()) << one.status.error_message();
+    EXPECT_EQ(one.bytes, other);
+  }
+  // One blob was kept, the other handed over past the bytes on disk.
+  EXPECT_EQ(RangedGets(), 2);
+  EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
 }
 
 TEST_F(BlobCacheTest, AnUnwritableStoreFailsAtStartNamingTheField) {
