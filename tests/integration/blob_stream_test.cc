@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
 #include "service/oci/digest.h"
 #include "tests/fake_upstream/fake_upstream.h"
@@ -43,7 +46,9 @@ struct Pulled {
   int chunks = 0;
 };
 
-class BlobStreamTest : public ::testing::Test {
+// Every case runs twice: with the disk store off (each stream reads its own
+// upstream body) and on (the stream reads a shared transfer into the store).
+class BlobStreamTest : public ::testing::TestWithParam<bool> {
  protected:
   void SetUp() override {
     blob_ = MakeBlob(20000);
@@ -52,12 +57,23 @@ class BlobStreamTest : public ::testing::Test {
   }
 
   void StartServer(const std::string& limits_yaml = "") {
-    auto running = RunningServer::Start(
-        TestConfigYaml({{"first", first_.url()}, {"second", second_.url()}},
-                       absl::StrCat("limits:\n  blob_chunk_bytes: ", kChunk,
-                                    "\n", limits_yaml)));
+    auto running = RunningServer::Start(TestConfigYaml(
+        {{"first", first_.url()}, {"second", second_.url()}},
+        absl::StrCat(StoreYaml(), "limits:\n  blob_chunk_bytes: ", kChunk, "\n",
+                     limits_yaml)));
     ASSERT_TRUE(running.ok()) << running.status();
     server_ = *std::move(running);
+  }
+
+  std::string StoreYaml() const {
+    if (!GetParam()) {
+      return "";
+    }
+    const std::string directory = absl::StrCat(
+        std::getenv("TEST_TMPDIR"), "/",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(directory);
+    return absl::StrCat("cache:\n  blob_directory: ", directory, "\n");
   }
 
   Pulled Pull(int64_t offset = 0, int64_t length = 0) {
@@ -90,7 +106,7 @@ class BlobStreamTest : public ::testing::Test {
   std::unique_ptr<RunningServer> server_;
 };
 
-TEST_F(BlobStreamTest, SendsTheDescriptorFirstThenTheBytesInChunks) {
+TEST_P(BlobStreamTest, SendsTheDescriptorFirstThenTheBytesInChunks) {
   first_.Route("GET", path_, {.body = blob_});
   StartServer();
   Pulled pulled = Pull();
@@ -102,7 +118,7 @@ TEST_F(BlobStreamTest, SendsTheDescriptorFirstThenTheBytesInChunks) {
   EXPECT_EQ(pulled.chunks, 5);  // 4 x 4096 + 3616
 }
 
-TEST_F(BlobStreamTest, FallsThroughToNextUpstreamOn404) {
+TEST_P(BlobStreamTest, FallsThroughToNextUpstreamOn404) {
   second_.Route("GET", path_, {.body = blob_});
   StartServer();
   Pulled pulled = Pull();
@@ -111,12 +127,12 @@ TEST_F(BlobStreamTest, FallsThroughToNextUpstreamOn404) {
   EXPECT_EQ(pulled.bytes, blob_);
 }
 
-TEST_F(BlobStreamTest, AllNotFoundIsNotFound) {
+TEST_P(BlobStreamTest, AllNotFoundIsNotFound) {
   StartServer();
   EXPECT_EQ(Pull().status.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_F(BlobStreamTest, ResumesOnTheSameUpstreamAfterATruncatedBody) {
+TEST_P(BlobStreamTest, ResumesOnTheSameUpstreamAfterATruncatedBody) {
   first_.RouteSequence(
       "GET", path_,
       {{.body = blob_, .truncate_body_at = 5000}, Partial(blob_, 5000, 19999)});
@@ -129,7 +145,7 @@ TEST_F(BlobStreamTest, ResumesOnTheSameUpstreamAfterATruncatedBody) {
   EXPECT_TRUE(second_.requests().empty());
 }
 
-TEST_F(BlobStreamTest, ResumesOnTheNextUpstreamWhenTheFirstKeepsFailing) {
+TEST_P(BlobStreamTest, ResumesOnTheNextUpstreamWhenTheFirstKeepsFailing) {
   first_.RouteSequence("GET", path_,
                        {{.body = blob_, .truncate_body_at = 5000},
                         {.close_without_response = true}});
@@ -142,7 +158,7 @@ TEST_F(BlobStreamTest, ResumesOnTheNextUpstreamWhenTheFirstKeepsFailing) {
   EXPECT_EQ(second_.requests()[0].Header("Range"), "bytes=5000-");
 }
 
-TEST_F(BlobStreamTest, SkipsToTheOffsetWhenAResumeIgnoresTheRange) {
+TEST_P(BlobStreamTest, SkipsToTheOffsetWhenAResumeIgnoresTheRange) {
   first_.RouteSequence(
       "GET", path_,
       {{.body = blob_, .truncate_body_at = 9000}, {.body = blob_}});
@@ -152,7 +168,7 @@ TEST_F(BlobStreamTest, SkipsToTheOffsetWhenAResumeIgnoresTheRange) {
   EXPECT_EQ(pulled.bytes, blob_);
 }
 
-TEST_F(BlobStreamTest, GivesUpWithUnavailableAfterBoundedAttempts) {
+TEST_P(BlobStreamTest, GivesUpWithUnavailableAfterBoundedAttempts) {
   first_.Route("GET", path_, {.body = blob_, .truncate_body_at = 100});
   second_.Route("GET", path_, {.close_without_response = true});
   StartServer("  max_blob_attempts: 3\n");
@@ -162,7 +178,7 @@ TEST_F(BlobStreamTest, GivesUpWithUnavailableAfterBoundedAttempts) {
   EXPECT_EQ(first_.requests().size() + second_.requests().size(), 3u);
 }
 
-TEST_F(BlobStreamTest, WrongBytesEndWithDataLossAndTheLastChunkIsNeverSent) {
+TEST_P(BlobStreamTest, WrongBytesEndWithDataLossAndTheLastChunkIsNeverSent) {
   std::string corrupt = blob_;
   corrupt[19999] ^= 1;
   first_.Route("GET", path_, {.body = corrupt});
@@ -174,7 +190,7 @@ TEST_F(BlobStreamTest, WrongBytesEndWithDataLossAndTheLastChunkIsNeverSent) {
   EXPECT_EQ(pulled.bytes, blob_.substr(0, 4 * kChunk));
 }
 
-TEST_F(BlobStreamTest, FollowsARedirectToAnotherOriginWithoutAuthorization) {
+TEST_P(BlobStreamTest, FollowsARedirectToAnotherOriginWithoutAuthorization) {
   FakeUpstream storage;
   storage.Route("GET", "/bucket/layer", {.body = blob_});
   first_.Route("GET", path_,
@@ -188,7 +204,7 @@ TEST_F(BlobStreamTest, FollowsARedirectToAnotherOriginWithoutAuthorization) {
   EXPECT_EQ(storage.requests()[0].Header("Authorization"), "");
 }
 
-TEST_F(BlobStreamTest, ARedirectLoopFailsThatUpstream) {
+TEST_P(BlobStreamTest, ARedirectLoopFailsThatUpstream) {
   first_.Route("GET", path_, {.status = 307, .headers = {{"Location", path_}}});
   StartServer();
   Pulled pulled = Pull();
@@ -197,7 +213,7 @@ TEST_F(BlobStreamTest, ARedirectLoopFailsThatUpstream) {
   EXPECT_EQ(first_.requests().size(), 6u);  // the first plus 5 redirects
 }
 
-TEST_F(BlobStreamTest, ARangedReadSendsRangeAndReturnsTheSlice) {
+TEST_P(BlobStreamTest, ARangedReadSendsRangeAndReturnsTheSlice) {
   first_.Route("GET", path_, Partial(blob_, 100, 149));
   StartServer();
   Pulled pulled = Pull(100, 50);
@@ -207,7 +223,7 @@ TEST_F(BlobStreamTest, ARangedReadSendsRangeAndReturnsTheSlice) {
   EXPECT_EQ(first_.requests()[0].Header("Range"), "bytes=100-149");
 }
 
-TEST_F(BlobStreamTest, ARangedReadStillWorksWhenTheUpstreamIgnoresRange) {
+TEST_P(BlobStreamTest, ARangedReadStillWorksWhenTheUpstreamIgnoresRange) {
   first_.Route("GET", path_, {.body = blob_});
   StartServer();
   Pulled pulled = Pull(10000, 0);
@@ -215,7 +231,7 @@ TEST_F(BlobStreamTest, ARangedReadStillWorksWhenTheUpstreamIgnoresRange) {
   EXPECT_EQ(pulled.bytes, blob_.substr(10000));
 }
 
-TEST_F(BlobStreamTest, AMismatchedContentRangeFallsThrough) {
+TEST_P(BlobStreamTest, AMismatchedContentRangeFallsThrough) {
   first_.Route("GET", path_, Partial(blob_, 0, 49));
   second_.Route("GET", path_, Partial(blob_, 100, 149));
   StartServer();
@@ -225,7 +241,7 @@ TEST_F(BlobStreamTest, AMismatchedContentRangeFallsThrough) {
   EXPECT_EQ(pulled.bytes, blob_.substr(100, 50));
 }
 
-TEST_F(BlobStreamTest, RejectsNegativeOffsetsBeforeAnyNetworkIo) {
+TEST_P(BlobStreamTest, RejectsNegativeOffsetsBeforeAnyNetworkIo) {
   StartServer();
   Pulled pulled = Pull(-1, 0);
   EXPECT_EQ(pulled.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -233,7 +249,7 @@ TEST_F(BlobStreamTest, RejectsNegativeOffsetsBeforeAnyNetworkIo) {
   EXPECT_TRUE(first_.requests().empty());
 }
 
-TEST_F(BlobStreamTest, StreamsPastTheCapGetResourceExhausted) {
+TEST_P(BlobStreamTest, StreamsPastTheCapGetResourceExhausted) {
   first_.Route("GET", path_, {.body = blob_, .delay = absl::Seconds(2)});
   StartServer("  max_blob_streams: 1\n");
   v1::GetBlobRequest request;
@@ -251,7 +267,11 @@ TEST_F(BlobStreamTest, StreamsPastTheCapGetResourceExhausted) {
   slow_context->TryCancel();
 }
 
-TEST_F(BlobStreamTest, ACancelClosesTheUpstreamConnectionPromptly) {
+// With the store on, the shared transfer runs ahead of a caller at disk speed;
+// that it stops when its last reader leaves is tested in blob_cache_test.
+class BlobStreamWithoutStoreTest : public BlobStreamTest {};
+
+TEST_P(BlobStreamWithoutStoreTest, ACancelClosesTheUpstreamConnectionPromptly) {
   // Bigger than the socket buffers, so the upstream is still sending when the
   // caller stops reading and cancels.
   std::string big = MakeBlob(64 << 20);
@@ -279,6 +299,14 @@ TEST_F(BlobStreamTest, ACancelClosesTheUpstreamConnectionPromptly) {
   EXPECT_LT(absl::Now() - cancelled, absl::Milliseconds(200));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
+
+std::string StoreName(const ::testing::TestParamInfo<bool>& info) {
+  return info.param ? "StoreOn" : "StoreOff";
+}
+
+INSTANTIATE_TEST_SUITE_P(Store, BlobStreamTest, ::testing::Bool(), StoreName);
+INSTANTIATE_TEST_SUITE_P(Store, BlobStreamWithoutStoreTest,
+                         ::testing::Values(false), StoreName);
 
 }  // namespace
 }  // namespace tributary::testing
