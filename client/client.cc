@@ -21,6 +21,32 @@ absl::StatusOr<Response> Unary(std::unique_ptr<grpc::ClientContext> context,
   return response;
 }
 
+// `request` with the call's cache mode, when it has one.
+template <class Request>
+Request WithCacheMode(Request request, const CallOptions& call) {
+  if (call.cache_mode.has_value()) {
+    request.set_cache_mode(*call.cache_mode);
+  }
+  return request;
+}
+
+absl::Duration ToDuration(const google::protobuf::Duration& duration) {
+  return absl::Seconds(duration.seconds()) +
+         absl::Nanoseconds(duration.nanos());
+}
+
+// Folds a later page's CacheInfo into that of the pages before it. As for one
+// answer, the age is zero unless every page was a hit.
+void AddPageCache(const v1::CacheInfo& page, v1::CacheInfo& all) {
+  all.set_hit(all.hit() && page.hit());
+  all.set_stale(all.stale() || page.stale());
+  if (!all.hit()) {
+    all.clear_age();
+  } else if (ToDuration(page.age()) > ToDuration(all.age())) {
+    *all.mutable_age() = page.age();
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Client>> Client::Create(
@@ -51,7 +77,8 @@ absl::StatusOr<v1::GetManifestResponse> Client::GetManifest(
     const v1::GetManifestRequest& request, const CallOptions& call) const {
   return Unary<v1::GetManifestResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->GetManifest(context, request, response);
+        return resolver_->GetManifest(context, WithCacheMode(request, call),
+                                      response);
       });
 }
 
@@ -59,7 +86,8 @@ absl::StatusOr<v1::HeadManifestResponse> Client::HeadManifest(
     const v1::HeadManifestRequest& request, const CallOptions& call) const {
   return Unary<v1::HeadManifestResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->HeadManifest(context, request, response);
+        return resolver_->HeadManifest(context, WithCacheMode(request, call),
+                                       response);
       });
 }
 
@@ -67,7 +95,8 @@ absl::StatusOr<v1::HeadBlobResponse> Client::HeadBlob(
     const v1::HeadBlobRequest& request, const CallOptions& call) const {
   return Unary<v1::HeadBlobResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->HeadBlob(context, request, response);
+        return resolver_->HeadBlob(context, WithCacheMode(request, call),
+                                   response);
       });
 }
 
@@ -75,7 +104,8 @@ absl::StatusOr<v1::ListTagsResponse> Client::ListTags(
     const v1::ListTagsRequest& request, const CallOptions& call) const {
   return Unary<v1::ListTagsResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->ListTags(context, request, response);
+        return resolver_->ListTags(context, WithCacheMode(request, call),
+                                   response);
       });
 }
 
@@ -104,6 +134,11 @@ absl::StatusOr<TagList> Client::ListAllTags(const std::string& repository,
     all.name = page->name();
     all.upstream = page->upstream().name();
     all.tags.insert(all.tags.end(), page->tags().begin(), page->tags().end());
+    if (all.pages == 1) {
+      all.cache = page->cache();
+    } else {
+      AddPageCache(page->cache(), all.cache);
+    }
     if (page->next_last().empty()) {
       return all;
     }
@@ -127,6 +162,7 @@ absl::StatusOr<v1::BlobDescriptor> Client::DownloadBlob(
   v1::GetBlobRequest request;
   request.set_repository(repository);
   request.set_digest(digest);
+  request = WithCacheMode(std::move(request), call);
   std::unique_ptr<grpc::ClientContext> context = Context(call);
   std::unique_ptr<grpc::ClientReader<v1::GetBlobResponse>> reader =
       resolver_->GetBlob(context.get(), request);

@@ -21,6 +21,11 @@ namespace tributary::client {
 struct CallOptions {
   // Deadline from the start of the call; unset uses the client's default.
   std::optional<absl::Duration> timeout;
+  // How the call uses Tributary's cache: set, it replaces the request's own
+  // cache_mode (every request but ListUpstreams has one); unset leaves the
+  // request as it is. Where each answer came from is in the response's
+  // `cache` (CacheInfo).
+  std::optional<v1::CacheMode> cache_mode;
 };
 
 // Every tag of a repository, gathered page by page.
@@ -29,6 +34,9 @@ struct TagList {
   std::vector<std::string> tags;
   std::string upstream;  // Upstream of the last page.
   int pages = 0;
+  // Of all pages together: a hit only when every page was, stale when any
+  // page was, and the age of the oldest page.
+  v1::CacheInfo cache;
 };
 
 // A typed client for Tributary's ResolverService and AdminService, for C++
@@ -70,6 +78,8 @@ class Client {
   // digest while bytes arrive (see BlobReceiver): the sink is committed only
   // for a complete, matching blob and aborted otherwise. The deadline covers
   // the whole download. A malformed digest is INVALID_ARGUMENT before any call.
+  // The descriptor's `cache` tells whether the bytes came from the server's
+  // disk store.
   absl::StatusOr<v1::BlobDescriptor> DownloadBlob(
       const std::string& repository, const std::string& digest, BlobSink& sink,
       const ProgressCallback& progress = nullptr,

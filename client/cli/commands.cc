@@ -66,6 +66,12 @@ absl::StatusOr<std::string> RepositoryOperand(const CommandContext& context,
   return name->repository;
 }
 
+// Where the answer came from, on stderr: for commands whose stdout is the
+// data itself (manifest bytes, one tag a line), which a line would corrupt.
+void NoteCache(const CommandContext& context, const v1::CacheInfo& cache) {
+  context.console.err << "tributaryctl: cache: " << CacheText(cache) << "\n";
+}
+
 absl::Status RunManifest(const CommandContext& context) {
   absl::StatusOr<ImageReference> reference = ImageOperand(context, 0);
   if (!reference.ok()) {
@@ -78,15 +84,17 @@ absl::Status RunManifest(const CommandContext& context) {
     request.add_accepted_media_types(type);
   }
   absl::StatusOr<v1::GetManifestResponse> manifest =
-      context.client.GetManifest(request);
+      context.client.GetManifest(request, context.call);
   if (!manifest.ok()) {
     return manifest.status();
   }
   std::ostream& out = context.console.out;
   if (context.args.Has("raw")) {
     out << manifest->content() << std::flush;
+    NoteCache(context, manifest->cache());
   } else if (context.format == Format::kText) {
-    out << PrettyManifest(manifest->content());
+    out << PrettyManifest(manifest->content()) << std::flush;
+    NoteCache(context, manifest->cache());
   } else {
     PrintRecord(out, Format::kJson,
                 Record{{"repository", reference->repository},
@@ -95,6 +103,7 @@ absl::Status RunManifest(const CommandContext& context) {
                        {"media_type", manifest->media_type()},
                        {"size", manifest->size()},
                        {"upstream", manifest->upstream().name()},
+                       {"cache", CacheValue(Format::kJson, manifest->cache())},
                        {"manifest", ManifestJson(manifest->content())}});
   }
   return absl::OkStatus();
@@ -109,7 +118,7 @@ absl::Status RunHeadManifest(const CommandContext& context) {
   request.set_repository(reference->repository);
   request.set_reference(reference->manifest_reference());
   absl::StatusOr<v1::HeadManifestResponse> head =
-      context.client.HeadManifest(request);
+      context.client.HeadManifest(request, context.call);
   if (!head.ok()) {
     return head.status();
   }
@@ -119,7 +128,8 @@ absl::Status RunHeadManifest(const CommandContext& context) {
                      {"digest", head->digest()},
                      {"media_type", head->media_type()},
                      {"size", head->size()},
-                     {"upstream", head->upstream().name()}});
+                     {"upstream", head->upstream().name()},
+                     {"cache", CacheValue(context.format, head->cache())}});
   return absl::OkStatus();
 }
 
@@ -131,7 +141,8 @@ absl::Status RunHeadBlob(const CommandContext& context) {
   v1::HeadBlobRequest request;
   request.set_repository(*repository);
   request.set_digest(context.operands[1]);
-  absl::StatusOr<v1::HeadBlobResponse> head = context.client.HeadBlob(request);
+  absl::StatusOr<v1::HeadBlobResponse> head =
+      context.client.HeadBlob(request, context.call);
   if (!head.ok()) {
     return head.status();
   }
@@ -139,7 +150,8 @@ absl::Status RunHeadBlob(const CommandContext& context) {
               Record{{"repository", *repository},
                      {"digest", context.operands[1]},
                      {"size", head->size()},
-                     {"upstream", head->upstream().name()}});
+                     {"upstream", head->upstream().name()},
+                     {"cache", CacheValue(context.format, head->cache())}});
   return absl::OkStatus();
 }
 
@@ -160,7 +172,8 @@ absl::Status RunPullBlob(const CommandContext& context) {
   ProgressBar bar(context.console.err, context.console.err_is_terminal);
   absl::StatusOr<v1::BlobDescriptor> blob = context.client.DownloadBlob(
       *repository, digest, **sink,
-      [&bar](int64_t received, int64_t total) { bar.Update(received, total); });
+      [&bar](int64_t received, int64_t total) { bar.Update(received, total); },
+      context.call);
   bar.Finish();
   if (!blob.ok()) {
     return blob.status();
@@ -171,6 +184,7 @@ absl::Status RunPullBlob(const CommandContext& context) {
                      {"size", blob->size()},
                      {"media_type", blob->media_type()},
                      {"upstream", blob->upstream().name()},
+                     {"cache", CacheValue(context.format, blob->cache())},
                      {"file", path}});
   return absl::OkStatus();
 }
@@ -186,14 +200,20 @@ absl::StatusOr<int> PageSize(const Args& args) {
   return page_size;
 }
 
-void PrintTags(const CommandContext& context, const Record& record) {
+// Prints `record` (without "cache") and `cache`: as JSON one object, as text
+// one tag a line and the cache on stderr.
+void PrintTags(const CommandContext& context, Record record,
+               const v1::CacheInfo& cache) {
   if (context.format == Format::kJson) {
+    record["cache"] = CacheValue(Format::kJson, cache);
     PrintRecord(context.console.out, Format::kJson, record);
     return;
   }
   for (const auto& tag : record["tags"]) {
     context.console.out << tag.get<std::string>() << "\n";
   }
+  context.console.out << std::flush;
+  NoteCache(context, cache);
 }
 
 absl::Status RunTags(const CommandContext& context) {
@@ -210,21 +230,24 @@ absl::Status RunTags(const CommandContext& context) {
       return UsageError("--all starts at the first tag; drop --last");
     }
     absl::StatusOr<TagList> all =
-        context.client.ListAllTags(*repository, *page_size);
+        context.client.ListAllTags(*repository, *page_size, context.call);
     if (!all.ok()) {
       return all.status();
     }
-    PrintTags(context, Record{{"name", all->name},
-                              {"tags", all->tags},
-                              {"pages", all->pages},
-                              {"upstream", all->upstream}});
+    PrintTags(context,
+              Record{{"name", all->name},
+                     {"tags", all->tags},
+                     {"pages", all->pages},
+                     {"upstream", all->upstream}},
+              all->cache);
     return absl::OkStatus();
   }
   v1::ListTagsRequest request;
   request.set_repository(*repository);
   request.set_page_size(*page_size);
   request.set_last(context.args.Get("last"));
-  absl::StatusOr<v1::ListTagsResponse> page = context.client.ListTags(request);
+  absl::StatusOr<v1::ListTagsResponse> page =
+      context.client.ListTags(request, context.call);
   if (!page.ok()) {
     return page.status();
   }
@@ -233,7 +256,8 @@ absl::Status RunTags(const CommandContext& context) {
                    {"tags", std::vector<std::string>(page->tags().begin(),
                                                      page->tags().end())},
                    {"next_last", page->next_last()},
-                   {"upstream", page->upstream().name()}});
+                   {"upstream", page->upstream().name()}},
+            page->cache());
   if (context.format == Format::kText && !page->next_last().empty()) {
     context.console.err << "tributaryctl: note: more tags follow; pass --all, "
                            "or --last "
@@ -244,7 +268,7 @@ absl::Status RunTags(const CommandContext& context) {
 
 absl::Status RunUpstreams(const CommandContext& context) {
   absl::StatusOr<v1::ListUpstreamsResponse> list =
-      context.client.ListUpstreams();
+      context.client.ListUpstreams(context.call);
   if (!list.ok()) {
     return list.status();
   }

@@ -31,6 +31,8 @@ struct CommandContext {
   Console& console;
   Format format;
   bool ignore_registry_host;
+  // Passed to every call (--cache-mode).
+  CallOptions call;
 };
 
 // A tributaryctl subcommand: its name, operands and own flags, and what it

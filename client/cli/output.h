@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
+#include "tributary/v1/resolver.pb.h"
 
 namespace tributary::client::cli {
 
@@ -29,6 +30,15 @@ std::string PrettyManifest(const std::string& content);
 // Manifest bytes inside a JSON record: the parsed document when they parse,
 // else the bytes as a string.
 nlohmann::ordered_json ManifestJson(const std::string& content);
+
+// Where an answer came from, for a person: "miss", "hit (age 12s)" or
+// "hit, stale (age 2h5m3s)". Ages under a second print in milliseconds.
+std::string CacheText(const v1::CacheInfo& cache);
+
+// `cache` as the value of a record's "cache" field: CacheText for kText; for
+// kJson the proto's JSON mapping with every field, e.g.
+// {"hit":true,"stale":false,"age":"12.500s"}.
+Record CacheValue(Format format, const v1::CacheInfo& cache);
 
 }  // namespace tributary::client::cli
 

@@ -18,6 +18,7 @@ const std::vector<FlagSpec>& GlobalFlags() {
       {.name = "addr"},
       {.name = "timeout"},
       {.name = "output"},
+      {.name = "cache-mode"},
       {.name = "tls", .takes_value = false},
       {.name = "tls-ca"},
       {.name = "tls-cert"},
@@ -48,6 +49,9 @@ std::string UsageText() {
       "  --timeout DURATION      deadline of each call, e.g. 10s (default "
       "30s)\n"
       "  --output text|json      result format (default text)\n"
+      "  --cache-mode default|refresh|only-if-cached\n"
+      "                          refresh: skip the cache; only-if-cached:\n"
+      "                          never ask upstreams (exit 9 if not cached)\n"
       "  --tls                   use TLS with the system roots\n"
       "  --tls-ca FILE           use TLS, verify the server with these roots\n"
       "  --tls-cert FILE --tls-key FILE   client certificate (mutual TLS)\n"
@@ -56,8 +60,9 @@ std::string UsageText() {
       "                          references instead of refusing them\n"
       "\n"
       "Exit codes: 0 success; 1-16 the gRPC status code of a failed call\n"
-      "(3 INVALID_ARGUMENT, 4 DEADLINE_EXCEEDED, 5 NOT_FOUND, 14 UNAVAILABLE,\n"
-      "15 DATA_LOSS, ...); 64 a bad command line.\n");
+      "(3 INVALID_ARGUMENT, 4 DEADLINE_EXCEEDED, 5 NOT_FOUND,\n"
+      "9 FAILED_PRECONDITION, 14 UNAVAILABLE, 15 DATA_LOSS, ...); 64 a bad\n"
+      "command line.\n");
   return text;
 }
 
@@ -119,6 +124,27 @@ absl::StatusOr<absl::Duration> Timeout(const Args& args) {
   return timeout;
 }
 
+// --cache-mode; absent leaves each request's cache_mode unset (default).
+absl::StatusOr<std::optional<v1::CacheMode>> CacheModeFlag(const Args& args) {
+  if (!args.Has("cache-mode")) {
+    return std::nullopt;
+  }
+  const std::string text = args.Get("cache-mode");
+  if (text == "default") {
+    return v1::CACHE_MODE_UNSPECIFIED;
+  }
+  if (text == "refresh") {
+    return v1::CACHE_MODE_REFRESH;
+  }
+  if (text == "only-if-cached") {
+    return v1::CACHE_MODE_ONLY_IF_CACHED;
+  }
+  return UsageError(absl::StrCat(
+      "--cache-mode must be \"default\", \"refresh\" or \"only-if-cached\", "
+      "not \"",
+      text, "\""));
+}
+
 ChannelOptions ChannelOptionsFrom(const Args& args, const Console& console) {
   ChannelOptions options;
   options.address =
@@ -156,6 +182,10 @@ absl::Status Run(const Args& args, Console& console) {
   if (!timeout.ok()) {
     return timeout.status();
   }
+  absl::StatusOr<std::optional<v1::CacheMode>> cache_mode = CacheModeFlag(args);
+  if (!cache_mode.ok()) {
+    return cache_mode.status();
+  }
   absl::StatusOr<std::unique_ptr<Client>> client =
       Client::Create(ChannelOptionsFrom(args, console), *timeout);
   if (!client.ok()) {
@@ -170,6 +200,7 @@ absl::Status Run(const Args& args, Console& console) {
       .console = console,
       .format = *format,
       .ignore_registry_host = args.Has("ignore-registry-host"),
+      .call = {.cache_mode = *cache_mode},
   });
 }
 

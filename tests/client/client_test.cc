@@ -118,6 +118,63 @@ TEST_F(ClientTest, ACallOptionTimeoutOverridesTheDefault) {
   EXPECT_EQ(manifest.status().code(), absl::StatusCode::kDeadlineExceeded);
 }
 
+TEST_F(ClientTest, ResponsesSayWhetherTheCacheAnswered) {
+  v1::HeadManifestRequest request;
+  request.set_repository("demo/app");
+  request.set_reference("v1");
+  auto first = client_->HeadManifest(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->cache().hit());
+  auto second = client_->HeadManifest(request);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->cache().hit());
+  EXPECT_FALSE(second->cache().stale());
+}
+
+TEST_F(ClientTest, ACallOptionCacheModeReplacesTheRequests) {
+  v1::GetManifestRequest request;
+  request.set_repository("demo/app");
+  request.set_reference("v1");
+  request.set_cache_mode(v1::CACHE_MODE_REFRESH);
+  auto manifest = client_->GetManifest(
+      request, CallOptions{.cache_mode = v1::CACHE_MODE_ONLY_IF_CACHED});
+  EXPECT_EQ(manifest.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(world_->upstream().requests().empty());
+}
+
+TEST_F(ClientTest, RefreshAsksTheUpstreamEvenWhenCached) {
+  v1::ListTagsRequest request;
+  request.set_repository("demo/app");
+  ASSERT_TRUE(client_->ListTags(request).ok());
+  auto page = client_->ListTags(
+      request, CallOptions{.cache_mode = v1::CACHE_MODE_REFRESH});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_FALSE(page->cache().hit());
+  EXPECT_EQ(world_->upstream().requests().size(), 2u);
+}
+
+TEST_F(ClientTest, ListAllTagsIsACacheHitOnlyWhenEveryPageIs) {
+  auto first = client_->ListAllTags("demo/app", 2);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->cache.hit());
+  auto second = client_->ListAllTags("demo/app", 2);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->cache.hit());
+  auto refreshed = client_->ListAllTags(
+      "demo/app", 2, CallOptions{.cache_mode = v1::CACHE_MODE_REFRESH});
+  ASSERT_TRUE(refreshed.ok()) << refreshed.status();
+  EXPECT_FALSE(refreshed->cache.hit());
+}
+
+TEST_F(ClientTest, DownloadBlobPassesTheCacheMode) {
+  client::CallbackSink sink([](absl::string_view) { return absl::OkStatus(); });
+  auto blob =
+      client_->DownloadBlob("demo/app", DemoWorld::blob_digest(), sink, nullptr,
+                            {.cache_mode = v1::CACHE_MODE_ONLY_IF_CACHED});
+  EXPECT_EQ(blob.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(world_->upstream().requests().empty());
+}
+
 class DownloadTest : public ::testing::Test {
  protected:
   void Start(client::StubServerOptions options = {}) {

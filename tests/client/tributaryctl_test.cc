@@ -20,6 +20,7 @@ namespace {
 
 using ::testing::EndsWith;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 // What one run printed and returned.
@@ -84,7 +85,9 @@ TEST_F(TributaryctlTest, ManifestPrintsThePrettyManifest) {
   EXPECT_THAT(run.out, StartsWith("{\n  \"schemaVersion\": 2,\n"));
   EXPECT_EQ(nlohmann::json::parse(run.out),
             nlohmann::json::parse(kDemoManifest));
-  EXPECT_EQ(run.err, "");
+  // Where the answer came from goes to stderr, keeping stdout the manifest.
+  EXPECT_THAT(run.err, StartsWith("tributaryctl: cache: "));
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
 }
 
 TEST_F(TributaryctlTest, ManifestRawPrintsTheExactBytes) {
@@ -106,6 +109,9 @@ TEST_F(TributaryctlTest, ManifestByDigestAsJsonCarriesItsMetadata) {
   EXPECT_EQ(json["size"], sizeof(kDemoManifest) - 1);
   EXPECT_EQ(json["upstream"], "local");
   EXPECT_EQ(json["manifest"]["schemaVersion"], 2);
+  EXPECT_TRUE(json["cache"]["hit"].is_boolean()) << run.out;
+  EXPECT_TRUE(json["cache"]["stale"].is_boolean()) << run.out;
+  EXPECT_TRUE(json["cache"]["age"].is_string()) << run.out;
 }
 
 TEST_F(TributaryctlTest, ManifestAcceptNarrowsTheMediaTypesAsked) {
@@ -125,6 +131,7 @@ TEST_F(TributaryctlTest, HeadManifestPrintsKeyValueLines) {
   EXPECT_THAT(run.out,
               HasSubstr(std::string("media_type: ") + kDemoMediaType + "\n"));
   EXPECT_THAT(run.out, HasSubstr("upstream: local\n"));
+  EXPECT_THAT(run.out, HasSubstr("\ncache: "));
 }
 
 TEST_F(TributaryctlTest, HeadManifestAsJson) {
@@ -132,6 +139,7 @@ TEST_F(TributaryctlTest, HeadManifestAsJson) {
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_EQ(run.Json()["digest"], DemoWorld::manifest_digest());
   EXPECT_EQ(run.Json()["size"], sizeof(kDemoManifest) - 1);
+  EXPECT_TRUE(run.Json()["cache"].is_object()) << run.out;
 }
 
 TEST_F(TributaryctlTest, HeadBlobPrintsSizeAndUpstream) {
@@ -154,7 +162,8 @@ TEST_F(TributaryctlTest, TagsPrintsOnePageAndSaysHowToGetTheNext) {
   const CtlRun next =
       Demo({"tags", "demo/app", "--page-size", "2", "--last", "v2"});
   EXPECT_EQ(next.out, "v3\n");
-  EXPECT_EQ(next.err, "");
+  EXPECT_THAT(next.err, StartsWith("tributaryctl: cache: "));
+  EXPECT_THAT(next.err, Not(HasSubstr("--last")));
 }
 
 TEST_F(TributaryctlTest, TagsAllFollowsEveryPage) {
@@ -191,6 +200,39 @@ TEST_F(TributaryctlTest, UpstreamsShowsEachCircuitAndItsCounts) {
   EXPECT_TRUE(upstream.contains("request_count"));
   EXPECT_TRUE(upstream.contains("last_error"));
   EXPECT_EQ(upstream["scope"]["include"], nlohmann::json::array());
+}
+
+TEST_F(TributaryctlTest, ASecondManifestByDigestPrintsACacheHit) {
+  const std::string ref = "demo/app@" + DemoWorld::manifest_digest();
+  const CtlRun first = Demo({"--cache-mode", "refresh", "manifest", ref});
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_EQ(first.err, "tributaryctl: cache: miss\n");
+  const CtlRun second = Demo({"manifest", ref});
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_THAT(second.err, StartsWith("tributaryctl: cache: hit (age "));
+  EXPECT_EQ(nlohmann::json::parse(second.out),
+            nlohmann::json::parse(kDemoManifest));
+}
+
+TEST_F(TributaryctlTest, ASecondHeadBlobPrintsACacheHitAmongItsLines) {
+  const std::vector<std::string> args = {"head-blob", "demo/app",
+                                         DemoWorld::blob_digest()};
+  ASSERT_EQ(Demo(args).code, 0);
+  const CtlRun run = Demo(args);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("upstream: local\ncache: hit (age "));
+}
+
+TEST_F(TributaryctlTest, OnlyIfCachedWithNothingCachedExitsNine) {
+  world_->upstream().RouteManifest("/v2/demo/app/manifests/cold",
+                                   kDemoMediaType, kDemoManifest,
+                                   DemoWorld::manifest_digest());
+  const int before = static_cast<int>(world_->upstream().requests().size());
+  const CtlRun run = Demo(
+      {"--cache-mode", "only-if-cached", "head-manifest", "demo/app:cold"});
+  EXPECT_EQ(run.code, 9);
+  ExpectOneErrorLine(run, "FAILED_PRECONDITION: ");
+  EXPECT_EQ(static_cast<int>(world_->upstream().requests().size()), before);
 }
 
 TEST_F(TributaryctlTest, AMissingManifestExitsFiveWithOneErrorLine) {
@@ -280,6 +322,8 @@ TEST(TributaryctlUsageTest, CommandLineMistakesExitSixtyFour) {
       {"--output", "yaml", "upstreams"},
       {"--timeout", "soon", "upstreams"},
       {"--timeout", "-1s", "upstreams"},
+      {"--cache-mode", "sometimes", "upstreams"},
+      {"--cache-mode"},
       {"tags", "a", "--page-size", "many"},
       {"tags", "a", "--all", "--last", "x"},
       {"pull-blob", "a", "sha256:x"},
@@ -294,6 +338,15 @@ TEST(TributaryctlUsageTest, CommandLineMistakesExitSixtyFour) {
   }
 }
 
+TEST(TributaryctlUsageTest, ABadCacheModeIsAUsageErrorNamingTheAllowedValues) {
+  const CtlRun run =
+      Ctl({"--cache-mode", "sometimes", "head-manifest", "demo/app:v1"});
+  EXPECT_EQ(run.code, client::kUsageExitCode);
+  ExpectOneErrorLine(run,
+                     "--cache-mode must be \"default\", \"refresh\" or "
+                     "\"only-if-cached\", not \"sometimes\"");
+}
+
 TEST(TributaryctlUsageTest, HelpListsEveryCommandAndTheExitCodes) {
   const CtlRun run = Ctl({"--help"});
   EXPECT_EQ(run.code, 0);
@@ -302,6 +355,8 @@ TEST(TributaryctlUsageTest, HelpListsEveryCommandAndTheExitCodes) {
     EXPECT_THAT(run.out, HasSubstr(std::string("\n  ") + command));
   }
   EXPECT_THAT(run.out, HasSubstr("Exit codes"));
+  EXPECT_THAT(run.out,
+              HasSubstr("--cache-mode default|refresh|only-if-cached"));
 }
 
 TEST_F(TributaryctlTest, PullBlobThroughTheServerWritesTheVerifiedBlob) {
