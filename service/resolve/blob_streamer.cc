@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -23,6 +24,9 @@ namespace {
 
 namespace asio = boost::asio;
 using asio::experimental::awaitable_operators::operator&&;
+using asio::experimental::awaitable_operators::operator||;
+using CancelSignal =
+    asio::experimental::concurrent_channel<void(boost::system::error_code)>;
 using WriteDoneChannel = asio::experimental::concurrent_channel<void(
     boost::system::error_code, bool)>;
 
@@ -56,6 +60,7 @@ class BlobStreamer final : public BlobStreamHandle,
         request_(std::move(request)),
         consumer_(consumer),
         write_done_(strand_, 1),
+        cancel_signal_(strand_, 1),
         verifying_(request_.offset == 0 && request_.length == 0),
         hasher_(request_.query.digest.algorithm()),
         position_(request_.offset),
@@ -82,6 +87,8 @@ class BlobStreamer final : public BlobStreamHandle,
 
   void Cancel() override {
     cancelled_ = true;
+    // Wakes an upstream request waiting for its answer, or a retry's backoff.
+    cancel_signal_.try_send(boost::system::error_code());
     // The open upstream connection belongs to the strand; closing it there
     // makes the pending read fail at once.
     asio::post(strand_, [self = shared_from_this()] {
@@ -112,6 +119,12 @@ class BlobStreamer final : public BlobStreamHandle,
   asio::awaitable<Filled> Fill(registry::BlobBody& body, std::string& chunk);
   asio::awaitable<absl::Status> Skip(registry::BlobBody& body);
   asio::awaitable<absl::Status> Complete();
+
+  // Completes when the caller cancels; run against a wait with ||, which then
+  // cancels that wait (and closes the connection it was on).
+  asio::awaitable<void> Cancelled() {
+    co_await cancel_signal_.async_receive(asio::as_tuple(asio::use_awaitable));
+  }
 
   // Hands one message to the consumer and waits until it was written.
   asio::awaitable<bool> Delivered() {
@@ -172,6 +185,7 @@ class BlobStreamer final : public BlobStreamHandle,
   const BlobRequest request_;
   BlobConsumer* const consumer_;
   WriteDoneChannel write_done_;
+  CancelSignal cancel_signal_;
   std::atomic<bool> cancelled_ = false;
 
   // Strand-only state.
@@ -237,9 +251,14 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
     ++tries_here;
     const absl::Time open_start = absl::Now();
     const int64_t range_end = request_.length > 0 ? end() : 0;
-    absl::StatusOr<registry::BlobBody> body =
-        co_await upstream.client().OpenBlob(request_.query, position_,
-                                            range_end);
+    std::variant<absl::StatusOr<registry::BlobBody>, std::monostate> opening =
+        co_await (
+            upstream.client().OpenBlob(request_.query, position_, range_end) ||
+            Cancelled());
+    if (opening.index() == 1) {
+      co_return absl::CancelledError("cancelled");
+    }
+    absl::StatusOr<registry::BlobBody> body = std::get<0>(std::move(opening));
     const absl::Time opened = absl::Now();
     metrics_.RecordUpstream(upstream.index(),
                             metrics::ClassifyOutcome(body.status()),
@@ -258,7 +277,9 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
       if (decision.retry && attempts < options_.max_attempts) {
         retrying = RetryableReason(body.status());
         last_here = body.status();
-        co_await Pause(decision.wait);
+        std::variant<std::monostate, std::monostate> paused =
+            co_await (Pause(decision.wait) || Cancelled());
+        (void)paused;  // a cancel is seen at the top of the loop
         continue;
       }
       failures.push_back({upstream.name(), body.status()});

@@ -1,5 +1,7 @@
 #include "tests/fake_upstream/fake_upstream.h"
 
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <array>
 #include <boost/asio/buffer.hpp>
@@ -189,8 +191,10 @@ class FakeUpstream::Impl {
   bool ServeRequest(tcp::socket& socket, const Request& request);
   FakeResponse RecordAndPickResponse(const Request& request)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Returns false if the server started stopping during the sleep.
-  bool SleepUnlessStopping(absl::Duration delay) ABSL_LOCKS_EXCLUDED(mu_);
+  // Returns false if the server started stopping, or the client closed the
+  // connection, during the sleep.
+  bool SleepUnlessStopping(absl::Duration delay, tcp::socket& socket)
+      ABSL_LOCKS_EXCLUDED(mu_);
   void WakeAcceptor();
 
   asio::io_context io_context_;  // Never run: all I/O is synchronous.
@@ -310,7 +314,8 @@ void FakeUpstream::Impl::ServeConnection(std::unique_ptr<tcp::socket> socket) {
 bool FakeUpstream::Impl::ServeRequest(tcp::socket& socket,
                                       const Request& request) {
   const FakeResponse response = RecordAndPickResponse(request);
-  if (!SleepUnlessStopping(response.delay) || response.close_without_response) {
+  if (!SleepUnlessStopping(response.delay, socket) ||
+      response.close_without_response) {
     return false;
   }
   const Reply reply = BuildReply(request, response);
@@ -354,9 +359,26 @@ void FakeUpstream::Impl::SetHandler(std::string method, std::string path,
       std::move(handler);
 }
 
-bool FakeUpstream::Impl::SleepUnlessStopping(absl::Duration delay) {
-  absl::MutexLock lock(&mu_);
-  return !mu_.AwaitWithTimeout(absl::Condition(&stopping_), delay);
+bool FakeUpstream::Impl::SleepUnlessStopping(absl::Duration delay,
+                                             tcp::socket& socket) {
+  // In short steps, so that a client giving up is seen (and counted as a
+  // closed connection) at once, as a real server would see it.
+  const absl::Time end = absl::Now() + delay;
+  for (absl::Time now = absl::Now(); now < end; now = absl::Now()) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                               std::min(end - now, absl::Milliseconds(10)))) {
+        return false;
+      }
+    }
+    char byte;
+    if (::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) ==
+        0) {
+      return false;  // the client closed the connection
+    }
+  }
+  return true;
 }
 
 void FakeUpstream::Impl::SetRoute(std::string method, std::string target,

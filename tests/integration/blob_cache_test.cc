@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -128,14 +129,18 @@ class BlobCacheTest : public ::testing::Test {
     return pulled;
   }
 
-  // Serves `blob` after `delay`, and ranges of it ("bytes=N-") at once.
-  void RouteWithRanges(const std::string& blob, absl::Duration delay) {
+  // Serves `blob` after `delay` (cut off after `truncate_at` bytes when set),
+  // and ranges of it ("bytes=N-") after `range_delay`.
+  void RouteWithRanges(const std::string& blob, absl::Duration delay,
+                       std::optional<size_t> truncate_at = std::nullopt,
+                       absl::Duration range_delay = absl::ZeroDuration()) {
     first_.Handle(
         "GET", "/v2/demo/app/blobs/" + Sha256(blob),
-        [blob, delay](const RecordedRequest& request) {
+        [=](const RecordedRequest& request) {
           const std::string range = request.Header("Range");
           if (range.empty()) {
-            return FakeResponse{.body = blob, .delay = delay};
+            return FakeResponse{
+                .body = blob, .delay = delay, .truncate_body_at = truncate_at};
           }
           const size_t first = std::stoul(range.substr(6));
           return FakeResponse{
@@ -143,19 +148,21 @@ class BlobCacheTest : public ::testing::Test {
               .headers = {{"Content-Range",
                            absl::StrCat("bytes ", first, "-", blob.size() - 1,
                                         "/", blob.size())}},
-              .body = blob.substr(first)};
+              .body = blob.substr(first),
+              .delay = range_delay};
         });
   }
 
-  int UpstreamGets() const { return first_.request_count("GET", path_); }
-  int RangedGets() const {
+  int RangedGets(const std::string& digest) const {
     int ranged = 0;
     for (const RecordedRequest& request : first_.requests()) {
-      ranged += request.Header("Range").empty() ? 0 : 1;
+      ranged += request.target == "/v2/demo/app/blobs/" + digest &&
+                !request.Header("Range").empty();
     }
     return ranged;
   }
 
+  int UpstreamGets() const { return first_.request_count("GET", path_); }
   fs::path store_;
   std::string blob_;
   std::string digest_;
@@ -236,6 +243,54 @@ TEST_F(BlobCacheTest, AFollowerWhoseCallerCancelsDoesNotBreakTheOthers) {
     EXPECT_EQ(one.bytes, blob_);
   }
   EXPECT_EQ(UpstreamGets(), 1);
+}
+
+TEST_F(BlobCacheTest, TheCallerThatStartedTheTransferMayLeaveFirst) {
+  UseBlob(MakeBlob(1 << 20));
+  first_.Route("GET", path_, {.body = blob_, .delay = absl::Milliseconds(500)});
+  StartServer();
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest_);
+  auto context = ContextWithTimeout(absl::Seconds(10));
+  auto starter = server_->resolver().GetBlob(context.get(), request);
+  while (first_.requests().empty()) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  std::vector<Pulled> others;
+  std::thread callers([&] { others = PullConcurrently(3); });
+  absl::SleepFor(absl::Milliseconds(100));
+  context->TryCancel();
+  EXPECT_EQ(starter->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  callers.join();
+  for (const Pulled& one : others) {
+    ASSERT_TRUE(one.status.ok()) << one.status.error_message();
+    EXPECT_EQ(one.bytes, blob_);
+  }
+  EXPECT_EQ(UpstreamGets(), 1);
+}
+
+TEST_F(BlobCacheTest, TheSharedTransferStopsWhenItsLastCallerLeaves) {
+  first_.Route("GET", path_, {.body = blob_, .delay = absl::Seconds(5)});
+  StartServer();
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest_);
+  auto context = ContextWithTimeout(absl::Seconds(10));
+  auto reader = server_->resolver().GetBlob(context.get(), request);
+  while (first_.open_connections() == 0) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  const absl::Time cancelled = absl::Now();
+  context->TryCancel();
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  while (first_.open_connections() > 0 &&
+         absl::Now() - cancelled < absl::Seconds(4)) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(first_.open_connections(), 0);
+  EXPECT_LT(absl::Now() - cancelled, absl::Milliseconds(500));
+  EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
 }
 
 TEST_F(BlobCacheTest, OnlyIfCachedFailsUntilTheBlobIsStored) {
@@ -331,32 +386,38 @@ TEST_F(BlobCacheTest, ABlobLargerThanTheStoreStreamsToEveryCallerUnkept) {
   EXPECT_FALSE(fs::exists(StoredFile()));
   EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
   EXPECT_EQ(UpstreamGets(), 4);  // the abandoned shared one, one per caller
-  EXPECT_EQ(RangedGets(), 0);
+  EXPECT_EQ(RangedGets(digest_), 0);
 }
 
 TEST_F(BlobCacheTest, ABlobThatOutgrowsTheRoomLeftStillStreamsToEveryCaller) {
-  // Two 768 KiB blobs at once against a 1 MiB store: the one that runs out
-  // of room mid-blob is handed over to each caller's own ranged request.
-  const std::string blob = MakeBlob(768 << 10, 3);
-  const std::string other = MakeBlob(768 << 10, 9);
-  RouteWithRanges(blob, absl::Milliseconds(200));
-  RouteWithRanges(other, absl::Milliseconds(200));
+  // A 1 MiB store. The first blob's transfer breaks after 512 KiB and resumes
+  // only a second later, holding its room meanwhile; the second blob, 768 KiB,
+  // runs out of room mid-transfer and is handed over to each of its callers'
+  // own ranged request. The first completes and is kept.
+  const std::string holder = MakeBlob(768 << 10, 3);
+  const std::string squeezed = MakeBlob(768 << 10, 9);
+  RouteWithRanges(holder, absl::ZeroDuration(), 512 << 10, absl::Seconds(1));
+  RouteWithRanges(squeezed, absl::Milliseconds(300));
   StartServer(1 << 20);
-  std::vector<Pulled> firsts;
-  std::thread first_callers(
-      [&] { firsts = PullConcurrently(2, Sha256(blob)); });
-  std::vector<Pulled> others = PullConcurrently(2, Sha256(other));
-  first_callers.join();
-  for (const Pulled& one : firsts) {
+  std::vector<Pulled> holders;
+  std::thread holder_callers(
+      [&] { holders = PullConcurrently(2, Sha256(holder)); });
+  std::vector<Pulled> squeezeds = PullConcurrently(2, Sha256(squeezed));
+  holder_callers.join();
+  for (const Pulled& one : holders) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();
-    EXPECT_EQ(one.bytes, blob);
+    EXPECT_EQ(one.bytes, holder);
   }
-  for (const Pulled& one : others) {
+  for (const Pulled& one : squeezeds) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();
-    EXPECT_EQ(one.bytes, other);
+    EXPECT_EQ(one.bytes, squeezed);
   }
-  // One blob was kept, the other handed over past the bytes on disk.
-  EXPECT_EQ(RangedGets(), 2);
+  EXPECT_EQ(RangedGets(Sha256(holder)), 1);    // its resume
+  EXPECT_EQ(RangedGets(Sha256(squeezed)), 2);  // one per caller
+  UseBlob(holder);
+  EXPECT_EQ(ReadFile(StoredFile()), holder);
+  UseBlob(squeezed);
+  EXPECT_FALSE(fs::exists(StoredFile()));
   EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
 }
 

@@ -300,6 +300,29 @@ TEST_P(BlobStreamWithoutStoreTest, ACancelClosesTheUpstreamConnectionPromptly) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
+TEST_P(BlobStreamWithoutStoreTest,
+       ACancelBeforeTheUpstreamAnswersClosesTheConnectionPromptly) {
+  first_.Route("GET", path_, {.body = blob_, .delay = absl::Seconds(5)});
+  StartServer();
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest_);
+  auto context = ContextWithTimeout(absl::Seconds(10));
+  auto reader = server_->resolver().GetBlob(context.get(), request);
+  while (first_.open_connections() == 0) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  const absl::Time cancelled = absl::Now();
+  context->TryCancel();
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  while (first_.open_connections() > 0 &&
+         absl::Now() - cancelled < absl::Seconds(4)) {
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  EXPECT_EQ(first_.open_connections(), 0);
+  EXPECT_LT(absl::Now() - cancelled, absl::Milliseconds(500));
+}
+
 std::string StoreName(const ::testing::TestParamInfo<bool>& info) {
   return info.param ? "StoreOn" : "StoreOff";
 }
