@@ -42,25 +42,7 @@ REGISTRY_ACCESS_LOG=on start_registry
 registry="http://127.0.0.1:$registry_port"
 
 # --- distribution's pull-through cache in front of the registry ----------------
-proxy_port="$(free_port)"
-cat >"$work/proxy.yml" <<YAML
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/proxy
-http:
-  addr: 127.0.0.1:$proxy_port
-  secret: tributary-bench
-proxy:
-  remoteurl: $registry
-YAML
-docker-registry serve "$work/proxy.yml" >"$work/proxy.log" 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$proxy_port/v2/"
+start_proxy_registry
 
 # --- Tributary (optimized build) with its disk store in the scratch folder -----
 grpc_port="$(free_port)"

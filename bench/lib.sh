@@ -62,6 +62,31 @@ YAML
   wait_http "http://127.0.0.1:$registry_port/v2/"
 }
 
+# Starts a second docker-registry in proxy mode (distribution's pull-through
+# cache, its own storage) in front of the one start_registry started; sets
+# $proxy_port.
+start_proxy_registry() {
+  proxy_port="$(free_port)"
+  cat >"$work/proxy.yml" <<YAML
+version: 0.1
+log:
+  level: warn
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $work/proxy
+http:
+  addr: 127.0.0.1:$proxy_port
+  secret: tributary-bench
+proxy:
+  remoteurl: http://127.0.0.1:$registry_port
+YAML
+  docker-registry serve "$work/proxy.yml" >"$work/proxy.log" 2>&1 &
+  pids+=($!)
+  wait_http "http://127.0.0.1:$proxy_port/v2/"
+}
+
 # Builds a one-layer image with umoci and pushes it with skopeo to the registry
 # (as tests/e2e does).
 push_image() {  # REPO TAG

@@ -37,25 +37,7 @@ start_registry
 push_image "$repo" "$tag"
 
 # --- distribution's pull-through cache (proxy mode) in front of it -------------
-proxy_port="$(free_port)"
-cat >"$work/proxy.yml" <<EOF
-version: 0.1
-log:
-  level: warn
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $work/proxy
-http:
-  addr: 127.0.0.1:$proxy_port
-  secret: tributary-bench
-proxy:
-  remoteurl: http://127.0.0.1:$registry_port
-EOF
-docker-registry serve "$work/proxy.yml" >"$work/proxy.log" 2>&1 &
-pids+=($!)
-wait_http "http://127.0.0.1:$proxy_port/v2/"
+start_proxy_registry
 
 accept="application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.v2+json, application/vnd.docker.distribution.manifest.list.v2+json"
 manifest_url="http://127.0.0.1:$registry_port/v2/$repo/manifests/$tag"

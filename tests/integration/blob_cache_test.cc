@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "service/oci/digest.h"
 #include "tests/fake_upstream/fake_upstream.h"
+#include "tests/integration/blob_support.h"
 #include "tests/integration/server_fixture.h"
 
 namespace tributary::testing {
@@ -25,30 +25,10 @@ using ::testing::HasSubstr;
 
 constexpr int kChunk = 4096;
 
-std::string MakeBlob(size_t size, int seed = 0) {
-  std::string blob(size, '\0');
-  for (size_t i = 0; i < size; ++i) {
-    blob[i] = static_cast<char>('a' + (i * 7 + i / 13 + seed) % 26);
-  }
-  return blob;
-}
-
-std::string Sha256(const std::string& bytes) {
-  return oci::ComputeDigest(oci::DigestAlgorithm::kSha256, bytes).str();
-}
-
 std::string ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
-
-// What a caller received from one GetBlob stream.
-struct Pulled {
-  grpc::Status status;
-  v1::BlobDescriptor descriptor;
-  std::string bytes;
-  int chunks = 0;
-};
 
 class BlobCacheTest : public ::testing::Test {
  protected:
@@ -99,18 +79,7 @@ class BlobCacheTest : public ::testing::Test {
     request.set_cache_mode(mode);
     auto context = ContextWithTimeout(absl::Seconds(30));
     auto reader = server_->resolver().GetBlob(context.get(), request);
-    Pulled pulled;
-    v1::GetBlobResponse message;
-    while (reader->Read(&message)) {
-      if (message.has_blob()) {
-        pulled.descriptor = message.blob();
-      } else {
-        pulled.bytes += message.chunk();
-        ++pulled.chunks;
-      }
-    }
-    pulled.status = reader->Finish();
-    return pulled;
+    return ReadToEnd(*reader);
   }
 
   // `count` whole-blob pulls of `digest` (default: the test's blob) at once.
@@ -281,15 +250,8 @@ TEST_F(BlobCacheTest, TheSharedTransferStopsWhenItsLastCallerLeaves) {
   while (first_.open_connections() == 0) {
     absl::SleepFor(absl::Milliseconds(5));
   }
-  const absl::Time cancelled = absl::Now();
-  context->TryCancel();
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  while (first_.open_connections() > 0 &&
-         absl::Now() - cancelled < absl::Seconds(4)) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  EXPECT_EQ(first_.open_connections(), 0);
-  EXPECT_LT(absl::Now() - cancelled, absl::Milliseconds(500));
+  EXPECT_LT(CancelAndTimeUpstreamClose(*context, *reader, first_),
+            absl::Milliseconds(500));
   EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
 }
 

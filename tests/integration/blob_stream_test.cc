@@ -8,8 +8,8 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "service/oci/digest.h"
 #include "tests/fake_upstream/fake_upstream.h"
+#include "tests/integration/blob_support.h"
 #include "tests/integration/server_fixture.h"
 
 namespace tributary::testing {
@@ -19,32 +19,12 @@ using ::testing::HasSubstr;
 
 constexpr int kChunk = 4096;
 
-std::string MakeBlob(size_t size) {
-  std::string blob(size, '\0');
-  for (size_t i = 0; i < size; ++i) {
-    blob[i] = static_cast<char>('a' + (i * 7 + i / 13) % 26);
-  }
-  return blob;
-}
-
-std::string Sha256(const std::string& bytes) {
-  return oci::ComputeDigest(oci::DigestAlgorithm::kSha256, bytes).str();
-}
-
 FakeResponse Partial(const std::string& blob, size_t first, size_t last) {
   return {.status = 206,
           .headers = {{"Content-Range", absl::StrCat("bytes ", first, "-", last,
                                                      "/", blob.size())}},
           .body = blob.substr(first, last - first + 1)};
 }
-
-// What a caller received from one GetBlob stream.
-struct Pulled {
-  grpc::Status status;
-  v1::BlobDescriptor descriptor;
-  std::string bytes;
-  int chunks = 0;
-};
 
 // Every case runs twice: with the disk store off (each stream reads its own
 // upstream body) and on (the stream reads a shared transfer into the store).
@@ -84,18 +64,7 @@ class BlobStreamTest : public ::testing::TestWithParam<bool> {
     request.set_length(length);
     auto context = ContextWithTimeout(absl::Seconds(20));
     auto reader = server_->resolver().GetBlob(context.get(), request);
-    Pulled pulled;
-    v1::GetBlobResponse message;
-    while (reader->Read(&message)) {
-      if (message.has_blob()) {
-        pulled.descriptor = message.blob();
-      } else {
-        pulled.bytes += message.chunk();
-        ++pulled.chunks;
-      }
-    }
-    pulled.status = reader->Finish();
-    return pulled;
+    return ReadToEnd(*reader);
   }
 
   std::string blob_;
@@ -289,15 +258,8 @@ TEST_P(BlobStreamWithoutStoreTest, ACancelClosesTheUpstreamConnectionPromptly) {
   ASSERT_TRUE(reader->Read(&message));  // a first chunk: the body is flowing
   ASSERT_EQ(first_.open_connections(), 1);
 
-  const absl::Time cancelled = absl::Now();
-  context->TryCancel();
-  while (first_.open_connections() > 0 &&
-         absl::Now() - cancelled < absl::Seconds(5)) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  EXPECT_EQ(first_.open_connections(), 0);
-  EXPECT_LT(absl::Now() - cancelled, absl::Milliseconds(200));
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_LT(CancelAndTimeUpstreamClose(*context, *reader, first_),
+            absl::Milliseconds(200));
 }
 
 TEST_P(BlobStreamWithoutStoreTest,
@@ -312,15 +274,8 @@ TEST_P(BlobStreamWithoutStoreTest,
   while (first_.open_connections() == 0) {
     absl::SleepFor(absl::Milliseconds(5));
   }
-  const absl::Time cancelled = absl::Now();
-  context->TryCancel();
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  while (first_.open_connections() > 0 &&
-         absl::Now() - cancelled < absl::Seconds(4)) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  EXPECT_EQ(first_.open_connections(), 0);
-  EXPECT_LT(absl::Now() - cancelled, absl::Milliseconds(500));
+  EXPECT_LT(CancelAndTimeUpstreamClose(*context, *reader, first_),
+            absl::Milliseconds(500));
 }
 
 std::string StoreName(const ::testing::TestParamInfo<bool>& info) {
