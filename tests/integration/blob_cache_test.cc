@@ -239,22 +239,6 @@ TEST_F(BlobCacheTest, TheCallerThatStartedTheTransferMayLeaveFirst) {
   EXPECT_EQ(UpstreamGets(), 1);
 }
 
-TEST_F(BlobCacheTest, TheSharedTransferStopsWhenItsLastCallerLeaves) {
-  first_.Route("GET", path_, {.body = blob_, .delay = absl::Seconds(5)});
-  StartServer();
-  v1::GetBlobRequest request;
-  request.set_repository("demo/app");
-  request.set_digest(digest_);
-  auto context = ContextWithTimeout(absl::Seconds(10));
-  auto reader = server_->resolver().GetBlob(context.get(), request);
-  while (first_.open_connections() == 0) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  EXPECT_LT(CancelAndTimeUpstreamClose(*context, *reader, first_),
-            absl::Milliseconds(500));
-  EXPECT_TRUE(fs::is_empty(store_ / "tmp"));
-}
-
 TEST_F(BlobCacheTest, OnlyIfCachedFailsUntilTheBlobIsStored) {
   first_.Route("GET", path_, {.body = blob_});
   StartServer();

@@ -45,15 +45,15 @@ class BlobStreamTest : public ::testing::TestWithParam<bool> {
     server_ = *std::move(running);
   }
 
-  std::string StoreYaml() const {
+  std::string StoreYaml() {
     if (!GetParam()) {
       return "";
     }
-    const std::string directory = absl::StrCat(
+    store_directory_ = absl::StrCat(
         std::getenv("TEST_TMPDIR"), "/",
         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(directory);
-    return absl::StrCat("cache:\n  blob_directory: ", directory, "\n");
+    std::filesystem::remove_all(store_directory_);
+    return absl::StrCat("cache:\n  blob_directory: ", store_directory_, "\n");
   }
 
   Pulled Pull(int64_t offset = 0, int64_t length = 0) {
@@ -73,6 +73,7 @@ class BlobStreamTest : public ::testing::TestWithParam<bool> {
   FakeUpstream first_;
   FakeUpstream second_;
   std::unique_ptr<RunningServer> server_;
+  std::string store_directory_;  // with the store on
 };
 
 TEST_P(BlobStreamTest, SendsTheDescriptorFirstThenTheBytesInChunks) {
@@ -262,7 +263,8 @@ TEST_P(BlobStreamWithoutStoreTest, ACancelClosesTheUpstreamConnectionPromptly) {
             absl::Milliseconds(200));
 }
 
-TEST_P(BlobStreamWithoutStoreTest,
+// With the store on: the shared transfer stops when its last caller leaves.
+TEST_P(BlobStreamTest,
        ACancelBeforeTheUpstreamAnswersClosesTheConnectionPromptly) {
   first_.Route("GET", path_, {.body = blob_, .delay = absl::Seconds(5)});
   StartServer();
@@ -276,6 +278,9 @@ TEST_P(BlobStreamWithoutStoreTest,
   }
   EXPECT_LT(CancelAndTimeUpstreamClose(*context, *reader, first_),
             absl::Milliseconds(500));
+  if (GetParam()) {
+    EXPECT_TRUE(std::filesystem::is_empty(store_directory_ + "/tmp"));
+  }
 }
 
 std::string StoreName(const ::testing::TestParamInfo<bool>& info) {
