@@ -6,7 +6,6 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/experimental/awaitable_operators.hpp"
@@ -15,6 +14,7 @@
 #include "boost/asio/strand.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "service/oci/digest.h"
+#include "service/resolve/blob_body_reads.h"
 #include "service/resolve/fall_through.h"
 #include "service/resolve/retry_policy.h"
 #include "service/resolve/wait.h"
@@ -38,12 +38,6 @@ struct CopyResult {
 };
 
 absl::Status NotInScope() { return absl::NotFoundError("not in its scope"); }
-
-// One chunk's read: the bytes are in the chunk itself.
-struct Filled {
-  absl::Status status;  // a failure after the bytes that did arrive
-  bool at_end = false;  // the body ended
-};
 
 class BlobStreamer final : public BlobStreamHandle,
                            public std::enable_shared_from_this<BlobStreamer> {
@@ -116,8 +110,6 @@ class BlobStreamer final : public BlobStreamHandle,
   asio::awaitable<absl::Status> Begin(const registry::BlobBody& body,
                                       const std::string& upstream);
   asio::awaitable<CopyResult> Copy(registry::BlobBody& body);
-  asio::awaitable<Filled> Fill(registry::BlobBody& body, std::string& chunk);
-  asio::awaitable<absl::Status> Skip(registry::BlobBody& body);
   asio::awaitable<absl::Status> Complete();
 
   // Completes when the caller cancels; run against a wait with ||, which then
@@ -314,14 +306,7 @@ asio::awaitable<absl::Status> BlobStreamer::Pump() {
   if (!started_) {
     co_return CombineFailures(subject_, failures);
   }
-  std::vector<std::string> reasons;
-  for (const Attempt& failure : failures) {
-    reasons.push_back(
-        absl::StrCat(failure.upstream, ": ", failure.status.message()));
-  }
-  co_return absl::UnavailableError(absl::StrCat(
-      subject_, ": gave up at byte ", position_, " after ", attempts,
-      " upstream requests: ", absl::StrJoin(reasons, "; ")));
+  co_return GaveUpMidBlob(subject_, position_, attempts, failures);
 }
 
 asio::awaitable<absl::Status> BlobStreamer::Begin(
@@ -356,52 +341,11 @@ asio::awaitable<absl::Status> BlobStreamer::Begin(
   co_return absl::OkStatus();
 }
 
-asio::awaitable<absl::Status> BlobStreamer::Skip(registry::BlobBody& body) {
-  // A 200 to a ranged request: the upstream ignored the Range, so the bytes
-  // before the offset are read and dropped.
-  int64_t skip = position_ - body.start;
-  std::string scratch(
-      static_cast<size_t>(std::min<int64_t>(skip, options_.chunk_bytes)), '\0');
-  while (skip > 0) {
-    const size_t want =
-        static_cast<size_t>(std::min<int64_t>(skip, scratch.size()));
-    absl::StatusOr<size_t> read =
-        co_await body.stream->Read(scratch.data(), want);
-    if (!read.ok()) {
-      co_return read.status();
-    }
-    if (*read == 0) {
-      co_return absl::DataLossError("body ended before the requested offset");
-    }
-    skip -= static_cast<int64_t>(*read);
-  }
-  co_return absl::OkStatus();
-}
-
-asio::awaitable<Filled> BlobStreamer::Fill(registry::BlobBody& body,
-                                           std::string& chunk) {
-  Filled filled;
-  size_t size = 0;
-  while (size < chunk.size()) {
-    absl::StatusOr<size_t> read =
-        co_await body.stream->Read(chunk.data() + size, chunk.size() - size);
-    if (!read.ok()) {
-      filled.status = read.status();
-      break;
-    }
-    if (*read == 0) {
-      filled.at_end = true;
-      break;
-    }
-    size += *read;
-  }
-  chunk.resize(size);
-  co_return filled;
-}
-
 asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
   CopyResult result;
-  absl::Status skipped = co_await Skip(body);
+  // A 200 to a ranged request: the upstream ignored the Range.
+  absl::Status skipped =
+      co_await SkipBytes(body, position_ - body.start, options_.chunk_bytes);
   if (!skipped.ok()) {
     result.status = skipped;
     co_return result;
@@ -420,7 +364,7 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
     // a stream holds three chunks at most.
     std::string chunk(static_cast<size_t>(want), '\0');
     auto [delivered, filled, hashed] =
-        co_await (Drain() && Fill(body, chunk) && HashPending());
+        co_await (Drain() && FillChunk(body, chunk) && HashPending());
     if (!delivered) {
       result.caller_gone = true;
       co_return result;

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace tributary::resolve {
 namespace {
@@ -51,6 +52,18 @@ absl::Status CombineFailures(absl::string_view subject,
     worst = absl::StatusCode::kUnavailable;
   }
   return absl::Status(worst, message);
+}
+
+absl::Status GaveUpMidBlob(absl::string_view subject, int64_t position,
+                           int requests, const std::vector<Attempt>& failures) {
+  std::vector<std::string> reasons;
+  for (const Attempt& failure : failures) {
+    reasons.push_back(
+        absl::StrCat(failure.upstream, ": ", failure.status.message()));
+  }
+  return absl::UnavailableError(
+      absl::StrCat(subject, ": gave up at byte ", position, " after ", requests,
+                   " upstream requests: ", absl::StrJoin(reasons, "; ")));
 }
 
 }  // namespace tributary::resolve

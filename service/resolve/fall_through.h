@@ -36,6 +36,12 @@ bool ShouldAskNextUpstream(const absl::Status& status);
 absl::Status CombineFailures(absl::string_view subject,
                              const std::vector<Attempt>& attempts);
 
+// The final error of a blob stream that delivered bytes and then ran out of
+// upstream requests: UNAVAILABLE naming the byte reached, the requests made
+// and what each upstream did.
+absl::Status GaveUpMidBlob(absl::string_view subject, int64_t position,
+                           int requests, const std::vector<Attempt>& failures);
+
 }  // namespace tributary::resolve
 
 #endif  // TRIBUTARY_SERVICE_RESOLVE_FALL_THROUGH_H_

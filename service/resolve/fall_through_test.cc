@@ -89,5 +89,16 @@ TEST(CombineFailuresMessageTest, EveryUpstreamOutOfScopeIsNotFound) {
             absl::StatusCode::kNotFound);
 }
 
+TEST(GaveUpMidBlobTest, NamesTheByteReachedAndEachUpstreamsFailure) {
+  const absl::Status status = GaveUpMidBlob(
+      "demo/app@sha256:ab", 5000, 3,
+      {{"first", absl::UnavailableError("connection reset")},
+       {"second", absl::DeadlineExceededError("read timed out")}});
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(status.message(),
+            "demo/app@sha256:ab: gave up at byte 5000 after 3 upstream "
+            "requests: first: connection reset; second: read timed out");
+}
+
 }  // namespace
 }  // namespace tributary::resolve
