@@ -13,6 +13,7 @@
 #include "boost/asio/experimental/concurrent_channel.hpp"
 #include "boost/asio/strand.hpp"
 #include "boost/asio/use_awaitable.hpp"
+#include "service/resolve/blob_file_reads.h"
 #include "service/resolve/blob_fill.h"
 #include "spdlog/spdlog.h"
 
@@ -25,29 +26,6 @@ using WriteDoneChannel = asio::experimental::concurrent_channel<void(
 using metrics::BlobSource;
 using metrics::CacheKind;
 using metrics::CacheResult;
-
-// Stored blobs are hashed in pieces this large.
-constexpr size_t kHashPiece = 1 << 20;
-
-// Reads exactly `size` bytes at `position`.
-absl::StatusOr<std::string> ReadChunk(const cache::BlobFile& file,
-                                      int64_t position, size_t size) {
-  std::string chunk(size, '\0');
-  size_t got = 0;
-  while (got < size) {
-    absl::StatusOr<size_t> read = file.ReadAt(
-        position + static_cast<int64_t>(got), chunk.data() + got, size - got);
-    if (!read.ok()) {
-      return read.status();
-    }
-    if (*read == 0) {
-      return absl::DataLossError(absl::StrCat(
-          "the file ends at byte ", position + static_cast<int64_t>(got)));
-    }
-    got += *read;
-  }
-  return chunk;
-}
 
 class CachedBlobStream final
     : public BlobStreamHandle,
@@ -371,23 +349,8 @@ asio::awaitable<absl::Status> CachedBlobStream::Hash(
     const cache::BlobFile& file, int64_t bytes, oci::DigestHasher& hasher) {
   absl::Status status;
   auto work = [&]() -> asio::awaitable<void> {
-    std::string piece(kHashPiece, '\0');
-    for (int64_t position = 0; position < bytes;) {
-      const size_t want = static_cast<size_t>(std::min<int64_t>(
-          static_cast<int64_t>(piece.size()), bytes - position));
-      absl::StatusOr<size_t> read = file.ReadAt(position, piece.data(), want);
-      if (!read.ok()) {
-        status = read.status();
-        co_return;
-      }
-      if (*read == 0) {
-        status = absl::DataLossError(
-            absl::StrCat("the file ends at byte ", position));
-        co_return;
-      }
-      hasher.Update(std::string_view(piece.data(), *read));
-      position += static_cast<int64_t>(*read);
-    }
+    status = HashFilePrefix(file, bytes, hasher);
+    co_return;
   };
   if (options_.hash_executor) {
     co_await asio::co_spawn(options_.hash_executor, work, asio::use_awaitable);
