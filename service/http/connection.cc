@@ -174,9 +174,14 @@ asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>> Connection::Open(
   auto [handshake_ec] =
       co_await tls->async_handshake(asio::ssl::stream_base::client, kNoThrow);
   if (handshake_ec) {
-    co_return FromErrorCode(handshake_ec,
-                            absl::StrCat("TLS handshake with ", where,
-                                         VerifyFailure(tls->native_handle())));
+    const std::string refused = VerifyFailure(tls->native_handle());
+    absl::Status failed = FromErrorCode(
+        handshake_ec, absl::StrCat("TLS handshake with ", where, refused));
+    if (!refused.empty()) {
+      // The same certificate will be refused again.
+      failed = MarkPermanent(std::move(failed));
+    }
+    co_return failed;
   }
   co_return std::unique_ptr<Connection>(new Connection(std::move(tls)));
 }

@@ -14,6 +14,12 @@ namespace tributary::http {
 absl::Status FromErrorCode(const boost::system::error_code& ec,
                            absl::string_view what);
 
+// Marks a failure that asking again cannot fix — the peer's certificate was
+// refused — so that callers move on instead of retrying. The mark is a status
+// payload: it survives rewording that keeps payloads.
+absl::Status MarkPermanent(absl::Status status);
+bool IsPermanent(const absl::Status& status);
+
 }  // namespace tributary::http
 
 #endif  // TRIBUTARY_SERVICE_HTTP_ERROR_H_

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/config/duration.h"
+#include "service/http/error.h"
 #include "service/registry/http_status.h"
 
 namespace tributary::resolve {
@@ -45,7 +46,11 @@ std::optional<metrics::RetryReason> RetryableReason(
   if (const auto answer = registry::GetHttpAnswer(status); answer) {
     return ReasonForHttpStatus(answer->http_status);
   }
-  // Not an HTTP answer: the HTTP client's own failures.
+  // Not an HTTP answer: the HTTP client's own failures, unless asking again
+  // cannot help (a refused certificate).
+  if (http::IsPermanent(status)) {
+    return std::nullopt;
+  }
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
       return metrics::RetryReason::kConnect;

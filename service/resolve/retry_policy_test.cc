@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "service/http/error.h"
 #include "service/http/types.h"
 #include "service/registry/http_status.h"
 
@@ -48,6 +49,11 @@ INSTANTIATE_TEST_SUITE_P(
          RetryReason::kConnect},
         {"RetriesATimeout", absl::DeadlineExceededError("read: timed out"),
          RetryReason::kTimeout},
+        {"DoesNotRetryARefusedCertificate",
+         http::MarkPermanent(absl::UnavailableError(
+             "TLS: TLS handshake with h:443 (certificate: hostname "
+             "mismatch): certificate verify failed")),
+         std::nullopt},
         {"Retries408", Http(408), RetryReason::kHttp408},
         {"Retries429", Http(429), RetryReason::kHttp429},
         {"Retries500", Http(500), RetryReason::kHttp500},

@@ -15,6 +15,7 @@ namespace tributary::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kUser[] = "puller";
 constexpr char kPassword[] = "e2e-Pa55word";
@@ -190,6 +191,8 @@ TEST_F(AuthTlsTest, HttpsWithoutTheCaIsUnavailableAndSaysTls) {
   EXPECT_THAT(status.error_message(), HasSubstr("tls: UNAVAILABLE: TLS"));
   EXPECT_THAT(status.error_message(),
               HasSubstr("unable to get local issuer certificate"));
+  // A refused certificate is refused again: not retried.
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("attempts")));
 }
 
 TEST_F(AuthTlsTest, ACertificateForAnotherHostNameIsRefused) {
@@ -201,6 +204,7 @@ TEST_F(AuthTlsTest, ACertificateForAnotherHostNameIsRefused) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_THAT(status.error_message(), HasSubstr("TLS"));
   EXPECT_THAT(status.error_message(), HasSubstr("hostname mismatch"));
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("attempts")));
 }
 
 TEST_F(AuthTlsTest, SkipVerifyAcceptsAnUntrustedCertificate) {
