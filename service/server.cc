@@ -28,6 +28,7 @@
 #include "service/resolve/resolver.h"
 #include "service/server_tls.h"
 #include "service/upstream_clients.h"
+#include "service/upstream_statuses.h"
 #include "spdlog/spdlog.h"
 
 namespace tributary {
@@ -41,23 +42,6 @@ std::vector<std::string> UpstreamNames(const v1::Config& config) {
     names.push_back(upstream.name());
   }
   return names;
-}
-
-std::vector<v1::UpstreamStatus> UpstreamStatuses(const v1::Config& config) {
-  std::vector<v1::UpstreamStatus> statuses;
-  for (int i = 0; i < config.upstreams_size(); ++i) {
-    const v1::UpstreamConfig& upstream = config.upstreams(i);
-    v1::UpstreamStatus& status = statuses.emplace_back();
-    status.set_name(upstream.name());
-    status.set_url(upstream.url());
-    status.set_order(i);
-    status.set_enabled(!upstream.has_enabled() || upstream.enabled());
-    status.set_api_prefix(upstream.api_prefix());
-    status.set_library_rewrite(registry::LibraryRewriteApplies(upstream));
-    *status.mutable_scope_include() = upstream.scope().include();
-    *status.mutable_scope_exclude() = upstream.scope().exclude();
-  }
-  return statuses;
 }
 
 }  // namespace

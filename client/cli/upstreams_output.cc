@@ -33,6 +33,31 @@ std::string TimeText(const google::protobuf::Timestamp& time) {
                           absl::UTCTimeZone());
 }
 
+const char* AuthMethodName(v1::AuthMethod method) {
+  switch (method) {
+    case v1::AUTH_METHOD_ANONYMOUS:
+      return "anonymous";
+    case v1::AUTH_METHOD_BASIC:
+      return "basic";
+    case v1::AUTH_METHOD_BEARER:
+      return "bearer";
+    default:
+      return "unknown";
+  }
+}
+
+// null for an http:// upstream.
+Record TlsRecord(const v1::UpstreamStatus& upstream) {
+  if (!upstream.has_tls()) {
+    return nullptr;
+  }
+  return Record{
+      {"extra_ca", upstream.tls().extra_ca()},
+      {"client_certificate", upstream.tls().client_certificate()},
+      {"insecure_skip_verify", upstream.tls().insecure_skip_verify()},
+  };
+}
+
 std::string CircuitText(const v1::UpstreamStatus& upstream) {
   std::string text = BreakerName(upstream.breaker_state());
   if (upstream.breaker_state() == v1::BREAKER_STATE_OPEN) {
@@ -59,6 +84,10 @@ Record UpstreamRecord(const v1::UpstreamStatus& upstream) {
       {"api_prefix", upstream.api_prefix()},
       {"enabled", upstream.enabled()},
       {"library_rewrite", upstream.library_rewrite()},
+      {"auth",
+       {{"method", AuthMethodName(upstream.auth().method())},
+        {"username", upstream.auth().username()}}},
+      {"tls", TlsRecord(upstream)},
       {"breaker_state", BreakerName(upstream.breaker_state())},
       {"breaker_state_since", TimeText(upstream.breaker_state_since())},
       {"next_probe_time", TimeText(upstream.next_probe_time())},

@@ -29,6 +29,8 @@ v1::UpstreamStatus OpenMirror() {
   upstream.set_request_count(120);
   upstream.set_failure_count(7);
   upstream.add_scope_include("library/*");
+  upstream.mutable_auth()->set_method(v1::AUTH_METHOD_BASIC);
+  upstream.mutable_auth()->set_username("bob");
   return upstream;
 }
 
@@ -46,6 +48,19 @@ TEST(UpstreamRecordTest, CarriesConfigurationAndHealth) {
   EXPECT_EQ(record["failure_count"], 7);
   EXPECT_EQ(record["scope"]["include"], Record({"library/*"}));
   EXPECT_EQ(record["scope"]["exclude"], Record::array());
+  EXPECT_EQ(record["auth"]["method"], "basic");
+  EXPECT_EQ(record["auth"]["username"], "bob");
+  EXPECT_TRUE(record["tls"].is_null());  // an http:// upstream
+}
+
+TEST(UpstreamRecordTest, CarriesTheTlsSettingsOfAnHttpsUpstream) {
+  v1::UpstreamStatus upstream = OpenMirror();
+  upstream.set_url("https://mirror.internal:5000");
+  upstream.mutable_tls()->set_extra_ca(true);
+  const Record record = UpstreamRecord(upstream);
+  EXPECT_EQ(record["tls"]["extra_ca"], true);
+  EXPECT_EQ(record["tls"]["client_certificate"], false);
+  EXPECT_EQ(record["tls"]["insecure_skip_verify"], false);
 }
 
 TEST(PrintUpstreamsTableTest, ShowsTheCircuitAndTheLastError) {
