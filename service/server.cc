@@ -125,6 +125,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   parts->http = std::move(clients->http);
   std::vector<std::unique_ptr<registry::RegistryClient>> upstreams =
       std::move(clients->registries);
+  for (size_t i = 0; i < upstreams.size(); ++i) {
+    upstreams[i]->set_token_fetch_observer(
+        [metrics = parts->metrics.get(), i](const absl::Status& status) {
+          metrics->RecordTokenFetch(static_cast<int>(i),
+                                    metrics::ClassifyOutcome(status));
+        });
+  }
   parts->resolver = std::make_unique<resolve::Resolver>(
       std::move(upstreams), parts->io->get_executor(), *parts->metrics,
       resolve::BlobStreamOptions{

@@ -196,6 +196,13 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
           .Name("tributary_upstream_breaker_skips_total")
           .Help("Times the upstream was skipped because its circuit was open.")
           .Register(*registry_);
+  auto& token_fetches =
+      prometheus::BuildCounter()
+          .Name("tributary_upstream_token_fetches_total")
+          .Help(
+              "Bearer tokens fetched from an upstream's token server, by "
+              "outcome (cached tokens are not counted).")
+          .Register(*registry_);
   blob_bytes_ = &prometheus::BuildCounter()
                      .Name("tributary_blob_bytes_total")
                      .Help("Blob bytes sent to callers.")
@@ -257,6 +264,13 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
     }
     states[static_cast<int>(BreakerState::kClosed)]->Set(1);
     breaker_skips_.push_back(&breaker_skips.Add({{"upstream", name}}));
+    auto& fetches = token_fetches_.emplace_back();
+    for (int outcome = 0; outcome < kUpstreamOutcomeCount; ++outcome) {
+      fetches[outcome] = &token_fetches.Add(
+          {{"upstream", name},
+           {"outcome",
+            std::string(OutcomeName(static_cast<UpstreamOutcome>(outcome)))}});
+    }
   }
 }
 
@@ -387,6 +401,12 @@ void Metrics::RecordBreakerState(int upstream, BreakerState state) {
   }
   for (int i = 0; i < kBreakerStateCount; ++i) {
     breaker_state_[upstream][i]->Set(i == static_cast<int>(state) ? 1 : 0);
+  }
+}
+
+void Metrics::RecordTokenFetch(int upstream, UpstreamOutcome outcome) {
+  if (KnownUpstream(upstream)) {
+    token_fetches_[upstream][static_cast<int>(outcome)]->Increment();
   }
 }
 

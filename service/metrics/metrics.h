@@ -121,6 +121,8 @@ absl::string_view CacheStoreName(CacheStore store);
 //                                                   circuit state, else 0
 //   tributary_upstream_breaker_skips_total{upstream}  calls that skipped the
 //                                                   upstream: circuit open
+//   tributary_upstream_token_fetches_total{upstream,outcome}  token server
+//                                                   answers (not cached ones)
 //   tributary_blob_bytes_total                      blob bytes sent to callers
 //   tributary_blob_resumes_total                    blob bodies resumed after
 //                                                   an upstream failed mid-body
@@ -135,7 +137,8 @@ absl::string_view CacheStoreName(CacheStore store);
 //                                                   from the disk store or an
 //                                                   upstream transfer
 //   tributary_cache_disk_errors_total               disk store failures (disk
-//                                                   full, unwritable, unreadable)
+//                                                   full, unwritable,
+//                                                   unreadable)
 class Metrics {
  public:
   explicit Metrics(const std::vector<std::string>& upstream_names);
@@ -159,6 +162,7 @@ class Metrics {
   void RecordRetry(int upstream, RetryReason reason);
   void RecordBreakerState(int upstream, BreakerState state);
   void RecordBreakerSkip(int upstream);
+  void RecordTokenFetch(int upstream, UpstreamOutcome outcome);
 
  private:
   static constexpr int kCodeCount = 17;
@@ -179,6 +183,8 @@ class Metrics {
   std::vector<std::array<prometheus::Gauge*, kBreakerStateCount>>
       breaker_state_;
   std::vector<prometheus::Counter*> breaker_skips_;
+  std::vector<std::array<prometheus::Counter*, kUpstreamOutcomeCount>>
+      token_fetches_;
   prometheus::Counter* blob_bytes_;
   prometheus::Counter* blob_resumes_;
   prometheus::Gauge* blob_streams_active_;

@@ -207,6 +207,16 @@ asio::awaitable<absl::StatusOr<std::string>> Authorizer::AnswerBearer(
 
 asio::awaitable<absl::StatusOr<Token>> Authorizer::FetchToken(
     Challenge challenge, std::string scope) {
+  absl::StatusOr<Token> token =
+      co_await FetchTokenOnce(std::move(challenge), std::move(scope));
+  if (token_fetch_observer_) {
+    token_fetch_observer_(token.status());
+  }
+  co_return token;
+}
+
+asio::awaitable<absl::StatusOr<Token>> Authorizer::FetchTokenOnce(
+    Challenge challenge, std::string scope) {
   absl::StatusOr<boost::urls::url> url = TokenUrl(challenge, scope);
   if (!url.ok()) {
     co_return url.status();

@@ -2,6 +2,7 @@
 #define TRIBUTARY_SERVICE_REGISTRY_AUTHORIZER_H_
 
 #include <atomic>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -53,6 +54,13 @@ class Authorizer {
       const http::Headers& headers, std::string scope, std::string sent,
       absl::Time deadline);
 
+  // Called with the outcome of every token fetch (not of cached tokens), e.g.
+  // to count them. Set before the first request.
+  void set_token_fetch_observer(
+      std::function<void(const absl::Status&)> observer) {
+    token_fetch_observer_ = std::move(observer);
+  }
+
   // The cached tokens (tests).
   TokenCache& tokens() { return tokens_; }
 
@@ -62,6 +70,8 @@ class Authorizer {
       absl::Time deadline);
   boost::asio::awaitable<absl::StatusOr<Token>> FetchToken(Challenge challenge,
                                                            std::string scope);
+  boost::asio::awaitable<absl::StatusOr<Token>> FetchTokenOnce(
+      Challenge challenge, std::string scope);
   std::string BasicValue() const;
 
   const Credentials credentials_;
@@ -71,6 +81,7 @@ class Authorizer {
   const absl::Duration token_timeout_;
   const TokenCache::Clock clock_;
   TokenCache tokens_;
+  std::function<void(const absl::Status&)> token_fetch_observer_;
   // Set once the upstream has asked for Basic credentials.
   std::atomic<bool> basic_asked_ = false;
 };

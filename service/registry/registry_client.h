@@ -27,6 +27,11 @@ class RegistryClient {
                  http::Client& http, Credentials credentials = {});
 
   const std::string& name() const { return upstream_.name(); }
+  // See Authorizer::set_token_fetch_observer.
+  void set_token_fetch_observer(
+      std::function<void(const absl::Status&)> observer) {
+    auth_.set_token_fetch_observer(std::move(observer));
+  }
   const v1::UpstreamConfig& upstream() const { return upstream_; }
 
   boost::asio::awaitable<absl::StatusOr<Manifest>> GetManifest(

@@ -34,19 +34,22 @@ class BearerAuthTest : public ::testing::Test {
   void Start(const std::string& upstream_yaml = kDockerHubLike) {
     StartWith({{"hub", hub_->registry_url(), upstream_yaml}});
   }
-  void StartWith(const std::vector<TestUpstream>& upstreams) {
-    auto running = RunningServer::Start(TestConfigYaml(upstreams));
+  void StartWith(const std::vector<TestUpstream>& upstreams,
+                 const std::string& extra_yaml = "") {
+    auto running = RunningServer::Start(TestConfigYaml(upstreams, extra_yaml));
     ASSERT_TRUE(running.ok()) << running.status();
     server_ = *std::move(running);
   }
 
   grpc::Status GetManifest(const std::string& repository,
                            const std::string& reference,
-                           v1::GetManifestResponse* response = nullptr) {
+                           v1::GetManifestResponse* response = nullptr,
+                           v1::CacheMode mode = v1::CACHE_MODE_UNSPECIFIED) {
     v1::GetManifestResponse ignored;
     v1::GetManifestRequest request;
     request.set_repository(repository);
     request.set_reference(reference);
+    request.set_cache_mode(mode);
     auto context = ContextWithTimeout(absl::Seconds(10));
     return server_->resolver().GetManifest(
         context.get(), request, response == nullptr ? &ignored : response);
@@ -124,6 +127,20 @@ TEST_F(BearerAuthTest, FiftyConcurrentColdRequestsShareOneTokenFetch) {
   }
   EXPECT_EQ(hub_->tokens_issued(), 1);
   EXPECT_EQ(hub_->token_server().requests().size(), 1u);
+}
+
+TEST_F(BearerAuthTest, TokenFetchesAreCountedByOutcomeButCachedTokensAreNot) {
+  hub_->AddManifest("library/alpine", "3.20", kManifest);
+  StartWith({{"hub", hub_->registry_url(), kDockerHubLike}},
+            "metrics:\n  listen_address: \"127.0.0.1:0\"\n");
+  ASSERT_TRUE(GetManifest("alpine", "3.20").ok());
+  ASSERT_TRUE(GetManifest("alpine", "3.20", nullptr, v1::CACHE_MODE_REFRESH)
+                  .ok());  // the cached token again
+  absl::StatusOr<std::string> metrics = server_->ScrapeMetrics();
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_THAT(*metrics,
+              HasSubstr("tributary_upstream_token_fetches_total{outcome=\"ok\","
+                        "upstream=\"hub\"} 1"));
 }
 
 TEST_F(BearerAuthTest, ARevokedTokenIsDroppedAndFetchedOnceMore) {

@@ -78,11 +78,9 @@ class CircuitBreakerTest : public ::testing::Test {
   }
 
   std::string Metrics() {
-    auto scraped = SendHttpRequest(
-        absl::StrCat("127.0.0.1:", server_->server().metrics_port()),
-        {.path = "/metrics"}, absl::Seconds(5));
+    absl::StatusOr<std::string> scraped = server_->ScrapeMetrics();
     EXPECT_TRUE(scraped.ok()) << scraped.status();
-    return scraped.ok() ? scraped->body : "";
+    return scraped.value_or("");
   }
 
   // Two calls answered by the second upstream after the first failed.

@@ -341,18 +341,16 @@ TEST_F(FanOutTest, ExportsMetricsWithoutRepositoryLabels) {
               "metrics:\n  listen_address: \"127.0.0.1:0\"\n");
   v1::GetManifestResponse response;
   ASSERT_TRUE(GetManifest("demo/app", "v1", &response).ok());
-  auto scraped = SendHttpRequest(
-      absl::StrCat("127.0.0.1:", server_->server().metrics_port()),
-      {.path = "/metrics"}, absl::Seconds(5));
+  absl::StatusOr<std::string> scraped = server_->ScrapeMetrics();
   ASSERT_TRUE(scraped.ok()) << scraped.status();
-  EXPECT_THAT(scraped->body,
+  EXPECT_THAT(*scraped,
               HasSubstr("tributary_rpc_requests_total{code=\"OK\",method="
                         "\"GetManifest\"} 1"));
   EXPECT_THAT(
-      scraped->body,
+      *scraped,
       HasSubstr("tributary_upstream_requests_total{outcome=\"not_found\","
                 "upstream=\"first\"} 1"));
-  EXPECT_THAT(scraped->body, ::testing::Not(HasSubstr("demo/app")));
+  EXPECT_THAT(*scraped, ::testing::Not(HasSubstr("demo/app")));
 }
 
 }  // namespace

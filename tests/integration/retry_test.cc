@@ -225,11 +225,9 @@ TEST_F(RetryTest, CountsRetriesByReasonInTheMetrics) {
   StartServer(kFastRetries, "metrics:\n  listen_address: \"127.0.0.1:0\"\n");
   v1::GetManifestResponse response;
   ASSERT_TRUE(GetManifest(&response).ok());
-  auto scraped = SendHttpRequest(
-      absl::StrCat("127.0.0.1:", server_->server().metrics_port()),
-      {.path = "/metrics"}, absl::Seconds(5));
+  absl::StatusOr<std::string> scraped = server_->ScrapeMetrics();
   ASSERT_TRUE(scraped.ok()) << scraped.status();
-  EXPECT_THAT(scraped->body,
+  EXPECT_THAT(*scraped,
               HasSubstr("tributary_upstream_retries_total{reason=\"http_503\","
                         "upstream=\"first\"} 2"));
 }

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/config/config.h"
+#include "tests/e2e/loopback_http.h"
 
 namespace tributary::testing {
 
@@ -58,6 +59,16 @@ std::unique_ptr<grpc::ClientContext> ContextWithTimeout(
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
+}
+
+absl::StatusOr<std::string> RunningServer::ScrapeMetrics() {
+  absl::StatusOr<HttpResponse> scraped =
+      SendHttpRequest(absl::StrCat("127.0.0.1:", server_->metrics_port()),
+                      {.path = "/metrics"}, absl::Seconds(5));
+  if (!scraped.ok()) {
+    return scraped.status();
+  }
+  return scraped->body;
 }
 
 }  // namespace tributary::testing

@@ -45,6 +45,9 @@ class RunningServer {
   grpc::Channel& channel() { return *channel_; }
   Server& server() { return *server_; }
   std::string grpc_address() const;
+  // The text of /metrics (the config must turn metrics on: a `metrics:` block
+  // with a listen_address).
+  absl::StatusOr<std::string> ScrapeMetrics();
 
  private:
   std::unique_ptr<Server> server_;
