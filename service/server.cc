@@ -99,7 +99,7 @@ struct Server::Parts {
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
-    v1::Config config, const resolve::Clock& clock) {
+    v1::Config config, const cache::Clock& clock) {
   auto parts = std::make_unique<Parts>();
   parts->config = std::move(config);
   const v1::Config& cfg = parts->config;
@@ -154,8 +154,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   }
   parts->caching_resolver = std::make_unique<resolve::CachingResolver>(
       *parts->resolver, cfg.cache(),
-      config::ToAbslDuration(cfg.server().default_deadline()),
-      cache::RealClock(), *parts->metrics, parts->blob_store.get());
+      config::ToAbslDuration(cfg.server().default_deadline()), clock,
+      *parts->metrics, parts->blob_store.get());
   parts->resolver_service = std::make_unique<api::ResolverService>(
       *parts->caching_resolver, *parts->metrics,
       config::ToAbslDuration(cfg.server().default_deadline()),

@@ -1,15 +1,14 @@
 #ifndef TRIBUTARY_SERVICE_CACHE_CLOCK_H_
 #define TRIBUTARY_SERVICE_CACHE_CLOCK_H_
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace tributary::cache {
 
-// Where the cache reads the time, so TTL tests move it by hand instead of
-// sleeping. Implementations are thread-safe.
+// Where the cache (TTLs), the circuit breakers and the upstream status read
+// the time, so tests move it by hand instead of sleeping (see fake_clock.h).
+// Implementations are thread-safe.
 class Clock {
  public:
   virtual ~Clock() = default;
@@ -25,26 +24,6 @@ inline const Clock& RealClock() {
   static const Real* const clock = new Real();
   return *clock;
 }
-
-// A clock that moves only when a test says so. Thread-safe.
-class FakeClock final : public Clock {
- public:
-  explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1'800'000'000))
-      : now_(start) {}
-
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mutex_);
-    return now_;
-  }
-  void Advance(absl::Duration by) {
-    absl::MutexLock lock(&mutex_);
-    now_ += by;
-  }
-
- private:
-  mutable absl::Mutex mutex_;
-  absl::Time now_ ABSL_GUARDED_BY(mutex_);
-};
 
 }  // namespace tributary::cache
 

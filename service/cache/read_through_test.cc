@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "service/cache/fake_clock.h"
+
 namespace tributary::cache {
 namespace {
 

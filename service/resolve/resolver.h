@@ -9,13 +9,13 @@
 #include "absl/status/statusor.h"
 #include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
+#include "service/cache/clock.h"
 #include "service/cache/read_through.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
 #include "service/registry/types.h"
 #include "service/resolve/blob_stream.h"
 #include "service/resolve/blob_streamer.h"
-#include "service/resolve/clock.h"
 #include "service/resolve/upstream.h"
 
 namespace tributary::resolve {
@@ -38,7 +38,8 @@ class Resolver {
  public:
   Resolver(std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
            boost::asio::any_io_executor executor, metrics::Metrics& metrics,
-           BlobStreamOptions blob_options, const Clock& clock = RealClock());
+           BlobStreamOptions blob_options,
+           const cache::Clock& clock = cache::RealClock());
   ~Resolver();
 
   void GetManifest(registry::ManifestQuery query,

@@ -11,11 +11,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/cache/clock.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
 #include "service/registry/url_builder.h"
 #include "service/resolve/circuit_breaker.h"
-#include "service/resolve/clock.h"
 #include "service/resolve/retry_policy.h"
 #include "service/resolve/scope.h"
 
@@ -62,7 +62,7 @@ class Upstream {
   };
 
   Upstream(int index, std::unique_ptr<registry::RegistryClient> client,
-           const Clock& clock, metrics::Metrics& metrics);
+           const cache::Clock& clock, metrics::Metrics& metrics);
 
   int index() const { return index_; }
   const std::string& name() const { return client_->name(); }
@@ -96,7 +96,7 @@ class Upstream {
   const bool enabled_;
   const Scope scope_;
   const RetryPolicy retry_policy_;
-  const Clock& clock_;
+  const cache::Clock& clock_;
   metrics::Metrics& metrics_;
 
   mutable absl::Mutex mutex_;

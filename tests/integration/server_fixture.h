@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
-#include "service/resolve/clock.h"
+#include "service/cache/clock.h"
 #include "service/server.h"
 #include "tributary/v1/admin.grpc.pb.h"
 #include "tributary/v1/config.pb.h"
@@ -34,11 +34,10 @@ std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
 // with stubs connected to it.
 class RunningServer {
  public:
-  // `clock` drives the circuit breakers (a resolve::FakeClock in tests that
-  // step through them); it must outlive the server.
+  // `clock` drives the circuit breakers and cache TTLs (a cache::FakeClock in
+  // tests that step through them); it must outlive the server.
   static absl::StatusOr<std::unique_ptr<RunningServer>> Start(
-      const std::string& yaml,
-      const resolve::Clock& clock = resolve::RealClock());
+      const std::string& yaml, const cache::Clock& clock = cache::RealClock());
 
   v1::ResolverService::Stub& resolver() { return *resolver_; }
   v1::AdminService::Stub& admin() { return *admin_; }
