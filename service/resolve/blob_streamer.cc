@@ -15,6 +15,7 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "service/oci/digest.h"
 #include "service/resolve/blob_body_reads.h"
+#include "service/resolve/consumer_writes.h"
 #include "service/resolve/fall_through.h"
 #include "service/resolve/retry_policy.h"
 #include "service/resolve/wait.h"
@@ -27,8 +28,6 @@ using asio::experimental::awaitable_operators::operator&&;
 using asio::experimental::awaitable_operators::operator||;
 using CancelSignal =
     asio::experimental::concurrent_channel<void(boost::system::error_code)>;
-using WriteDoneChannel = asio::experimental::concurrent_channel<void(
-    boost::system::error_code, bool)>;
 
 // What copying one upstream's body came to.
 struct CopyResult {
@@ -53,7 +52,7 @@ class BlobStreamer final : public BlobStreamHandle,
         options_(options),
         request_(std::move(request)),
         consumer_(consumer),
-        write_done_(strand_, 1),
+        writes_(strand_, consumer, cancelled_),
         cancel_signal_(strand_, 1),
         verifying_(request_.offset == 0 && request_.length == 0),
         hasher_(request_.query.digest.algorithm()),
@@ -75,9 +74,7 @@ class BlobStreamer final : public BlobStreamHandle,
     asio::co_spawn(strand_, Run(shared_from_this()), [](std::exception_ptr) {});
   }
 
-  void WriteDone(bool ok) override {
-    write_done_.try_send(boost::system::error_code(), ok);
-  }
+  void WriteDone(bool ok) override { writes_.Done(ok); }
 
   void Cancel() override {
     cancelled_ = true;
@@ -99,7 +96,7 @@ class BlobStreamer final : public BlobStreamHandle,
   static asio::awaitable<void> Run(std::shared_ptr<BlobStreamer> self) {
     absl::Status status = co_await self->Pump();
     // gRPC wants no write outstanding when the stream is finished.
-    co_await self->Drain();
+    co_await self->writes_.Drain();
     if (self->cancelled_ && !status.ok()) {
       status = absl::CancelledError("the caller cancelled the stream");
     }
@@ -118,19 +115,12 @@ class BlobStreamer final : public BlobStreamHandle,
     co_await cancel_signal_.async_receive(asio::as_tuple(asio::use_awaitable));
   }
 
-  // Hands one message to the consumer and waits until it was written.
-  asio::awaitable<bool> Delivered() {
-    auto [ec, ok] =
-        co_await write_done_.async_receive(asio::as_tuple(asio::use_awaitable));
-    co_return !ec && ok && !cancelled_;
-  }
   // Starts writing `chunk`; its completion is awaited before the next write.
   void StartChunk(std::string chunk) {
     if (request_.to_caller) {
       metrics_.RecordBlobBytes(static_cast<int64_t>(chunk.size()));
     }
-    consumer_->SendChunk(std::move(chunk));
-    write_in_flight_ = true;
+    writes_.StartChunk(std::move(chunk));
   }
   // Adds the held-back chunk to the digest, once, on the hash pool when there
   // is one (hashing a large blob takes a core; the I/O thread goes on).
@@ -152,16 +142,6 @@ class BlobStreamer final : public BlobStreamHandle,
     co_return true;
   }
 
-  // Waits for the write in flight, if any; false when the caller is gone.
-  asio::awaitable<bool> Drain() {
-    if (!write_in_flight_) {
-      co_return !cancelled_;
-    }
-    write_in_flight_ = false;
-    const bool delivered = co_await Delivered();
-    co_return delivered;
-  }
-
   int64_t end() const {
     if (request_.length > 0) {
       const int64_t wanted = request_.offset + request_.length;
@@ -176,9 +156,9 @@ class BlobStreamer final : public BlobStreamHandle,
   const BlobStreamOptions options_;
   const BlobRequest request_;
   BlobConsumer* const consumer_;
-  WriteDoneChannel write_done_;
-  CancelSignal cancel_signal_;
   std::atomic<bool> cancelled_ = false;
+  ConsumerWrites writes_;
+  CancelSignal cancel_signal_;
 
   // Strand-only state.
   bool verifying_;  // the whole blob passes here: its digest is checked
@@ -188,7 +168,6 @@ class BlobStreamer final : public BlobStreamHandle,
   int64_t blob_size_ = 0;  // 0 until an upstream says it
   bool started_ = false;   // descriptor sent
   std::string pending_;    // the chunk held back until the next one arrives
-  bool write_in_flight_ = false;
   bool pending_hashed_ = false;  // pending_ is already in the digest
   const std::string subject_;
 };
@@ -333,8 +312,8 @@ asio::awaitable<absl::Status> BlobStreamer::Begin(
   descriptor.size = blob_size_;
   descriptor.media_type = body.media_type;
   descriptor.upstream = upstream;
-  consumer_->SendDescriptor(descriptor);
-  const bool delivered = co_await Delivered();
+  writes_.StartDescriptor(descriptor);
+  const bool delivered = co_await writes_.Drain();
   if (!delivered) {
     co_return absl::CancelledError("the caller went away");
   }
@@ -364,7 +343,7 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
     // a stream holds three chunks at most.
     std::string chunk(static_cast<size_t>(want), '\0');
     auto [delivered, filled, hashed] =
-        co_await (Drain() && FillChunk(body, chunk) && HashPending());
+        co_await (writes_.Drain() && FillChunk(body, chunk) && HashPending());
     if (!delivered) {
       result.caller_gone = true;
       co_return result;
@@ -395,7 +374,7 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
 }
 
 asio::awaitable<absl::Status> BlobStreamer::Complete() {
-  auto [delivered, hashed] = co_await (Drain() && HashPending());
+  auto [delivered, hashed] = co_await (writes_.Drain() && HashPending());
   if (!delivered) {
     co_return absl::CancelledError("the caller went away");
   }
@@ -410,7 +389,7 @@ asio::awaitable<absl::Status> BlobStreamer::Complete() {
   }
   if (!pending_.empty()) {
     StartChunk(std::move(pending_));
-    const bool last_delivered = co_await Drain();
+    const bool last_delivered = co_await writes_.Drain();
     if (!last_delivered) {
       co_return absl::CancelledError("the caller went away");
     }

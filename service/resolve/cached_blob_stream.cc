@@ -15,14 +15,13 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "service/resolve/blob_file_reads.h"
 #include "service/resolve/blob_fill.h"
+#include "service/resolve/consumer_writes.h"
 #include "spdlog/spdlog.h"
 
 namespace tributary::resolve {
 namespace {
 
 namespace asio = boost::asio;
-using WriteDoneChannel = asio::experimental::concurrent_channel<void(
-    boost::system::error_code, bool)>;
 using metrics::BlobSource;
 using metrics::CacheKind;
 using metrics::CacheResult;
@@ -40,7 +39,7 @@ class CachedBlobStream final
         mode_(mode),
         consumer_(consumer),
         strand_(asio::make_strand(cache.resolver().executor())),
-        write_done_(strand_, 1),
+        writes_(strand_, consumer, cancelled_),
         doorbell_(std::make_shared<Doorbell>(strand_, 1)),
         digest_(request_.query.digest.str()),
         subject_(absl::StrCat(request_.query.repository, "@", digest_)) {}
@@ -56,7 +55,7 @@ class CachedBlobStream final
       inner->WriteDone(ok);
       return;
     }
-    write_done_.try_send(boost::system::error_code(), ok);
+    writes_.Done(ok);
   }
 
   void Cancel() override {
@@ -75,7 +74,7 @@ class CachedBlobStream final
     if (self->handed_over_) {
       co_return;  // the inner stream ends the call
     }
-    co_await self->Drain();
+    co_await self->writes_.Drain();
     if (self->cancelled_ && !status.ok()) {
       status = absl::CancelledError("the caller cancelled the stream");
     }
@@ -113,27 +112,14 @@ class CachedBlobStream final
   }
 
   asio::awaitable<bool> SendDescriptor(const BlobDescriptorInfo& descriptor) {
-    consumer_->SendDescriptor(descriptor);
-    write_in_flight_ = true;
-    const bool delivered = co_await Drain();
+    writes_.StartDescriptor(descriptor);
+    const bool delivered = co_await writes_.Drain();
     co_return delivered;
   }
 
   void StartChunk(std::string chunk, BlobSource source) {
     metrics_.RecordBlobBytes(static_cast<int64_t>(chunk.size()), source);
-    consumer_->SendChunk(std::move(chunk));
-    write_in_flight_ = true;
-  }
-
-  // Waits for the write in flight, if any; false when the caller is gone.
-  asio::awaitable<bool> Drain() {
-    if (!write_in_flight_) {
-      co_return !cancelled_;
-    }
-    write_in_flight_ = false;
-    auto [ec, ok] =
-        co_await write_done_.async_receive(asio::as_tuple(asio::use_awaitable));
-    co_return !ec && ok && !cancelled_;
+    writes_.StartChunk(std::move(chunk));
   }
 
   // Waits until the fill makes progress; false when the caller is gone.
@@ -161,17 +147,16 @@ class CachedBlobStream final
   const cache::CacheMode mode_;
   BlobConsumer* const consumer_;
   const asio::strand<asio::any_io_executor> strand_;
-  WriteDoneChannel write_done_;
+  std::atomic<bool> cancelled_ = false;
+  ConsumerWrites writes_;
   const std::shared_ptr<Doorbell> doorbell_;
   const std::string digest_;
   const std::string subject_;
-  std::atomic<bool> cancelled_ = false;
 
   absl::Mutex mu_;
   std::shared_ptr<BlobStreamHandle> inner_ ABSL_GUARDED_BY(mu_);
 
   // Strand-only state.
-  bool write_in_flight_ = false;
   bool handed_over_ = false;
 };
 
@@ -257,7 +242,7 @@ asio::awaitable<absl::Status> CachedBlobStream::ServeStored(
           subject_, ": the stored copy is unreadable (",
           chunk.status().message(), "); the next request fetches it again"));
     }
-    const bool delivered = co_await Drain();
+    const bool delivered = co_await writes_.Drain();
     if (!delivered) {
       co_return Gone();
     }
@@ -305,7 +290,7 @@ asio::awaitable<absl::Status> CachedBlobStream::ServeFill(
             absl::StrCat(subject_, ": reading the shared download failed: ",
                          chunk.status().message()));
       }
-      const bool delivered = co_await Drain();
+      const bool delivered = co_await writes_.Drain();
       if (!delivered) {
         co_return Gone();
       }
@@ -319,7 +304,7 @@ asio::awaitable<absl::Status> CachedBlobStream::ServeFill(
     if (progress.spill_failed) {
       // The store could not keep the blob: this caller's own upstream stream
       // takes over where the file ends, the digest still covering every byte.
-      const bool drained = co_await Drain();
+      const bool drained = co_await writes_.Drain();
       if (!drained) {
         co_return Gone();
       }
