@@ -12,19 +12,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
 #include "service/cache/blob_store_scan.h"
 #include "service/cache/system_error.h"
+#include "service/oci/absl_compat.h"
 
 namespace tributary::cache {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Debian's Abseil has its own absl::string_view; see oci/absl_compat.h.
-absl::string_view AsAbsl(std::string_view text) {
-  return absl::string_view(text.data(), text.size());
-}
 
 // Writes all of `bytes` to `fd`, retrying partial writes and interruptions.
 int WriteFully(int fd, std::string_view bytes) {
@@ -247,7 +242,7 @@ absl::StatusOr<std::unique_ptr<BlobWriter>> BlobStore::Create(
     const oci::Digest& digest) {
   const fs::path temp =
       directory_ / "tmp" /
-      absl::StrCat(AsAbsl(digest.hex()), ".", next_temp_.fetch_add(1));
+      absl::StrCat(oci::AsAbsl(digest.hex()), ".", next_temp_.fetch_add(1));
   const int fd =
       ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {

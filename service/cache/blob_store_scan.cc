@@ -11,8 +11,8 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
 #include "service/cache/system_error.h"
+#include "service/oci/absl_compat.h"
 #include "service/oci/digest.h"
 
 namespace tributary::cache {
@@ -22,11 +22,6 @@ namespace fs = std::filesystem;
 
 constexpr oci::DigestAlgorithm kAlgorithms[] = {oci::DigestAlgorithm::kSha256,
                                                 oci::DigestAlgorithm::kSha512};
-
-// Debian's Abseil has its own absl::string_view; see oci/absl_compat.h.
-absl::string_view AsAbsl(std::string_view text) {
-  return absl::string_view(text.data(), text.size());
-}
 
 // The last component of a path as text, for comparing with names we expect.
 std::string NameOf(const fs::path& path) { return path.filename().string(); }
@@ -58,7 +53,7 @@ void ScanFanOut(oci::DigestAlgorithm algorithm, const fs::path& fan_out,
     const fs::path& path = it->path();
     const std::string name = NameOf(path);
     auto digest = oci::Digest::Parse(
-        absl::StrCat(AsAbsl(oci::AlgorithmName(algorithm)), ":", name));
+        absl::StrCat(oci::AsAbsl(oci::AlgorithmName(algorithm)), ":", name));
     struct stat info;
     const bool is_blob =
         digest.ok() && name.compare(0, 2, NameOf(fan_out)) == 0 &&

@@ -1,13 +1,12 @@
 #include "service/cache/system_error.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/string_view.h"
+#include "service/oci/absl_compat.h"
 
 namespace tributary::cache {
 
 absl::Status SystemError(std::string_view what,
                          const std::filesystem::path& path, int error_number) {
-  // Debian's Abseil has its own absl::string_view; see oci/absl_compat.h.
   return absl::ErrnoToStatus(
       error_number, absl::StrCat(absl::string_view(what.data(), what.size()),
                                  " ", path.string()));

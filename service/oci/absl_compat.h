@@ -10,7 +10,7 @@ namespace tributary::oci {
 // Debian 12's Abseil is built with ABSL_OPTION_USE_STD_STRING_VIEW 0, so
 // absl::string_view is a distinct type and absl::StrCat and friends do not
 // accept a std::string_view. Our API speaks std::string_view; this converts
-// where it meets Abseil. Private to this library.
+// where it meets Abseil.
 inline absl::string_view AsAbsl(std::string_view text) {
   return absl::string_view(text.data(), text.size());
 }
