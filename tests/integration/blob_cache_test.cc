@@ -5,7 +5,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "tests/e2e/files.h"
 #include "tests/fake_upstream/fake_upstream.h"
 #include "tests/integration/blob_support.h"
 #include "tests/integration/server_fixture.h"
@@ -25,17 +25,12 @@ using ::testing::HasSubstr;
 
 constexpr int kChunk = 4096;
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class BlobCacheTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = fs::path(std::getenv("TEST_TMPDIR")) /
-             ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    fs::remove_all(store_);
+    absl::StatusOr<std::string> store = MakeTempDir(TestTempDir(), "blobs");
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *store;
     UseBlob(MakeBlob(20000));
   }
 
@@ -157,7 +152,7 @@ TEST_F(BlobCacheTest, ServesAStoredBlobWithoutAskingAnyUpstream) {
   EXPECT_EQ(warm.chunks, cold.chunks);  // the same chunking as a live stream
   EXPECT_EQ(warm.chunks, 5);
   EXPECT_EQ(UpstreamGets(), 1);
-  EXPECT_EQ(ReadFile(StoredFile()), blob_);
+  EXPECT_EQ(ReadFile(StoredFile()).value_or(""), blob_);
 }
 
 TEST_F(BlobCacheTest, ServesAnOffsetAndLengthFromTheStore) {
@@ -309,7 +304,8 @@ TEST_F(BlobCacheTest, ACorruptStoredFileIsDetectedAndFetchedAgain) {
   EXPECT_EQ(pulled.bytes, blob_);
   EXPECT_FALSE(pulled.descriptor.cache().hit());
   EXPECT_EQ(UpstreamGets(), 2);
-  EXPECT_EQ(ReadFile(StoredFile()), blob_);  // the store holds good bytes again
+  EXPECT_EQ(ReadFile(StoredFile()).value_or(""),
+            blob_);  // the store holds good bytes again
 }
 
 TEST_F(BlobCacheTest, CrashLeftoversAreRemovedAtStart) {
@@ -361,7 +357,7 @@ TEST_F(BlobCacheTest, ABlobThatOutgrowsTheRoomLeftStillStreamsToEveryCaller) {
   EXPECT_EQ(RangedGets(Sha256(holder)), 1);    // its resume
   EXPECT_EQ(RangedGets(Sha256(squeezed)), 2);  // one per caller
   UseBlob(holder);
-  EXPECT_EQ(ReadFile(StoredFile()), holder);
+  EXPECT_EQ(ReadFile(StoredFile()).value_or(""), holder);
   UseBlob(squeezed);
   EXPECT_FALSE(fs::exists(StoredFile()));
   EXPECT_TRUE(fs::is_empty(store_ / "tmp"));

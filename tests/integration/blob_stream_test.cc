@@ -4,10 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "tests/e2e/files.h"
 #include "tests/fake_upstream/fake_upstream.h"
 #include "tests/integration/blob_support.h"
 #include "tests/integration/server_fixture.h"
@@ -49,10 +49,9 @@ class BlobStreamTest : public ::testing::TestWithParam<bool> {
     if (!GetParam()) {
       return "";
     }
-    store_directory_ = absl::StrCat(
-        std::getenv("TEST_TMPDIR"), "/",
-        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(store_directory_);
+    absl::StatusOr<std::string> directory = MakeTempDir(TestTempDir(), "blobs");
+    EXPECT_TRUE(directory.ok()) << directory.status();
+    store_directory_ = directory.value_or("");
     return absl::StrCat("cache:\n  blob_directory: ", store_directory_, "\n");
   }
 
