@@ -3,7 +3,6 @@
 
 #include <memory>
 
-#include "service/cache/blob_store.h"
 #include "service/cache/clock.h"
 #include "service/cache/memory_cache.h"
 #include "service/cache/read_through.h"
@@ -11,6 +10,10 @@
 #include "service/registry/types.h"
 #include "service/resolve/resolver.h"
 #include "tributary/v1/config.pb.h"
+
+namespace tributary::cache {
+class BlobStore;
+}  // namespace tributary::cache
 
 namespace tributary::resolve {
 
