@@ -23,7 +23,6 @@
 #include "service/http/client.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
-#include "service/registry/url_builder.h"
 #include "service/resolve/caching_resolver.h"
 #include "service/resolve/resolver.h"
 #include "service/server_tls.h"
