@@ -122,14 +122,14 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     return clients.status();
   }
   parts->http = std::move(clients->http);
-  std::vector<std::unique_ptr<registry::RegistryClient>> upstreams =
-      std::move(clients->registries);
-  for (size_t i = 0; i < upstreams.size(); ++i) {
-    upstreams[i]->set_token_fetch_observer(
+  std::vector<std::unique_ptr<registry::Registry>> upstreams;
+  for (size_t i = 0; i < clients->registries.size(); ++i) {
+    clients->registries[i]->set_token_fetch_observer(
         [metrics = parts->metrics.get(), i](const absl::Status& status) {
           metrics->RecordTokenFetch(static_cast<int>(i),
                                     metrics::ClassifyOutcome(status));
         });
+    upstreams.push_back(std::move(clients->registries[i]));
   }
   parts->resolver = std::make_unique<resolve::Resolver>(
       std::move(upstreams), parts->io->get_executor(), *parts->metrics,

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "nlohmann/json.hpp"
+#include "service/http/error.h"
 #include "service/registry/retry_after.h"
 
 namespace tributary::registry {
@@ -98,6 +99,14 @@ std::optional<HttpAnswer> GetHttpAnswer(const absl::Status& status) {
     answer.retry_after = absl::Milliseconds(millis);
   }
   return answer;
+}
+
+bool IsPermanentFailure(const absl::Status& status) {
+  return http::IsPermanent(status);
+}
+
+absl::Status PermanentFailure(absl::Status status) {
+  return http::MarkPermanent(std::move(status));
 }
 
 }  // namespace tributary::registry

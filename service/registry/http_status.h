@@ -32,6 +32,12 @@ struct HttpAnswer {
 // come from an HTTP answer (a connect error, a timeout, a failed check).
 std::optional<HttpAnswer> GetHttpAnswer(const absl::Status& status);
 
+// Whether asking the same upstream again cannot fix `status` (its certificate
+// was refused), so the fan-out moves on instead of retrying.
+bool IsPermanentFailure(const absl::Status& status);
+// `status` marked as such (for fakes of an upstream).
+absl::Status PermanentFailure(absl::Status status);
+
 }  // namespace tributary::registry
 
 #endif  // TRIBUTARY_SERVICE_REGISTRY_HTTP_STATUS_H_

@@ -68,6 +68,22 @@ absl::Duration HeaderTimeout(const v1::UpstreamConfig& upstream) {
              : absl::InfiniteDuration();
 }
 
+// A blob body read straight from its HTTP response.
+class HttpBodyReader final : public BodyReader {
+ public:
+  explicit HttpBodyReader(std::unique_ptr<http::ResponseStream> stream)
+      : stream_(std::move(stream)) {}
+
+  asio::awaitable<absl::StatusOr<std::size_t>> Read(char* data,
+                                                    std::size_t size) override {
+    return stream_->Read(data, size);
+  }
+  void Cancel() override { stream_->Cancel(); }
+
+ private:
+  const std::unique_ptr<http::ResponseStream> stream_;
+};
+
 // Checks a blob GET answer and says where its bytes start.
 absl::StatusOr<BlobBody> CheckedBlobBody(
     const BlobQuery& query, int64_t offset,
@@ -99,7 +115,7 @@ absl::StatusOr<BlobBody> CheckedBlobBody(
     return absl::UnknownError(
         absl::StrCat("unexpected HTTP ", stream->status(), " for a blob"));
   }
-  body.stream = std::move(stream);
+  body.reader = std::make_unique<HttpBodyReader>(std::move(stream));
   return body;
 }
 

@@ -8,6 +8,7 @@
 #include "service/http/client.h"
 #include "service/registry/authorizer.h"
 #include "service/registry/credentials.h"
+#include "service/registry/registry.h"
 #include "service/registry/types.h"
 #include "service/registry/url_builder.h"
 #include "tributary/v1/config.pb.h"
@@ -19,34 +20,31 @@ namespace tributary::registry {
 // JSON) before anything reaches a caller. HTTP failures come back as statuses
 // (see StatusFromHttp); content that fails a check is DATA_LOSS. Thread-safe;
 // `http` must outlive it.
-class RegistryClient {
+class RegistryClient final : public Registry {
  public:
   // `credentials` answer the upstream's challenges (see Authorizer); the
   // default is anonymous.
   RegistryClient(v1::UpstreamConfig upstream, const v1::LimitsConfig& limits,
                  http::Client& http, Credentials credentials = {});
 
-  const std::string& name() const { return upstream_.name(); }
   // See Authorizer::set_token_fetch_observer.
   void set_token_fetch_observer(
       std::function<void(const absl::Status&)> observer) {
     auth_.set_token_fetch_observer(std::move(observer));
   }
-  const v1::UpstreamConfig& upstream() const { return upstream_; }
+  const v1::UpstreamConfig& upstream() const override { return upstream_; }
 
   boost::asio::awaitable<absl::StatusOr<Manifest>> GetManifest(
-      ManifestQuery query);
+      ManifestQuery query) override;
   boost::asio::awaitable<absl::StatusOr<ManifestHead>> HeadManifest(
-      ManifestQuery query);
-  boost::asio::awaitable<absl::StatusOr<BlobHead>> HeadBlob(BlobQuery query);
-  boost::asio::awaitable<absl::StatusOr<TagPage>> ListTags(TagsQuery query);
-  // Opens the blob's bytes [offset, end) (end 0: to the end), following
-  // redirects without carrying credentials to other origins. The answer is
-  // checked (206 must start at `offset`; a 200 means the Range was ignored) but
-  // the bytes are the caller's to verify as they stream.
-  boost::asio::awaitable<absl::StatusOr<BlobBody>> OpenBlob(BlobQuery query,
-                                                            int64_t offset,
-                                                            int64_t end);
+      ManifestQuery query) override;
+  boost::asio::awaitable<absl::StatusOr<BlobHead>> HeadBlob(
+      BlobQuery query) override;
+  boost::asio::awaitable<absl::StatusOr<TagPage>> ListTags(
+      TagsQuery query) override;
+  // Follows redirects without carrying credentials to other origins.
+  boost::asio::awaitable<absl::StatusOr<BlobBody>> OpenBlob(
+      BlobQuery query, int64_t offset, int64_t end) override;
 
  private:
   // Sends one request for `scope`, answering a 401 once (see Authorizer); any

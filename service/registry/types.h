@@ -2,13 +2,10 @@
 #define TRIBUTARY_SERVICE_REGISTRY_TYPES_H_
 
 #include <cstdint>
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/time/time.h"
-#include "service/http/response_stream.h"
 #include "service/oci/digest.h"
 #include "service/oci/reference.h"
 
@@ -45,17 +42,6 @@ struct BlobQuery {
 
 struct BlobHead {
   int64_t size = 0;
-};
-
-// An open blob body from one upstream.
-struct BlobBody {
-  std::unique_ptr<http::ResponseStream> stream;
-  // Absolute offset of the first byte `stream` delivers: the requested offset
-  // when the upstream honoured the Range, 0 when it ignored it (a 200).
-  int64_t start = 0;
-  // The whole blob's size, when the upstream said it.
-  std::optional<int64_t> blob_size;
-  std::string media_type;
 };
 
 struct TagsQuery {

@@ -12,7 +12,7 @@ boost::asio::awaitable<Filled> FillChunk(registry::BlobBody& body,
   size_t size = 0;
   while (size < chunk.size()) {
     absl::StatusOr<size_t> read =
-        co_await body.stream->Read(chunk.data() + size, chunk.size() - size);
+        co_await body.reader->Read(chunk.data() + size, chunk.size() - size);
     if (!read.ok()) {
       filled.status = read.status();
       break;
@@ -34,7 +34,7 @@ boost::asio::awaitable<absl::Status> SkipBytes(registry::BlobBody& body,
     const size_t want =
         static_cast<size_t>(std::min<int64_t>(bytes, scratch.size()));
     absl::StatusOr<size_t> read =
-        co_await body.stream->Read(scratch.data(), want);
+        co_await body.reader->Read(scratch.data(), want);
     if (!read.ok()) {
       co_return read.status();
     }

@@ -6,7 +6,7 @@
 
 #include "absl/status/status.h"
 #include "boost/asio/awaitable.hpp"
-#include "service/registry/types.h"
+#include "service/registry/registry.h"
 
 namespace tributary::resolve {
 

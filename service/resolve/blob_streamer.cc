@@ -6,28 +6,24 @@
 #include <variant>
 
 #include "absl/strings/str_cat.h"
-#include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/experimental/awaitable_operators.hpp"
-#include "boost/asio/experimental/concurrent_channel.hpp"
 #include "boost/asio/post.hpp"
 #include "boost/asio/strand.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "service/oci/digest.h"
+#include "service/resolve/attempt_loop.h"
 #include "service/resolve/blob_body_reads.h"
+#include "service/resolve/cancellation.h"
 #include "service/resolve/consumer_writes.h"
+#include "service/resolve/exceptions.h"
 #include "service/resolve/fall_through.h"
-#include "service/resolve/retry_policy.h"
-#include "service/resolve/wait.h"
 
 namespace tributary::resolve {
 namespace {
 
 namespace asio = boost::asio;
 using asio::experimental::awaitable_operators::operator&&;
-using asio::experimental::awaitable_operators::operator||;
-using CancelSignal =
-    asio::experimental::concurrent_channel<void(boost::system::error_code)>;
 
 // What copying one upstream's body came to.
 struct CopyResult {
@@ -35,8 +31,6 @@ struct CopyResult {
   bool progressed = false;  // some bytes arrived before a failure
   bool caller_gone = false;
 };
-
-absl::Status NotInScope() { return absl::NotFoundError("not in its scope"); }
 
 class BlobStreamer final : public BlobStreamHandle,
                            public std::enable_shared_from_this<BlobStreamer> {
@@ -52,8 +46,8 @@ class BlobStreamer final : public BlobStreamHandle,
         options_(options),
         request_(std::move(request)),
         consumer_(consumer),
-        writes_(strand_, consumer, cancelled_),
-        cancel_signal_(strand_, 1),
+        cancellation_(strand_),
+        writes_(strand_, consumer, cancellation_),
         verifying_(request_.offset == 0 && request_.length == 0),
         hasher_(request_.query.digest.algorithm()),
         position_(request_.offset),
@@ -71,15 +65,20 @@ class BlobStreamer final : public BlobStreamHandle,
   }
 
   void Start() override {
-    asio::co_spawn(strand_, Run(shared_from_this()), [](std::exception_ptr) {});
+    asio::co_spawn(strand_, Run(shared_from_this()),
+                   [self = shared_from_this()](std::exception_ptr error) {
+                     // Run ends the stream itself unless it threw past that.
+                     if (error && !self->ended_) {
+                       self->End(StatusOfException(error));
+                     }
+                   });
   }
 
   void WriteDone(bool ok) override { writes_.Done(ok); }
 
   void Cancel() override {
-    cancelled_ = true;
     // Wakes an upstream request waiting for its answer, or a retry's backoff.
-    cancel_signal_.try_send(boost::system::error_code());
+    cancellation_.Cancel();
     // The open upstream connection belongs to the strand; closing it there
     // makes the pending read fail at once.
     asio::post(strand_, [self = shared_from_this()] {
@@ -94,13 +93,25 @@ class BlobStreamer final : public BlobStreamHandle,
 
   // Keeps `self` alive until EndStream, the consumer's last call.
   static asio::awaitable<void> Run(std::shared_ptr<BlobStreamer> self) {
-    absl::Status status = co_await self->Pump();
+    absl::Status status;
+    try {
+      status = co_await self->Pump();
+    } catch (const std::exception& error) {
+      // Nothing on the data path should throw; if something does, the call
+      // still ends (and frees its stream slot) instead of hanging.
+      status = StatusOfException(std::current_exception());
+    }
     // gRPC wants no write outstanding when the stream is finished.
     co_await self->writes_.Drain();
-    if (self->cancelled_ && !status.ok()) {
+    if (self->cancellation_.cancelled() && !status.ok()) {
       status = absl::CancelledError("the caller cancelled the stream");
     }
-    self->consumer_->EndStream(status);
+    self->End(status);
+  }
+
+  void End(const absl::Status& status) {
+    ended_ = true;
+    consumer_->EndStream(status);
   }
 
   asio::awaitable<absl::Status> Pump();
@@ -108,12 +119,6 @@ class BlobStreamer final : public BlobStreamHandle,
                                       const std::string& upstream);
   asio::awaitable<CopyResult> Copy(registry::BlobBody& body);
   asio::awaitable<absl::Status> Complete();
-
-  // Completes when the caller cancels; run against a wait with ||, which then
-  // cancels that wait (and closes the connection it was on).
-  asio::awaitable<void> Cancelled() {
-    co_await cancel_signal_.async_receive(asio::as_tuple(asio::use_awaitable));
-  }
 
   // Starts writing `chunk`; its completion is awaited before the next write.
   void StartChunk(std::string chunk) {
@@ -156,13 +161,13 @@ class BlobStreamer final : public BlobStreamHandle,
   const BlobStreamOptions options_;
   const BlobRequest request_;
   BlobConsumer* const consumer_;
-  std::atomic<bool> cancelled_ = false;
+  Cancellation cancellation_;
   ConsumerWrites writes_;
-  CancelSignal cancel_signal_;
+  bool ended_ = false;  // EndStream was called
 
   // Strand-only state.
   bool verifying_;  // the whole blob passes here: its digest is checked
-  http::ResponseStream* active_ = nullptr;
+  registry::BodyReader* active_ = nullptr;
   oci::DigestHasher hasher_;
   int64_t position_;       // absolute offset of the next byte to deliver
   int64_t blob_size_ = 0;  // 0 until an upstream says it
@@ -173,119 +178,51 @@ class BlobStreamer final : public BlobStreamHandle,
 };
 
 asio::awaitable<absl::Status> BlobStreamer::Pump() {
-  std::vector<Attempt> failures;
-  int attempts = 0;
-  int tries_here = 0;
-  absl::Time first_here = absl::Now();
-  // Why the next request to the same upstream is a retry; counted once sent.
-  std::optional<metrics::RetryReason> retrying;
-  absl::Status last_here;  // the failure being retried
-  const absl::Time deadline = request_.query.deadline;
-  for (size_t i = 0;
-       i < upstreams_.size() && attempts < options_.max_attempts;) {
-    Upstream& upstream = *upstreams_[i];
-    if (!upstream.enabled()) {
-      ++i;
-      continue;
-    }
-    if (!upstream.InScope(request_.query.repository)) {
-      failures.push_back({upstream.name(), NotInScope(), true});
-      ++i;
-      continue;
-    }
-    if (cancelled_) {
-      co_return absl::CancelledError("cancelled");
-    }
-    // Skipped without network I/O while its circuit is open.
-    std::optional<Upstream::Permit> permit = upstream.Admit();
-    if (!permit.has_value()) {
-      if (retrying.has_value()) {
-        // Opened while this stream waited to retry: its last failure stands.
-        failures.push_back({upstream.name(), last_here});
-      } else {
-        failures.push_back({upstream.name(),
-                            absl::UnavailableError(upstream.SkipReason()),
-                            true});
-      }
-      retrying.reset();
-      ++i;
-      tries_here = 0;
-      continue;
-    }
-    if (tries_here == 0) {
-      first_here = absl::Now();
-    } else if (retrying.has_value()) {
-      metrics_.RecordRetry(upstream.index(), *retrying);
-    }
-    retrying.reset();
-    ++attempts;
-    ++tries_here;
-    const absl::Time open_start = absl::Now();
+  AttemptLoop loop(upstreams_, metrics_,
+                   {.repository = request_.query.repository,
+                    .deadline = request_.query.deadline,
+                    .max_requests = options_.max_attempts,
+                    .cancellation = &cancellation_});
+  std::optional<registry::BlobBody> body;
+  const Exchange open =
+      [&](registry::Registry& upstream) -> asio::awaitable<absl::Status> {
     const int64_t range_end = request_.length > 0 ? end() : 0;
-    std::variant<absl::StatusOr<registry::BlobBody>, std::monostate> opening =
-        co_await (
-            upstream.client().OpenBlob(request_.query, position_, range_end) ||
-            Cancelled());
-    if (opening.index() == 1) {
-      co_return absl::CancelledError("cancelled");
+    absl::StatusOr<registry::BlobBody> opened =
+        co_await upstream.OpenBlob(request_.query, position_, range_end);
+    if (!opened.ok()) {
+      co_return opened.status();
     }
-    absl::StatusOr<registry::BlobBody> body = std::get<0>(std::move(opening));
-    const absl::Time opened = absl::Now();
-    metrics_.RecordUpstream(upstream.index(),
-                            metrics::ClassifyOutcome(body.status()),
-                            opened - open_start);
-    permit->Record(body.status(), opened >= deadline);
-    if (!body.ok()) {
-      // A retryable failure to open is retried here (the stream's own
-      // attempt cap still applies), then the next upstream is asked.
-      const RetryDecision decision =
-          DecideRetry(upstream.retry_policy(), body.status(),
-                      {.attempts = tries_here,
-                       .first_attempt = first_here,
-                       .now = opened,
-                       .deadline = deadline,
-                       .jitter = RandomJitter()});
-      if (decision.retry && attempts < options_.max_attempts) {
-        retrying = RetryableReason(body.status());
-        last_here = body.status();
-        std::variant<std::monostate, std::monostate> paused =
-            co_await (Pause(decision.wait) || Cancelled());
-        (void)paused;  // a cancel is seen at the top of the loop
-        continue;
-      }
-      failures.push_back({upstream.name(), body.status()});
-      ++i;
-      tries_here = 0;
-      continue;
-    }
-    absl::Status begun = co_await Begin(*body, upstream.name());
+    body = *std::move(opened);
+    co_return absl::OkStatus();
+  };
+  // Each pass opens the blob from the byte reached on the upstream the loop
+  // offers; the digest names the content, so any upstream's bytes will do.
+  while (Upstream* upstream = co_await loop.Next(open)) {
+    absl::Status begun = co_await Begin(*body, upstream->name());
     if (!begun.ok()) {
       co_return begun;
     }
-    active_ = body->stream.get();
+    active_ = body->reader.get();
     CopyResult copied = co_await Copy(*body);
     active_ = nullptr;
-    if (copied.caller_gone || cancelled_) {
+    if (copied.caller_gone || cancellation_.cancelled()) {
       co_return absl::CancelledError("the caller went away");
     }
     if (copied.status.ok()) {
       co_return co_await Complete();
     }
-    failures.push_back({upstream.name(), copied.status});
-    upstream.Observe(copied.status, absl::Now() >= deadline);
+    loop.FailedAfterAnswer(copied.status, copied.progressed);
     metrics_.RecordBlobResume();
-    // Resume where the bytes stopped: once more here if this upstream made
-    // progress, otherwise on the next one. The digest names the content, so
-    // any upstream's bytes will do.
-    if (!copied.progressed || tries_here >= 2) {
-      ++i;
-      tries_here = 0;
-    }
+    body.reset();
+  }
+  if (loop.cancelled()) {
+    co_return absl::CancelledError("cancelled");
   }
   if (!started_) {
-    co_return CombineFailures(subject_, failures);
+    co_return CombineFailures(subject_, loop.failures());
   }
-  co_return GaveUpMidBlob(subject_, position_, attempts, failures);
+  co_return GaveUpMidBlob(subject_, position_, loop.requests(),
+                          loop.failures());
 }
 
 asio::awaitable<absl::Status> BlobStreamer::Begin(

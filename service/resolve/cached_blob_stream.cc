@@ -15,7 +15,9 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "service/resolve/blob_file_reads.h"
 #include "service/resolve/blob_fill.h"
+#include "service/resolve/cancellation.h"
 #include "service/resolve/consumer_writes.h"
+#include "service/resolve/exceptions.h"
 #include "spdlog/spdlog.h"
 
 namespace tributary::resolve {
@@ -39,13 +41,20 @@ class CachedBlobStream final
         mode_(mode),
         consumer_(consumer),
         strand_(asio::make_strand(cache.resolver().executor())),
-        writes_(strand_, consumer, cancelled_),
+        cancellation_(strand_),
+        writes_(strand_, consumer, cancellation_),
         doorbell_(std::make_shared<Doorbell>(strand_, 1)),
         digest_(request_.query.digest.str()),
         subject_(absl::StrCat(request_.query.repository, "@", digest_)) {}
 
   void Start() override {
-    asio::co_spawn(strand_, Run(shared_from_this()), [](std::exception_ptr) {});
+    asio::co_spawn(strand_, Run(shared_from_this()),
+                   [self = shared_from_this()](std::exception_ptr error) {
+                     // Run ends the stream itself unless it threw past that.
+                     if (error && !self->ended_ && !self->handed_over_) {
+                       self->End(StatusOfException(error));
+                     }
+                   });
   }
 
   void WriteDone(bool ok) override {
@@ -59,7 +68,7 @@ class CachedBlobStream final
   }
 
   void Cancel() override {
-    cancelled_ = true;
+    cancellation_.Cancel();
     std::shared_ptr<BlobStreamHandle> inner = Inner();
     if (inner != nullptr) {
       inner->Cancel();
@@ -70,15 +79,26 @@ class CachedBlobStream final
  private:
   // Keeps `self` alive until EndStream (or the hand-over).
   static asio::awaitable<void> Run(std::shared_ptr<CachedBlobStream> self) {
-    absl::Status status = co_await self->Serve();
+    absl::Status status;
+    try {
+      status = co_await self->Serve();
+    } catch (const std::exception& error) {
+      // The call still ends (and frees its stream slot) instead of hanging.
+      status = StatusOfException(std::current_exception());
+    }
     if (self->handed_over_) {
       co_return;  // the inner stream ends the call
     }
     co_await self->writes_.Drain();
-    if (self->cancelled_ && !status.ok()) {
+    if (self->cancellation_.cancelled() && !status.ok()) {
       status = absl::CancelledError("the caller cancelled the stream");
     }
-    self->consumer_->EndStream(status);
+    self->End(status);
+  }
+
+  void End(const absl::Status& status) {
+    ended_ = true;
+    consumer_->EndStream(status);
   }
 
   asio::awaitable<absl::Status> Serve();
@@ -101,7 +121,7 @@ class CachedBlobStream final
     }
     handed_over_ = true;
     inner->Start();
-    if (cancelled_) {
+    if (cancellation_.cancelled()) {
       inner->Cancel();
     }
   }
@@ -126,7 +146,7 @@ class CachedBlobStream final
   asio::awaitable<bool> Ring() {
     auto [ec] =
         co_await doorbell_->async_receive(asio::as_tuple(asio::use_awaitable));
-    co_return !ec && !cancelled_;
+    co_return !ec && !cancellation_.cancelled();
   }
 
   int64_t End(int64_t size) const {
@@ -147,8 +167,9 @@ class CachedBlobStream final
   const cache::CacheMode mode_;
   BlobConsumer* const consumer_;
   const asio::strand<asio::any_io_executor> strand_;
-  std::atomic<bool> cancelled_ = false;
+  Cancellation cancellation_;
   ConsumerWrites writes_;
+  bool ended_ = false;  // EndStream was called (or the inner stream owns it)
   const std::shared_ptr<Doorbell> doorbell_;
   const std::string digest_;
   const std::string subject_;

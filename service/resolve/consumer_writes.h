@@ -1,7 +1,6 @@
 #ifndef TRIBUTARY_SERVICE_RESOLVE_CONSUMER_WRITES_H_
 #define TRIBUTARY_SERVICE_RESOLVE_CONSUMER_WRITES_H_
 
-#include <atomic>
 #include <string>
 #include <utility>
 
@@ -11,6 +10,7 @@
 #include "boost/asio/experimental/concurrent_channel.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "service/resolve/blob_stream.h"
+#include "service/resolve/cancellation.h"
 
 namespace tributary::resolve {
 
@@ -19,11 +19,11 @@ namespace tributary::resolve {
 // Used on the producer's strand, except Done, which is thread-safe.
 class ConsumerWrites {
  public:
-  // `cancelled` is the producer's flag: a write completing after a cancel
+  // `cancellation` is the producer's: a write completing after a cancel
   // counts as not delivered. Both must outlive this.
   ConsumerWrites(const boost::asio::any_io_executor& executor,
-                 BlobConsumer* consumer, const std::atomic<bool>& cancelled)
-      : consumer_(consumer), cancelled_(cancelled), done_(executor, 1) {}
+                 BlobConsumer* consumer, const Cancellation& cancellation)
+      : consumer_(consumer), cancellation_(cancellation), done_(executor, 1) {}
 
   // The consumer's report that the write in flight completed (WriteDone).
   void Done(bool ok) { done_.try_send(boost::system::error_code(), ok); }
@@ -40,17 +40,17 @@ class ConsumerWrites {
   // Waits for the write in flight, if any; false when the caller is gone.
   boost::asio::awaitable<bool> Drain() {
     if (!in_flight_) {
-      co_return !cancelled_;
+      co_return !cancellation_.cancelled();
     }
     in_flight_ = false;
     auto [ec, ok] = co_await done_.async_receive(
         boost::asio::as_tuple(boost::asio::use_awaitable));
-    co_return !ec && ok && !cancelled_;
+    co_return !ec && ok && !cancellation_.cancelled();
   }
 
  private:
   BlobConsumer* const consumer_;
-  const std::atomic<bool>& cancelled_;
+  const Cancellation& cancellation_;
   boost::asio::experimental::concurrent_channel<void(boost::system::error_code,
                                                      bool)>
       done_;

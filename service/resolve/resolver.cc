@@ -5,9 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/strand.hpp"
+#include "service/resolve/attempt_loop.h"
+#include "service/resolve/exceptions.h"
 #include "service/resolve/fall_through.h"
-#include "service/resolve/retry_policy.h"
-#include "service/resolve/wait.h"
 
 namespace tributary::resolve {
 namespace {
@@ -20,7 +20,7 @@ std::string ManifestSubject(const registry::ManifestQuery& query) {
 }
 
 std::vector<std::unique_ptr<Upstream>> MakeUpstreams(
-    std::vector<std::unique_ptr<registry::RegistryClient>> clients,
+    std::vector<std::unique_ptr<registry::Registry>> clients,
     const cache::Clock& clock, metrics::Metrics& metrics) {
   std::vector<std::unique_ptr<Upstream>> upstreams;
   for (size_t i = 0; i < clients.size(); ++i) {
@@ -30,28 +30,11 @@ std::vector<std::unique_ptr<Upstream>> MakeUpstreams(
   return upstreams;
 }
 
-constexpr absl::string_view kCircuitOpened = "its circuit opened";
-
-// The last failure of an upstream, saying how often it was tried and, when
-// it was not retried for a reason of its own, why.
-absl::Status Described(const absl::Status& status, int attempts,
-                       absl::string_view not_retried) {
-  std::string message(status.message());
-  if (attempts > 1) {
-    absl::StrAppend(&message, " after ", attempts, " attempts");
-  }
-  if (!not_retried.empty()) {
-    absl::StrAppend(&message, "; not retried: ", not_retried);
-  }
-  return absl::Status(status.code(), message);
-}
-
 }  // namespace
 
-Resolver::Resolver(
-    std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
-    asio::any_io_executor executor, metrics::Metrics& metrics,
-    BlobStreamOptions blob_options, const cache::Clock& clock)
+Resolver::Resolver(std::vector<std::unique_ptr<registry::Registry>> upstreams,
+                   asio::any_io_executor executor, metrics::Metrics& metrics,
+                   BlobStreamOptions blob_options, const cache::Clock& clock)
     : upstreams_(MakeUpstreams(std::move(upstreams), clock, metrics)),
       executor_(std::move(executor)),
       metrics_(metrics),
@@ -85,10 +68,9 @@ void Resolver::Start(std::string subject, std::string repository,
                            std::move(call)),
                  [done = std::move(done)](std::exception_ptr error,
                                           absl::StatusOr<Resolved<T>> result) {
-                   // Nothing on the request path throws; this only guards the
-                   // contract that `done` runs once whatever happens.
+                   // `done` runs once whatever happens.
                    if (error) {
-                     result = absl::InternalError("resolver coroutine threw");
+                     result = StatusOfException(error);
                    }
                    done(std::move(result));
                  });
@@ -98,85 +80,18 @@ template <class T, class Call>
 asio::awaitable<absl::StatusOr<Resolved<T>>> Resolver::FanOut(
     std::string subject, std::string repository, absl::Time deadline,
     Call call) {
-  std::vector<Attempt> attempts;
-  for (const std::unique_ptr<Upstream>& upstream : upstreams_) {
-    if (!upstream->enabled()) {
-      continue;
-    }
-    if (!upstream->InScope(repository)) {
-      attempts.push_back(
-          {upstream->name(), absl::NotFoundError("not in its scope"), true});
-      continue;
-    }
-    if (absl::Now() >= deadline) {
-      attempts.push_back(
-          {upstream->name(),
-           absl::DeadlineExceededError("not asked: the deadline had passed")});
-      break;
-    }
-    Asked<T> asked = co_await Ask<T>(*upstream, call, deadline);
-    if (asked.result.ok()) {
-      co_return Resolved<T>{*std::move(asked.result), upstream->name()};
-    }
-    if (!ShouldAskNextUpstream(asked.result.status())) {
-      co_return asked.result.status();
-    }
-    attempts.push_back(
-        {upstream->name(), asked.result.status(), asked.skipped});
+  AttemptLoop loop(upstreams_, metrics_,
+                   {.repository = std::move(repository), .deadline = deadline});
+  absl::StatusOr<T> answer = absl::UnknownError("no upstream answered");
+  Upstream* answered = co_await loop.Next(
+      [&](registry::Registry& upstream) -> asio::awaitable<absl::Status> {
+        answer = co_await call(upstream);
+        co_return answer.status();
+      });
+  if (answered == nullptr) {
+    co_return CombineFailures(subject, loop.failures());
   }
-  co_return CombineFailures(subject, attempts);
-}
-
-template <class T, class Call>
-asio::awaitable<Resolver::Asked<T>> Resolver::Ask(Upstream& upstream,
-                                                  Call& call,
-                                                  absl::Time deadline) {
-  const absl::Time first_attempt = absl::Now();
-  absl::Status last;
-  // Why the attempt about to go is a retry; counted once it is really sent.
-  std::optional<metrics::RetryReason> retrying;
-  for (int attempt = 1;; ++attempt) {
-    std::optional<Upstream::Permit> permit = upstream.Admit();
-    if (!permit.has_value()) {
-      // (Statuses built before the aggregate: GCC 12 miscompiles string
-      // literals inside aggregates in coroutines.)
-      Asked<T> skipped;
-      if (attempt == 1) {
-        skipped.result = absl::UnavailableError(upstream.SkipReason());
-        skipped.skipped = true;
-      } else {
-        skipped.result = Described(last, attempt - 1, kCircuitOpened);
-      }
-      co_return skipped;
-    }
-    if (retrying.has_value()) {
-      metrics_.RecordRetry(upstream.index(), *retrying);
-    }
-    const absl::Time start = absl::Now();
-    absl::StatusOr<T> result = co_await call(upstream.client());
-    const absl::Time end = absl::Now();
-    metrics_.RecordUpstream(upstream.index(),
-                            metrics::ClassifyOutcome(result.status()),
-                            end - start);
-    permit->Record(result.status(), end >= deadline);
-    if (result.ok()) {
-      co_return Asked<T>{std::move(result)};
-    }
-    const RetryDecision decision =
-        DecideRetry(upstream.retry_policy(), result.status(),
-                    {.attempts = attempt,
-                     .first_attempt = first_attempt,
-                     .now = end,
-                     .deadline = deadline,
-                     .jitter = RandomJitter()});
-    if (!decision.retry) {
-      co_return Asked<T>{
-          Described(result.status(), attempt, decision.not_retried)};
-    }
-    retrying = RetryableReason(result.status());
-    last = result.status();
-    co_await Pause(decision.wait);
-  }
+  co_return Resolved<T>{*std::move(answer), answered->name()};
 }
 
 void Resolver::GetManifest(registry::ManifestQuery query,
@@ -186,7 +101,7 @@ void Resolver::GetManifest(registry::ManifestQuery query,
   const absl::Time deadline = query.deadline;
   Start<registry::Manifest>(
       std::move(subject), std::move(repository), deadline,
-      [query = std::move(query)](registry::RegistryClient& upstream) {
+      [query = std::move(query)](registry::Registry& upstream) {
         return upstream.GetManifest(query);
       },
       std::move(done));
@@ -199,7 +114,7 @@ void Resolver::HeadManifest(registry::ManifestQuery query,
   const absl::Time deadline = query.deadline;
   Start<registry::ManifestHead>(
       std::move(subject), std::move(repository), deadline,
-      [query = std::move(query)](registry::RegistryClient& upstream) {
+      [query = std::move(query)](registry::Registry& upstream) {
         return upstream.HeadManifest(query);
       },
       std::move(done));
@@ -212,7 +127,7 @@ void Resolver::HeadBlob(registry::BlobQuery query,
   const absl::Time deadline = query.deadline;
   Start<registry::BlobHead>(
       std::move(subject), std::move(repository), deadline,
-      [query = std::move(query)](registry::RegistryClient& upstream) {
+      [query = std::move(query)](registry::Registry& upstream) {
         return upstream.HeadBlob(query);
       },
       std::move(done));
@@ -225,7 +140,7 @@ void Resolver::ListTags(registry::TagsQuery query,
   const absl::Time deadline = query.deadline;
   Start<registry::TagPage>(
       std::move(subject), std::move(repository), deadline,
-      [query = std::move(query)](registry::RegistryClient& upstream) {
+      [query = std::move(query)](registry::Registry& upstream) {
         return upstream.ListTags(query);
       },
       std::move(done));

@@ -12,7 +12,7 @@
 #include "service/cache/clock.h"
 #include "service/cache/read_through.h"
 #include "service/metrics/metrics.h"
-#include "service/registry/registry_client.h"
+#include "service/registry/registry.h"
 #include "service/registry/types.h"
 #include "service/resolve/blob_stream.h"
 #include "service/resolve/blob_streamer.h"
@@ -36,7 +36,7 @@ using Done = std::function<void(absl::StatusOr<Resolved<T>>)>;
 // I/O thread. Thread-safe; `metrics` and `clock` must outlive every call.
 class Resolver {
  public:
-  Resolver(std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
+  Resolver(std::vector<std::unique_ptr<registry::Registry>> upstreams,
            boost::asio::any_io_executor executor, metrics::Metrics& metrics,
            BlobStreamOptions blob_options,
            const cache::Clock& clock = cache::RealClock());
@@ -62,13 +62,6 @@ class Resolver {
   std::vector<UpstreamSnapshot> UpstreamSnapshots() const;
 
  private:
-  // What asking one upstream (with its retries) came to.
-  template <class T>
-  struct Asked {
-    absl::StatusOr<T> result;
-    bool skipped = false;  // its circuit was open: not asked at all
-  };
-
   template <class T, class Call>
   void Start(std::string subject, std::string repository, absl::Time deadline,
              Call call, Done<T> done);
@@ -76,9 +69,6 @@ class Resolver {
   boost::asio::awaitable<absl::StatusOr<Resolved<T>>> FanOut(
       std::string subject, std::string repository, absl::Time deadline,
       Call call);
-  template <class T, class Call>
-  boost::asio::awaitable<Asked<T>> Ask(Upstream& upstream, Call& call,
-                                       absl::Time deadline);
 
   const std::vector<std::unique_ptr<Upstream>> upstreams_;
   const boost::asio::any_io_executor executor_;

@@ -4,7 +4,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/config/duration.h"
-#include "service/http/error.h"
 #include "service/registry/http_status.h"
 
 namespace tributary::resolve {
@@ -48,7 +47,7 @@ std::optional<metrics::RetryReason> RetryableReason(
   }
   // Not an HTTP answer: the HTTP client's own failures, unless asking again
   // cannot help (a refused certificate).
-  if (http::IsPermanent(status)) {
+  if (registry::IsPermanentFailure(status)) {
     return std::nullopt;
   }
   switch (status.code()) {

@@ -62,7 +62,7 @@ void Upstream::Permit::Record(const absl::Status& status,
       ->Record(status, ClassifyHealth(status, caller_deadline_passed), probe_);
 }
 
-Upstream::Upstream(int index, std::unique_ptr<registry::RegistryClient> client,
+Upstream::Upstream(int index, std::unique_ptr<registry::Registry> client,
                    const cache::Clock& clock, metrics::Metrics& metrics)
     : index_(index),
       client_(std::move(client)),

@@ -13,7 +13,7 @@
 #include "absl/time/time.h"
 #include "service/cache/clock.h"
 #include "service/metrics/metrics.h"
-#include "service/registry/registry_client.h"
+#include "service/registry/registry.h"
 #include "service/registry/url_builder.h"
 #include "service/resolve/circuit_breaker.h"
 #include "service/resolve/retry_policy.h"
@@ -61,13 +61,13 @@ class Upstream {
     bool probe_;
   };
 
-  Upstream(int index, std::unique_ptr<registry::RegistryClient> client,
+  Upstream(int index, std::unique_ptr<registry::Registry> client,
            const cache::Clock& clock, metrics::Metrics& metrics);
 
   int index() const { return index_; }
   const std::string& name() const { return client_->name(); }
   bool enabled() const { return enabled_; }
-  registry::RegistryClient& client() const { return *client_; }
+  registry::Registry& client() const { return *client_; }
   const RetryPolicy& retry_policy() const { return retry_policy_; }
 
   // Whether the scope rules let this upstream be asked for `repository`.
@@ -91,7 +91,7 @@ class Upstream {
   void Published(BreakerState before) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   const int index_;
-  const std::unique_ptr<registry::RegistryClient> client_;
+  const std::unique_ptr<registry::Registry> client_;
   const registry::UrlBuilder urls_;
   const bool enabled_;
   const Scope scope_;

@@ -7,9 +7,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/cache/fake_clock.h"
-#include "service/http/client.h"
 #include "service/http/types.h"
 #include "service/registry/http_status.h"
+#include "service/registry/testing/fake_registry.h"
 
 namespace tributary::resolve {
 namespace {
@@ -41,8 +41,7 @@ class UpstreamTest : public ::testing::Test {
       config.mutable_scope()->add_exclude("library/private*");
     }
     return std::make_unique<Upstream>(
-        0, std::make_unique<registry::RegistryClient>(config, limits_, http_),
-        clock_, metrics_);
+        0, std::make_unique<registry::FakeRegistry>(config), clock_, metrics_);
   }
 
   // Sends one request through the breaker with the given outcome.
@@ -54,8 +53,6 @@ class UpstreamTest : public ::testing::Test {
 
   cache::FakeClock clock_;
   metrics::Metrics metrics_{{"hub"}};
-  http::Client http_{http::ClientOptions{}};
-  v1::LimitsConfig limits_;
 };
 
 TEST_F(UpstreamTest, ReadsItsPoliciesFromTheConfig) {
