@@ -1,36 +1,27 @@
 #include "client/channel.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "service/util/files.h"
 
 namespace tributary::client {
 namespace {
 
 absl::StatusOr<std::string> ReadPem(const char* what, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int error = errno;
-    const absl::StatusCode code = error == ENOENT ? absl::StatusCode::kNotFound
-                                  : error == EACCES
-                                      ? absl::StatusCode::kPermissionDenied
-                                      : absl::StatusCode::kInvalidArgument;
-    return absl::Status(code, absl::StrCat("cannot read ", what, " ", path,
-                                           ": ", std::strerror(error)));
+  absl::StatusOr<std::string> contents = util::ReadFileToString(path);
+  if (!contents.ok()) {
+    return absl::Status(
+        contents.status().code(),
+        absl::StrCat("cannot read ", what, " ", contents.status().message()));
   }
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (contents.str().empty()) {
+  if (contents->empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, " ", path, " is empty"));
   }
-  return contents.str();
+  return contents;
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> TlsCredentials(

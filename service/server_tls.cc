@@ -4,14 +4,12 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <cerrno>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "service/util/files.h"
 
 namespace tributary {
 namespace {
@@ -19,18 +17,17 @@ namespace {
 // A PEM file's contents. Only its name goes into errors: a key is secret.
 absl::StatusOr<std::string> ReadPem(absl::string_view field,
                                     const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
-    return absl::ErrnoToStatus(
-        errno, absl::StrCat("server.tls.", field, ": cannot read ", file));
+  absl::StatusOr<std::string> contents = util::ReadFileToString(file);
+  if (!contents.ok()) {
+    return absl::Status(contents.status().code(),
+                        absl::StrCat("server.tls.", field, ": cannot read ",
+                                     contents.status().message()));
   }
-  std::ostringstream contents;
-  contents << in.rdbuf();
-  if (!absl::StrContains(contents.str(), "-----BEGIN ")) {
+  if (!absl::StrContains(*contents, "-----BEGIN ")) {
     return absl::InvalidArgumentError(
         absl::StrCat("server.tls.", field, ": ", file, " holds no PEM block"));
   }
-  return contents.str();
+  return contents;
 }
 
 // gRPC only notices a key that does not belong to the certificate at the

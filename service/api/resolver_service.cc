@@ -1,5 +1,8 @@
 #include "service/api/resolver_service.h"
 
+#include <memory>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "service/api/blob_reactor.h"
 #include "service/api/requests.h"
@@ -11,19 +14,20 @@ namespace {
 
 // The completion of a unary call: a failure finishes the call with its
 // status; a success is copied into `response` by `fill`, which also names the
-// upstream that answered.
+// upstream that answered. The call is shared because resolve::Done must be
+// copyable.
 template <class T, class Response, class Fill>
 resolve::Done<T> Reply(UnaryCall call, Response* response, Fill fill) {
-  return [call, response,
+  return [call = std::make_shared<UnaryCall>(std::move(call)), response,
           fill](absl::StatusOr<resolve::Resolved<T>> result) mutable {
     if (!result.ok()) {
-      call.Finish(result.status());
+      call->Finish(result.status());
       return;
     }
     fill(result->value, *response);
     response->mutable_upstream()->set_name(result->upstream);
     SetCacheInfo(result->cache, *response->mutable_cache());
-    call.Finish(absl::OkStatus(), result->upstream);
+    call->Finish(absl::OkStatus(), result->upstream);
   };
 }
 
@@ -50,17 +54,18 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
   if (!query.ok()) {
     return call.Finish(query.status());
   }
+  grpc::ServerUnaryReactor* reactor = call.reactor();
   resolver_.GetManifest(
       *std::move(query), ToCacheMode(request->cache_mode()),
       Reply<registry::Manifest>(
-          call, response,
+          std::move(call), response,
           [](registry::Manifest& manifest, v1::GetManifestResponse& out) {
             out.set_size(static_cast<int64_t>(manifest.content.size()));
             out.set_content(std::move(manifest.content));
             out.set_media_type(manifest.media_type);
             out.set_digest(manifest.digest.str());
           }));
-  return call.reactor();
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* ResolverService::HeadManifest(
@@ -76,16 +81,17 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
   if (!query.ok()) {
     return call.Finish(query.status());
   }
+  grpc::ServerUnaryReactor* reactor = call.reactor();
   resolver_.HeadManifest(
       *std::move(query), ToCacheMode(request->cache_mode()),
       Reply<registry::ManifestHead>(
-          call, response,
+          std::move(call), response,
           [](registry::ManifestHead& head, v1::HeadManifestResponse& out) {
             out.set_media_type(head.media_type);
             out.set_digest(head.digest);
             out.set_size(head.size);
           }));
-  return call.reactor();
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* ResolverService::HeadBlob(
@@ -99,13 +105,14 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
   if (!query.ok()) {
     return call.Finish(query.status());
   }
+  grpc::ServerUnaryReactor* reactor = call.reactor();
   resolver_.HeadBlob(*std::move(query), ToCacheMode(request->cache_mode()),
-                     Reply<registry::BlobHead>(call, response,
+                     Reply<registry::BlobHead>(std::move(call), response,
                                                [](registry::BlobHead& head,
                                                   v1::HeadBlobResponse& out) {
                                                  out.set_size(head.size);
                                                }));
-  return call.reactor();
+  return reactor;
 }
 
 grpc::ServerWriteReactor<v1::GetBlobResponse>* ResolverService::GetBlob(
@@ -122,10 +129,11 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
   if (!query.ok()) {
     return call.Finish(query.status());
   }
+  grpc::ServerUnaryReactor* reactor = call.reactor();
   resolver_.ListTags(
       *std::move(query), ToCacheMode(request->cache_mode()),
       Reply<registry::TagPage>(
-          call, response,
+          std::move(call), response,
           [](registry::TagPage& page, v1::ListTagsResponse& out) {
             out.set_name(page.name);
             for (std::string& tag : page.tags) {
@@ -133,7 +141,7 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
             }
             out.set_next_last(page.next_last);
           }));
-  return call.reactor();
+  return reactor;
 }
 
 }  // namespace tributary::api

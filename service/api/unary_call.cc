@@ -1,6 +1,7 @@
 #include "service/api/unary_call.h"
 
 #include <chrono>
+#include <utility>
 
 #include "service/api/rpc_log.h"
 #include "service/api/status.h"
@@ -32,8 +33,22 @@ UnaryCall::UnaryCall(grpc::CallbackServerContext* context,
       start_(absl::Now()),
       deadline_(CallDeadline(context, default_deadline)) {}
 
+UnaryCall::UnaryCall(UnaryCall&& other) noexcept
+    : reactor_(std::exchange(other.reactor_, nullptr)),
+      metrics_(other.metrics_),
+      rpc_(other.rpc_),
+      subject_(std::move(other.subject_)),
+      peer_(std::move(other.peer_)),
+      start_(other.start_),
+      deadline_(other.deadline_),
+      finished_(std::exchange(other.finished_, true)) {}
+
 grpc::ServerUnaryReactor* UnaryCall::Finish(const absl::Status& status,
                                             absl::string_view upstream) {
+  if (finished_) {
+    return reactor_;
+  }
+  finished_ = true;
   RecordRpc(*metrics_, RpcRecord{
                            .rpc = rpc_,
                            .status = status,

@@ -13,8 +13,10 @@
 namespace tributary::api {
 
 // One unary RPC in flight: its reactor, its deadline, and the bookkeeping done
-// when it finishes (metrics, one log line). Copyable so completion callbacks
-// can carry it; Finish must be called exactly once across all copies.
+// when it finishes (metrics, one log line). Move-only, so exactly one object
+// can finish the call: Finish acts once, and a moved-from call does nothing.
+// Not thread-safe; a completion callback that must be copyable holds it
+// through a shared_ptr.
 class UnaryCall {
  public:
   // `subject` names what was asked ("library/alpine:3.20") for the log line.
@@ -22,13 +24,22 @@ class UnaryCall {
             metrics::Rpc rpc, std::string subject,
             absl::Duration default_deadline);
 
+  UnaryCall(UnaryCall&& other) noexcept;
+  UnaryCall(const UnaryCall&) = delete;
+  UnaryCall& operator=(const UnaryCall&) = delete;
+  // Assigning over a call that has not finished would leave its RPC hanging.
+  UnaryCall& operator=(UnaryCall&&) = delete;
+
   // The caller's deadline, or `default_deadline` from now when it sent none.
   absl::Time deadline() const { return deadline_; }
 
   // The call's reactor, to return from the handler (DefaultReactor() may be
-  // taken only once per call).
+  // taken only once per call); null once the call was moved from.
   grpc::ServerUnaryReactor* reactor() const { return reactor_; }
 
+  // Records the call and finishes its reactor with `status`; returns the
+  // reactor. Only the first Finish of a call acts; later ones, and any on a
+  // moved-from call, do nothing.
   grpc::ServerUnaryReactor* Finish(const absl::Status& status,
                                    absl::string_view upstream = "");
 
@@ -40,6 +51,7 @@ class UnaryCall {
   std::string peer_;
   absl::Time start_;
   absl::Time deadline_;
+  bool finished_ = false;
 };
 
 }  // namespace tributary::api

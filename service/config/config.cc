@@ -1,8 +1,5 @@
 #include "service/config/config.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +13,7 @@
 #include "service/config/defaults.h"
 #include "service/config/validate.h"
 #include "service/config/yaml_json.h"
+#include "service/util/files.h"
 #include "yaml-cpp/yaml.h"
 
 namespace tributary::config {
@@ -121,21 +119,12 @@ absl::StatusOr<v1::Config> ParseConfig(std::string_view yaml,
 }
 
 absl::StatusOr<v1::Config> LoadConfigFile(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(
-      std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (file == nullptr) {
-    return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot open"));
+  // The error already reads "<path>: <reason>", like every config error.
+  absl::StatusOr<std::string> text = util::ReadFileToString(path);
+  if (!text.ok()) {
+    return text.status();
   }
-  std::string text;
-  char buffer[4096];
-  size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), file.get())) > 0) {
-    text.append(buffer, n);
-  }
-  if (std::ferror(file.get())) {
-    return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot read"));
-  }
-  return ParseConfig(text, path);
+  return ParseConfig(*text, path);
 }
 
 }  // namespace tributary::config

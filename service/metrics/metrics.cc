@@ -16,6 +16,22 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   return *buckets;
 }
 
+// True for the values BreakerState names. BreakerState has no kCount sentinel
+// (see metrics.h); -Wswitch flags a state missing here, and the static_assert
+// a kBreakerStateCount that no longer counts every state.
+constexpr bool IsBreakerState(int value) {
+  switch (static_cast<BreakerState>(value)) {
+    case BreakerState::kClosed:
+    case BreakerState::kOpen:
+    case BreakerState::kHalfOpen:
+      return true;
+  }
+  return false;
+}
+static_assert(IsBreakerState(kBreakerStateCount - 1) &&
+                  !IsBreakerState(kBreakerStateCount),
+              "kBreakerStateCount must follow the last BreakerState");
+
 }  // namespace
 
 absl::string_view RpcName(Rpc rpc) {
@@ -32,6 +48,8 @@ absl::string_view RpcName(Rpc rpc) {
       return "ListTags";
     case Rpc::kListUpstreams:
       return "ListUpstreams";
+    case Rpc::kCount:
+      break;
   }
   return "unknown";
 }
@@ -53,7 +71,8 @@ absl::string_view OutcomeName(UpstreamOutcome outcome) {
     case UpstreamOutcome::kBadContent:
       return "bad_content";
     case UpstreamOutcome::kError:
-      return "error";
+    case UpstreamOutcome::kCount:
+      break;
   }
   return "error";
 }
@@ -88,6 +107,8 @@ absl::string_view RetryReasonName(RetryReason reason) {
       return "http_503";
     case RetryReason::kHttp504:
       return "http_504";
+    case RetryReason::kCount:
+      break;
   }
   return "connect";
 }
@@ -104,6 +125,8 @@ absl::string_view CacheKindName(CacheKind kind) {
       return "tags";
     case CacheKind::kBlob:
       return "blob";
+    case CacheKind::kCount:
+      break;
   }
   return "unknown";
 }
@@ -124,16 +147,32 @@ absl::string_view CacheResultName(CacheResult result) {
       return "coalesced";
     case CacheResult::kBypass:
       return "bypass";
+    case CacheResult::kCount:
+      break;
   }
   return "unknown";
 }
 
 absl::string_view CacheStoreName(CacheStore store) {
-  return store == CacheStore::kMemory ? "memory" : "disk";
+  switch (store) {
+    case CacheStore::kMemory:
+      return "memory";
+    case CacheStore::kDisk:
+    case CacheStore::kCount:
+      break;
+  }
+  return "disk";
 }
 
 absl::string_view BlobSourceName(BlobSource source) {
-  return source == BlobSource::kCache ? "cache" : "upstream";
+  switch (source) {
+    case BlobSource::kCache:
+      return "cache";
+    case BlobSource::kUpstream:
+    case BlobSource::kCount:
+      break;
+  }
+  return "upstream";
 }
 
 UpstreamOutcome ClassifyOutcome(const absl::Status& status) {

@@ -28,8 +28,9 @@ enum class Rpc {
   kGetBlob,
   kListTags,
   kListUpstreams,
+  kCount,  // not a value: the number of values above; keep it last
 };
-inline constexpr int kRpcCount = 6;
+inline constexpr int kRpcCount = static_cast<int>(Rpc::kCount);
 absl::string_view RpcName(Rpc rpc);
 
 // What one upstream exchange came to; the `outcome` label.
@@ -42,18 +43,24 @@ enum class UpstreamOutcome {
   kTimeout,
   kBadContent,
   kError,
+  kCount,  // not a value: the number of values above; keep it last
 };
-inline constexpr int kUpstreamOutcomeCount = 8;
+inline constexpr int kUpstreamOutcomeCount =
+    static_cast<int>(UpstreamOutcome::kCount);
 absl::string_view OutcomeName(UpstreamOutcome outcome);
 UpstreamOutcome ClassifyOutcome(const absl::Status& status);
 
-// An upstream's circuit breaker state; the `state` label.
+// An upstream's circuit breaker state; the `state` label. No kCount sentinel:
+// the breaker and the admin API switch over the states without a default, and
+// a sentinel would need a case in each. The count follows the last state
+// instead; metrics.cc checks at compile time that no state comes after it.
 enum class BreakerState {
   kClosed,
   kOpen,
-  kHalfOpen,
+  kHalfOpen,  // keep last: kBreakerStateCount follows it
 };
-inline constexpr int kBreakerStateCount = 3;
+inline constexpr int kBreakerStateCount =
+    static_cast<int>(BreakerState::kHalfOpen) + 1;
 absl::string_view BreakerStateName(BreakerState state);
 
 // Why an upstream exchange was retried; the `reason` label.
@@ -66,8 +73,9 @@ enum class RetryReason {
   kHttp502,
   kHttp503,
   kHttp504,
+  kCount,  // not a value: the number of values above; keep it last
 };
-inline constexpr int kRetryReasonCount = 8;
+inline constexpr int kRetryReasonCount = static_cast<int>(RetryReason::kCount);
 absl::string_view RetryReasonName(RetryReason reason);
 
 // What the cache holds; the `kind` label of the cache families.
@@ -77,8 +85,9 @@ enum class CacheKind {
   kBlobHead,
   kTags,
   kBlob,
+  kCount,  // not a value: the number of values above; keep it last
 };
-inline constexpr int kCacheKindCount = 5;
+inline constexpr int kCacheKindCount = static_cast<int>(CacheKind::kCount);
 absl::string_view CacheKindName(CacheKind kind);
 
 // How the cache answered one request; the `result` label.
@@ -90,22 +99,28 @@ enum class CacheResult {
   kMiss,          // started an upstream fetch
   kCoalesced,     // joined an identical fetch already in flight
   kBypass,        // the request asked to skip the cache
+  kCount,         // not a value: the number of values above; keep it last
 };
-inline constexpr int kCacheResultCount = 7;
+inline constexpr int kCacheResultCount = static_cast<int>(CacheResult::kCount);
 absl::string_view CacheResultName(CacheResult result);
 
 // Where cached content lives; the `store` label.
-enum class CacheStore { kMemory, kDisk };
+enum class CacheStore {
+  kMemory,
+  kDisk,
+  kCount,  // not a value: the number of values above; keep it last
+};
+inline constexpr int kCacheStoreCount = static_cast<int>(CacheStore::kCount);
+absl::string_view CacheStoreName(CacheStore store);
 
 // Where blob bytes sent to a caller came from; the `source` label.
 enum class BlobSource {
   kCache,     // the disk store
   kUpstream,  // an upstream transfer, the caller's own or a shared one
+  kCount,     // not a value: the number of values above; keep it last
 };
-inline constexpr int kBlobSourceCount = 2;
+inline constexpr int kBlobSourceCount = static_cast<int>(BlobSource::kCount);
 absl::string_view BlobSourceName(BlobSource source);
-inline constexpr int kCacheStoreCount = 2;
-absl::string_view CacheStoreName(CacheStore store);
 
 // Every metric family of Tributary, declared here and nowhere else. Label
 // values come only from closed enums and configured upstream names — never a
@@ -165,7 +180,9 @@ class Metrics {
   void RecordTokenFetch(int upstream, UpstreamOutcome outcome);
 
  private:
-  static constexpr int kCodeCount = 17;
+  // The canonical codes run from kOk (0) to kUnauthenticated (16).
+  static constexpr int kCodeCount =
+      static_cast<int>(absl::StatusCode::kUnauthenticated) + 1;
 
   void RegisterCacheFamilies();
 

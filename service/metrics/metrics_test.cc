@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "prometheus/registry.h"
 #include "prometheus/text_serializer.h"
 
@@ -88,6 +90,50 @@ TEST(MetricsTest, ClassifiesStatusesIntoOutcomes) {
   EXPECT_EQ(ClassifyOutcome(absl::DataLossError("")),
             UpstreamOutcome::kBadContent);
   EXPECT_EQ(ClassifyOutcome(absl::OkStatus()), UpstreamOutcome::kOk);
+}
+
+// How many distinct label values `name` gives the first `count` values of
+// Enum.
+template <class Enum, class Name>
+int DistinctLabelValues(int count, Name name) {
+  std::set<absl::string_view> values;
+  for (int i = 0; i < count; ++i) {
+    values.insert(name(static_cast<Enum>(i)));
+  }
+  return static_cast<int>(values.size());
+}
+
+// Label values collide when a count runs past its enum (the names fall back
+// to one of the real values), so distinct values mean the counts fit.
+TEST(MetricsTest, EveryCountedValueHasItsOwnLabelValue) {
+  EXPECT_EQ(DistinctLabelValues<Rpc>(kRpcCount, RpcName), kRpcCount);
+  EXPECT_EQ(
+      DistinctLabelValues<UpstreamOutcome>(kUpstreamOutcomeCount, OutcomeName),
+      kUpstreamOutcomeCount);
+  EXPECT_EQ(
+      DistinctLabelValues<BreakerState>(kBreakerStateCount, BreakerStateName),
+      kBreakerStateCount);
+  EXPECT_EQ(
+      DistinctLabelValues<RetryReason>(kRetryReasonCount, RetryReasonName),
+      kRetryReasonCount);
+  EXPECT_EQ(DistinctLabelValues<CacheKind>(kCacheKindCount, CacheKindName),
+            kCacheKindCount);
+  EXPECT_EQ(
+      DistinctLabelValues<CacheResult>(kCacheResultCount, CacheResultName),
+      kCacheResultCount);
+  EXPECT_EQ(DistinctLabelValues<CacheStore>(kCacheStoreCount, CacheStoreName),
+            kCacheStoreCount);
+  EXPECT_EQ(DistinctLabelValues<BlobSource>(kBlobSourceCount, BlobSourceName),
+            kBlobSourceCount);
+}
+
+TEST(MetricsTest, CountsRpcsForEveryCanonicalCode) {
+  Metrics metrics({"hub"});
+  metrics.RecordRpc(Rpc::kListTags, 16, absl::Milliseconds(1));
+  EXPECT_NE(Scrape(metrics).find(
+                "tributary_rpc_requests_total{code=\"UNAUTHENTICATED\""
+                ",method=\"ListTags\"} 1"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -1,13 +1,12 @@
 #include "service/registry/credentials.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <cstdlib>
-#include <memory>
 
+#include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "service/util/files.h"
 
 namespace tributary::registry {
 namespace {
@@ -17,27 +16,21 @@ constexpr size_t kMaxSecretBytes = 64 << 10;
 
 absl::StatusOr<std::string> ReadSecretFile(const std::string& field,
                                            const std::string& file) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> handle(
-      std::fopen(file.c_str(), "rb"), &std::fclose);
-  if (handle == nullptr) {
-    return absl::ErrnoToStatus(errno,
-                               absl::StrCat(field, ": cannot read ", file));
-  }
-  std::string contents(kMaxSecretBytes + 1, '\0');
-  contents.resize(
-      std::fread(contents.data(), 1, contents.size(), handle.get()));
-  if (std::ferror(handle.get())) {
-    return absl::ErrnoToStatus(errno,
-                               absl::StrCat(field, ": cannot read ", file));
-  }
-  if (contents.size() > kMaxSecretBytes) {
+  absl::StatusOr<std::string> contents =
+      util::ReadFileToString(file, kMaxSecretBytes);
+  if (absl::IsOutOfRange(contents.status())) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": ", file, " is larger than ", kMaxSecretBytes,
                      " bytes; is it the right file?"));
   }
-  while (!contents.empty() &&
-         (contents.back() == '\n' || contents.back() == '\r')) {
-    contents.pop_back();
+  if (!contents.ok()) {
+    return absl::Status(
+        contents.status().code(),
+        absl::StrCat(field, ": cannot read ", contents.status().message()));
+  }
+  while (!contents->empty() &&
+         (contents->back() == '\n' || contents->back() == '\r')) {
+    contents->pop_back();
   }
   return contents;
 }
