@@ -24,7 +24,7 @@
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
 #include "service/resolve/caching_resolver.h"
-#include "service/resolve/resolver.h"
+#include "service/resolve/make_resolver.h"
 #include "service/server_tls.h"
 #include "service/upstream_clients.h"
 #include "service/upstream_statuses.h"
@@ -131,7 +131,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         });
     upstreams.push_back(std::move(clients->registries[i]));
   }
-  parts->resolver = std::make_unique<resolve::Resolver>(
+  parts->resolver = resolve::MakeResolver(
       std::move(upstreams), parts->io->get_executor(), *parts->metrics,
       resolve::BlobStreamOptions{
           .chunk_bytes = cfg.limits().blob_chunk_bytes(),

@@ -21,7 +21,7 @@ constexpr int kMaxPageSize = 10000;
 
 }  // namespace
 
-absl::StatusOr<registry::ManifestQuery> ToManifestQuery(
+absl::StatusOr<resolve::ManifestQuery> ToManifestQuery(
     const std::string& repository, const std::string& reference,
     const google::protobuf::RepeatedPtrField<std::string>& accepted_media_types,
     absl::Time deadline) {
@@ -48,7 +48,7 @@ absl::StatusOr<registry::ManifestQuery> ToManifestQuery(
   if (accept.empty()) {
     accept = oci::DefaultManifestMediaTypes();
   }
-  return registry::ManifestQuery{
+  return resolve::ManifestQuery{
       .repository = repository,
       .reference = *std::move(parsed),
       .accept = std::move(accept),
@@ -56,9 +56,9 @@ absl::StatusOr<registry::ManifestQuery> ToManifestQuery(
   };
 }
 
-absl::StatusOr<registry::BlobQuery> ToBlobQuery(const std::string& repository,
-                                                const std::string& digest,
-                                                absl::Time deadline) {
+absl::StatusOr<resolve::BlobQuery> ToBlobQuery(const std::string& repository,
+                                               const std::string& digest,
+                                               absl::Time deadline) {
   // oci/ errors already name what they checked: `repository "Foo": ...`.
   if (absl::Status status = oci::ValidateRepository(repository); !status.ok()) {
     return status;
@@ -67,7 +67,7 @@ absl::StatusOr<registry::BlobQuery> ToBlobQuery(const std::string& repository,
   if (!parsed.ok()) {
     return parsed.status();
   }
-  return registry::BlobQuery{
+  return resolve::BlobQuery{
       .repository = repository,
       .digest = *std::move(parsed),
       .deadline = deadline,
@@ -76,7 +76,7 @@ absl::StatusOr<registry::BlobQuery> ToBlobQuery(const std::string& repository,
 
 absl::StatusOr<resolve::BlobRequest> ToBlobRequest(
     const v1::GetBlobRequest& request, absl::Time deadline) {
-  absl::StatusOr<registry::BlobQuery> query =
+  absl::StatusOr<resolve::BlobQuery> query =
       ToBlobQuery(request.repository(), request.digest(), deadline);
   if (!query.ok()) {
     return query.status();
@@ -96,7 +96,7 @@ absl::StatusOr<resolve::BlobRequest> ToBlobRequest(
   };
 }
 
-absl::StatusOr<registry::TagsQuery> ToTagsQuery(
+absl::StatusOr<resolve::TagsQuery> ToTagsQuery(
     const v1::ListTagsRequest& request, absl::Time deadline) {
   if (absl::Status status = oci::ValidateRepository(request.repository());
       !status.ok()) {
@@ -112,7 +112,7 @@ absl::StatusOr<registry::TagsQuery> ToTagsQuery(
       return InField("last", status);
     }
   }
-  return registry::TagsQuery{
+  return resolve::TagsQuery{
       .repository = request.repository(),
       .page_size = request.page_size(),
       .last = request.last(),
@@ -120,18 +120,18 @@ absl::StatusOr<registry::TagsQuery> ToTagsQuery(
   };
 }
 
-cache::CacheMode ToCacheMode(v1::CacheMode mode) {
+resolve::CacheMode ToCacheMode(v1::CacheMode mode) {
   switch (mode) {
     case v1::CACHE_MODE_REFRESH:
-      return cache::CacheMode::kRefresh;
+      return resolve::CacheMode::kRefresh;
     case v1::CACHE_MODE_ONLY_IF_CACHED:
-      return cache::CacheMode::kOnlyIfCached;
+      return resolve::CacheMode::kOnlyIfCached;
     default:
-      return cache::CacheMode::kDefault;
+      return resolve::CacheMode::kDefault;
   }
 }
 
-void SetCacheInfo(const cache::Provenance& provenance, v1::CacheInfo& info) {
+void SetCacheInfo(const resolve::Provenance& provenance, v1::CacheInfo& info) {
   info.set_hit(provenance.from_cache);
   info.set_stale(provenance.stale);
   const int64_t nanos = absl::ToInt64Nanoseconds(provenance.age);

@@ -6,9 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "google/protobuf/repeated_ptr_field.h"
-#include "service/cache/read_through.h"
-#include "service/registry/types.h"
-#include "service/resolve/blob_stream.h"
+#include "service/resolve/resolver.h"
 #include "tributary/v1/resolver.pb.h"
 
 namespace tributary::api {
@@ -16,27 +14,27 @@ namespace tributary::api {
 // Validates a request and turns it into a plain query for resolve/, before any
 // network I/O. Errors are INVALID_ARGUMENT and name the field and the reason.
 
-absl::StatusOr<registry::ManifestQuery> ToManifestQuery(
+absl::StatusOr<resolve::ManifestQuery> ToManifestQuery(
     const std::string& repository, const std::string& reference,
     const google::protobuf::RepeatedPtrField<std::string>& accepted_media_types,
     absl::Time deadline);
 
-absl::StatusOr<registry::BlobQuery> ToBlobQuery(const std::string& repository,
-                                                const std::string& digest,
-                                                absl::Time deadline);
+absl::StatusOr<resolve::BlobQuery> ToBlobQuery(const std::string& repository,
+                                               const std::string& digest,
+                                               absl::Time deadline);
 
 // A GetBlob request; offset and length must not be negative.
 absl::StatusOr<resolve::BlobRequest> ToBlobRequest(
     const v1::GetBlobRequest& request, absl::Time deadline);
 
-absl::StatusOr<registry::TagsQuery> ToTagsQuery(
+absl::StatusOr<resolve::TagsQuery> ToTagsQuery(
     const v1::ListTagsRequest& request, absl::Time deadline);
 
 // The request's cache mode, in resolve/'s terms.
-cache::CacheMode ToCacheMode(v1::CacheMode mode);
+resolve::CacheMode ToCacheMode(v1::CacheMode mode);
 
 // Where an answer came from, as the API reports it.
-void SetCacheInfo(const cache::Provenance& provenance, v1::CacheInfo& info);
+void SetCacheInfo(const resolve::Provenance& provenance, v1::CacheInfo& info);
 
 }  // namespace tributary::api
 

@@ -97,7 +97,7 @@ TEST(ToManifestQueryTest, AcceptsValidRequests) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.repository + " " + c.reference);
-    absl::StatusOr<registry::ManifestQuery> query =
+    absl::StatusOr<resolve::ManifestQuery> query =
         ToManifestQuery(c.repository, c.reference, {}, kDeadline);
     ASSERT_TRUE(query.ok()) << query.status();
     EXPECT_EQ(query->repository, c.repository);
@@ -107,7 +107,7 @@ TEST(ToManifestQueryTest, AcceptsValidRequests) {
 }
 
 TEST(ToManifestQueryTest, UsesDefaultAcceptListWhenNoneGiven) {
-  absl::StatusOr<registry::ManifestQuery> query =
+  absl::StatusOr<resolve::ManifestQuery> query =
       ToManifestQuery("alpine", "latest", {}, kDeadline);
   ASSERT_TRUE(query.ok()) << query.status();
   EXPECT_EQ(query->accept, oci::DefaultManifestMediaTypes());
@@ -120,7 +120,7 @@ TEST(ToManifestQueryTest, KeepsAcceptedMediaTypesInCallerOrder) {
       std::string(oci::kOciManifest),
       "application/vnd.example.thing.v1+json",
   };
-  absl::StatusOr<registry::ManifestQuery> query =
+  absl::StatusOr<resolve::ManifestQuery> query =
       ToManifestQuery("alpine", "latest", MediaTypes(types), kDeadline);
   ASSERT_TRUE(query.ok()) << query.status();
   EXPECT_EQ(query->accept, types);
@@ -129,7 +129,7 @@ TEST(ToManifestQueryTest, KeepsAcceptedMediaTypesInCallerOrder) {
 TEST(ToManifestQueryTest, PassesDeadlineThrough) {
   for (absl::Time deadline :
        {kDeadline, absl::InfiniteFuture(), absl::UnixEpoch()}) {
-    absl::StatusOr<registry::ManifestQuery> query =
+    absl::StatusOr<resolve::ManifestQuery> query =
         ToManifestQuery("alpine", "latest", {}, deadline);
     ASSERT_TRUE(query.ok()) << query.status();
     EXPECT_EQ(query->deadline, deadline);
@@ -209,7 +209,7 @@ TEST(ToManifestQueryTest, AcceptsAtMostThirtyTwoMediaTypes) {
 
 TEST(ToBlobQueryTest, AcceptsValidRequests) {
   for (const char* digest : {kSha256, kSha512}) {
-    absl::StatusOr<registry::BlobQuery> query =
+    absl::StatusOr<resolve::BlobQuery> query =
         ToBlobQuery("library/alpine", digest, kDeadline);
     ASSERT_TRUE(query.ok()) << query.status();
     EXPECT_EQ(query->repository, "library/alpine");
@@ -266,7 +266,7 @@ TEST(ToTagsQueryTest, AcceptsValidRequests) {
   for (const Case& c : cases) {
     SCOPED_TRACE(
         absl::StrCat(c.repository, " n=", c.page_size, " last=", c.last));
-    absl::StatusOr<registry::TagsQuery> query =
+    absl::StatusOr<resolve::TagsQuery> query =
         ToTagsQuery(TagsRequest(c.repository, c.page_size, c.last), kDeadline);
     ASSERT_TRUE(query.ok()) << query.status();
     EXPECT_EQ(query->repository, c.repository);

@@ -57,9 +57,9 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
   grpc::ServerUnaryReactor* reactor = call.reactor();
   resolver_.GetManifest(
       *std::move(query), ToCacheMode(request->cache_mode()),
-      Reply<registry::Manifest>(
+      Reply<resolve::Manifest>(
           std::move(call), response,
-          [](registry::Manifest& manifest, v1::GetManifestResponse& out) {
+          [](resolve::Manifest& manifest, v1::GetManifestResponse& out) {
             out.set_size(static_cast<int64_t>(manifest.content.size()));
             out.set_content(std::move(manifest.content));
             out.set_media_type(manifest.media_type);
@@ -84,9 +84,9 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
   grpc::ServerUnaryReactor* reactor = call.reactor();
   resolver_.HeadManifest(
       *std::move(query), ToCacheMode(request->cache_mode()),
-      Reply<registry::ManifestHead>(
+      Reply<resolve::ManifestHead>(
           std::move(call), response,
-          [](registry::ManifestHead& head, v1::HeadManifestResponse& out) {
+          [](resolve::ManifestHead& head, v1::HeadManifestResponse& out) {
             out.set_media_type(head.media_type);
             out.set_digest(head.digest);
             out.set_size(head.size);
@@ -107,11 +107,11 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
   }
   grpc::ServerUnaryReactor* reactor = call.reactor();
   resolver_.HeadBlob(*std::move(query), ToCacheMode(request->cache_mode()),
-                     Reply<registry::BlobHead>(std::move(call), response,
-                                               [](registry::BlobHead& head,
-                                                  v1::HeadBlobResponse& out) {
-                                                 out.set_size(head.size);
-                                               }));
+                     Reply<resolve::BlobHead>(std::move(call), response,
+                                              [](resolve::BlobHead& head,
+                                                 v1::HeadBlobResponse& out) {
+                                                out.set_size(head.size);
+                                              }));
   return reactor;
 }
 
@@ -130,17 +130,16 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
     return call.Finish(query.status());
   }
   grpc::ServerUnaryReactor* reactor = call.reactor();
-  resolver_.ListTags(
-      *std::move(query), ToCacheMode(request->cache_mode()),
-      Reply<registry::TagPage>(
-          std::move(call), response,
-          [](registry::TagPage& page, v1::ListTagsResponse& out) {
-            out.set_name(page.name);
-            for (std::string& tag : page.tags) {
-              out.add_tags(std::move(tag));
-            }
-            out.set_next_last(page.next_last);
-          }));
+  resolver_.ListTags(*std::move(query), ToCacheMode(request->cache_mode()),
+                     Reply<resolve::TagPage>(
+                         std::move(call), response,
+                         [](resolve::TagPage& page, v1::ListTagsResponse& out) {
+                           out.set_name(page.name);
+                           for (std::string& tag : page.tags) {
+                             out.add_tags(std::move(tag));
+                           }
+                           out.set_next_last(page.next_last);
+                         }));
   return reactor;
 }
 

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "service/config/duration.h"
-#include "service/resolve/blob_cache.h"
+#include "service/resolve/blob/blob_cache.h"
 
 namespace tributary::resolve {
 namespace {
@@ -71,7 +71,7 @@ CachingResolver::CachingResolver(Resolver& resolver,
                   &BlobHeadBytes),
       tags_(metrics::CacheKind::kTags, store_, clock, metrics, &TagPageBytes),
       blobs_(std::make_unique<BlobCache>(
-          resolver, enabled_ ? blob_store : nullptr, metrics)) {}
+          resolver.blob_streams(), enabled_ ? blob_store : nullptr, metrics)) {}
 
 CachingResolver::~CachingResolver() = default;
 

@@ -19,8 +19,6 @@ namespace tributary::resolve {
 
 class BlobCache;
 
-using CacheMode = cache::CacheMode;
-
 // The Resolver behind the manifest/tag cache (config `cache`): answers by
 // digest are kept until evicted, answers by tag, HEADs and tag pages for
 // their TTLs, NOT_FOUND for the negative TTL; identical requests in flight

@@ -1,20 +1,24 @@
 #include "service/resolve/resolver.h"
 
 #include <exception>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/strand.hpp"
-#include "service/resolve/attempt_loop.h"
-#include "service/resolve/exceptions.h"
-#include "service/resolve/fall_through.h"
+#include "service/resolve/fanout/attempt_loop.h"
+#include "service/resolve/fanout/exceptions.h"
+#include "service/resolve/fanout/fall_through.h"
+#include "service/resolve/fanout/upstream.h"
+#include "service/resolve/make_resolver.h"
 
 namespace tributary::resolve {
 namespace {
 
 namespace asio = boost::asio;
 
-std::string ManifestSubject(const registry::ManifestQuery& query) {
+std::string ManifestSubject(const ManifestQuery& query) {
   return absl::StrCat(query.repository, query.reference.is_digest() ? "@" : ":",
                       query.reference.str());
 }
@@ -32,74 +36,108 @@ std::vector<std::unique_ptr<Upstream>> MakeUpstreams(
 
 }  // namespace
 
-Resolver::Resolver(std::vector<std::unique_ptr<registry::Registry>> upstreams,
-                   asio::any_io_executor executor, metrics::Metrics& metrics,
-                   BlobStreamOptions blob_options, const cache::Clock& clock)
-    : upstreams_(MakeUpstreams(std::move(upstreams), clock, metrics)),
-      executor_(std::move(executor)),
-      metrics_(metrics),
-      blob_options_(blob_options) {}
+// The upstreams, the executor and the one fan-out coroutine every unary call
+// runs.
+class Resolver::Impl {
+ public:
+  Impl(std::vector<std::unique_ptr<registry::Registry>> upstreams,
+       asio::any_io_executor executor, metrics::Metrics& metrics,
+       BlobStreamOptions blob_options, const cache::Clock& clock)
+      : upstreams_(MakeUpstreams(std::move(upstreams), clock, metrics)),
+        executor_(std::move(executor)),
+        metrics_(metrics),
+        blob_streams_(executor_, upstreams_, metrics, std::move(blob_options)) {
+  }
+
+  // Runs the fan-out for one call, `call` asking one upstream; `done` gets
+  // the answer.
+  template <class T, class Call>
+  void Start(std::string subject, std::string repository, absl::Time deadline,
+             Call call, Done<T> done) {
+    // Each call gets its own strand: its I/O objects (timers that cancel
+    // lookups, pooled connections) are then never touched by two threads at
+    // once.
+    asio::co_spawn(
+        asio::make_strand(executor_),
+        FanOut<T>(std::move(subject), std::move(repository), deadline,
+                  std::move(call)),
+        [done = std::move(done)](std::exception_ptr error,
+                                 absl::StatusOr<Resolved<T>> result) {
+          // `done` runs once whatever happens.
+          if (error) {
+            result = StatusOfException(error);
+          }
+          done(std::move(result));
+        });
+  }
+
+  const std::vector<std::unique_ptr<Upstream>>& upstreams() const {
+    return upstreams_;
+  }
+  const BlobStreams& blob_streams() const { return blob_streams_; }
+
+ private:
+  template <class T, class Call>
+  asio::awaitable<absl::StatusOr<Resolved<T>>> FanOut(std::string subject,
+                                                      std::string repository,
+                                                      absl::Time deadline,
+                                                      Call call) {
+    AttemptLoop loop(
+        upstreams_, metrics_,
+        {.repository = std::move(repository), .deadline = deadline});
+    absl::StatusOr<T> answer = absl::UnknownError("no upstream answered");
+    Upstream* answered = co_await loop.Next(
+        [&](registry::Registry& upstream) -> asio::awaitable<absl::Status> {
+          answer = co_await call(upstream);
+          co_return answer.status();
+        });
+    if (answered == nullptr) {
+      co_return CombineFailures(subject, loop.failures());
+    }
+    co_return Resolved<T>{*std::move(answer), answered->name()};
+  }
+
+  const std::vector<std::unique_ptr<Upstream>> upstreams_;
+  const asio::any_io_executor executor_;
+  metrics::Metrics& metrics_;
+  const BlobStreams blob_streams_;
+};
+
+std::unique_ptr<Resolver> MakeResolver(
+    std::vector<std::unique_ptr<registry::Registry>> upstreams,
+    asio::any_io_executor executor, metrics::Metrics& metrics,
+    BlobStreamOptions blob_options, const cache::Clock& clock) {
+  return std::make_unique<Resolver>(std::make_unique<Resolver::Impl>(
+      std::move(upstreams), std::move(executor), metrics,
+      std::move(blob_options), clock));
+}
+
+Resolver::Resolver(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Resolver::~Resolver() = default;
 
 std::vector<UpstreamSnapshot> Resolver::UpstreamSnapshots() const {
   std::vector<UpstreamSnapshot> snapshots;
-  for (const auto& upstream : upstreams_) {
+  for (const auto& upstream : impl_->upstreams()) {
     snapshots.push_back(upstream->Snapshot());
   }
   return snapshots;
 }
 
 std::shared_ptr<BlobStreamHandle> Resolver::NewBlobStream(
-    BlobRequest request, BlobConsumer* consumer,
-    std::optional<BlobContinuation> continuation) {
-  return resolve::NewBlobStream(executor_, upstreams_, metrics_, blob_options_,
-                                std::move(request), consumer,
-                                std::move(continuation));
+    BlobRequest request, BlobConsumer* consumer) {
+  return impl_->blob_streams().New(std::move(request), consumer);
 }
 
-Resolver::~Resolver() = default;
-
-template <class T, class Call>
-void Resolver::Start(std::string subject, std::string repository,
-                     absl::Time deadline, Call call, Done<T> done) {
-  // Each call gets its own strand: its I/O objects (timers that cancel
-  // lookups, pooled connections) are then never touched by two threads at once.
-  asio::co_spawn(asio::make_strand(executor_),
-                 FanOut<T>(std::move(subject), std::move(repository), deadline,
-                           std::move(call)),
-                 [done = std::move(done)](std::exception_ptr error,
-                                          absl::StatusOr<Resolved<T>> result) {
-                   // `done` runs once whatever happens.
-                   if (error) {
-                     result = StatusOfException(error);
-                   }
-                   done(std::move(result));
-                 });
+const BlobStreams& Resolver::blob_streams() const {
+  return impl_->blob_streams();
 }
 
-template <class T, class Call>
-asio::awaitable<absl::StatusOr<Resolved<T>>> Resolver::FanOut(
-    std::string subject, std::string repository, absl::Time deadline,
-    Call call) {
-  AttemptLoop loop(upstreams_, metrics_,
-                   {.repository = std::move(repository), .deadline = deadline});
-  absl::StatusOr<T> answer = absl::UnknownError("no upstream answered");
-  Upstream* answered = co_await loop.Next(
-      [&](registry::Registry& upstream) -> asio::awaitable<absl::Status> {
-        answer = co_await call(upstream);
-        co_return answer.status();
-      });
-  if (answered == nullptr) {
-    co_return CombineFailures(subject, loop.failures());
-  }
-  co_return Resolved<T>{*std::move(answer), answered->name()};
-}
-
-void Resolver::GetManifest(registry::ManifestQuery query,
-                           Done<registry::Manifest> done) {
+void Resolver::GetManifest(ManifestQuery query, Done<Manifest> done) {
   std::string subject = ManifestSubject(query);
   std::string repository = query.repository;
   const absl::Time deadline = query.deadline;
-  Start<registry::Manifest>(
+  impl_->Start<Manifest>(
       std::move(subject), std::move(repository), deadline,
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.GetManifest(query);
@@ -107,12 +145,11 @@ void Resolver::GetManifest(registry::ManifestQuery query,
       std::move(done));
 }
 
-void Resolver::HeadManifest(registry::ManifestQuery query,
-                            Done<registry::ManifestHead> done) {
+void Resolver::HeadManifest(ManifestQuery query, Done<ManifestHead> done) {
   std::string subject = ManifestSubject(query);
   std::string repository = query.repository;
   const absl::Time deadline = query.deadline;
-  Start<registry::ManifestHead>(
+  impl_->Start<ManifestHead>(
       std::move(subject), std::move(repository), deadline,
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.HeadManifest(query);
@@ -120,12 +157,11 @@ void Resolver::HeadManifest(registry::ManifestQuery query,
       std::move(done));
 }
 
-void Resolver::HeadBlob(registry::BlobQuery query,
-                        Done<registry::BlobHead> done) {
+void Resolver::HeadBlob(BlobQuery query, Done<BlobHead> done) {
   std::string subject = absl::StrCat(query.repository, "@", query.digest.str());
   std::string repository = query.repository;
   const absl::Time deadline = query.deadline;
-  Start<registry::BlobHead>(
+  impl_->Start<BlobHead>(
       std::move(subject), std::move(repository), deadline,
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.HeadBlob(query);
@@ -133,12 +169,11 @@ void Resolver::HeadBlob(registry::BlobQuery query,
       std::move(done));
 }
 
-void Resolver::ListTags(registry::TagsQuery query,
-                        Done<registry::TagPage> done) {
+void Resolver::ListTags(TagsQuery query, Done<TagPage> done) {
   std::string subject = absl::StrCat(query.repository, " tags");
   std::string repository = query.repository;
   const absl::Time deadline = query.deadline;
-  Start<registry::TagPage>(
+  impl_->Start<TagPage>(
       std::move(subject), std::move(repository), deadline,
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.ListTags(query);

@@ -3,22 +3,29 @@
 
 #include <functional>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "boost/asio/any_io_executor.hpp"
-#include "boost/asio/awaitable.hpp"
-#include "service/cache/clock.h"
 #include "service/cache/read_through.h"
-#include "service/metrics/metrics.h"
-#include "service/registry/registry.h"
 #include "service/registry/types.h"
 #include "service/resolve/blob_stream.h"
-#include "service/resolve/blob_streamer.h"
-#include "service/resolve/upstream.h"
+#include "service/resolve/upstream_snapshot.h"
 
 namespace tributary::resolve {
+
+class BlobStreams;
+
+// The plain requests and answers of resolve/'s API (validated by api/).
+using registry::BlobHead;
+using registry::BlobQuery;
+using registry::Manifest;
+using registry::ManifestHead;
+using registry::ManifestQuery;
+using registry::TagPage;
+using registry::TagsQuery;
+// How a call uses the cache, and where its answer came from.
+using cache::CacheMode;
+using cache::Provenance;
 
 // An answer, the upstream that gave it and whether it came from the cache.
 template <class T>
@@ -28,52 +35,33 @@ template <class T>
 using Done = std::function<void(absl::StatusOr<Resolved<T>>)>;
 
 // The ordered fan-out: asks each enabled upstream in configured order until one
-// succeeds (see fall_through.h for what moves on and what the final error is).
-// An upstream whose scope excludes the repository, or whose circuit is open,
-// is skipped without network I/O; a retryable failure is retried on the same
-// upstream per its retry policy (retry_policy.h) before the next is asked.
-// The callback API keeps Asio out of callers; `done` runs exactly once, on an
-// I/O thread. Thread-safe; `metrics` and `clock` must outlive every call.
+// succeeds (fanout/attempt_loop.h says how each is asked, fanout/fall_through.h
+// what moves on and what the final error is). The callback API keeps Asio out
+// of callers (built by MakeResolver, make_resolver.h); `done` runs exactly
+// once, on an I/O thread. Thread-safe.
 class Resolver {
  public:
-  Resolver(std::vector<std::unique_ptr<registry::Registry>> upstreams,
-           boost::asio::any_io_executor executor, metrics::Metrics& metrics,
-           BlobStreamOptions blob_options,
-           const cache::Clock& clock = cache::RealClock());
+  class Impl;
+  explicit Resolver(std::unique_ptr<Impl> impl);
   ~Resolver();
 
-  void GetManifest(registry::ManifestQuery query,
-                   Done<registry::Manifest> done);
-  void HeadManifest(registry::ManifestQuery query,
-                    Done<registry::ManifestHead> done);
-  void HeadBlob(registry::BlobQuery query, Done<registry::BlobHead> done);
-  void ListTags(registry::TagsQuery query, Done<registry::TagPage> done);
+  void GetManifest(ManifestQuery query, Done<Manifest> done);
+  void HeadManifest(ManifestQuery query, Done<ManifestHead> done);
+  void HeadBlob(BlobQuery query, Done<BlobHead> done);
+  void ListTags(TagsQuery query, Done<TagPage> done);
 
-  // A blob stream feeding `consumer` (see blob_stream.h and, for
-  // `continuation`, blob_streamer.h); call Start on the handle once it is kept.
-  std::shared_ptr<BlobStreamHandle> NewBlobStream(
-      BlobRequest request, BlobConsumer* consumer,
-      std::optional<BlobContinuation> continuation = std::nullopt);
-
-  const boost::asio::any_io_executor& executor() const { return executor_; }
-  const BlobStreamOptions& blob_options() const { return blob_options_; }
+  // A blob stream feeding `consumer` (see blob_stream.h); call Start on the
+  // handle once it is kept.
+  std::shared_ptr<BlobStreamHandle> NewBlobStream(BlobRequest request,
+                                                  BlobConsumer* consumer);
+  // For the disk-store path, which starts streams of its own.
+  const BlobStreams& blob_streams() const;
 
   // Every upstream's health, in configured order.
   std::vector<UpstreamSnapshot> UpstreamSnapshots() const;
 
  private:
-  template <class T, class Call>
-  void Start(std::string subject, std::string repository, absl::Time deadline,
-             Call call, Done<T> done);
-  template <class T, class Call>
-  boost::asio::awaitable<absl::StatusOr<Resolved<T>>> FanOut(
-      std::string subject, std::string repository, absl::Time deadline,
-      Call call);
-
-  const std::vector<std::unique_ptr<Upstream>> upstreams_;
-  const boost::asio::any_io_executor executor_;
-  metrics::Metrics& metrics_;
-  const BlobStreamOptions blob_options_;
+  const std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace tributary::resolve

@@ -8,6 +8,8 @@
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/this_coro.hpp"
 #include "boost/asio/use_awaitable.hpp"
+#include "service/http/types.h"
+#include "service/registry/http_status.h"
 
 namespace tributary::registry {
 namespace {
@@ -55,6 +57,16 @@ class MemoryBody final : public BodyReader {
 };
 
 }  // namespace
+
+absl::Status HttpFailure(int http_status, const char* retry_after,
+                         absl::Time now) {
+  http::Response response;
+  response.status = http_status;
+  if (retry_after != nullptr) {
+    response.headers.emplace_back("Retry-After", retry_after);
+  }
+  return StatusFromHttp(response, now);
+}
 
 FakeRegistry::FakeRegistry(v1::UpstreamConfig config)
     : config_(std::move(config)) {}

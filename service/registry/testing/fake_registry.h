@@ -14,6 +14,11 @@
 
 namespace tributary::registry {
 
+// A failure as RegistryClient returns it for an HTTP answer with status
+// `http_status` (and a Retry-After header when given, read at `now`).
+absl::Status HttpFailure(int http_status, const char* retry_after = nullptr,
+                         absl::Time now = absl::Now());
+
 // A blob body served from memory: `bytes` from the start, then a failure
 // after `fail_after` of them when set (a connection cut mid-body).
 struct FakeBody {

@@ -1,0 +1,68 @@
+#ifndef TRIBUTARY_SERVICE_RESOLVE_BLOB_BLOB_STREAMER_H_
+#define TRIBUTARY_SERVICE_RESOLVE_BLOB_BLOB_STREAMER_H_
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "boost/asio/any_io_executor.hpp"
+#include "service/metrics/metrics.h"
+#include "service/oci/digest.h"
+#include "service/resolve/blob_stream.h"
+#include "service/resolve/fanout/upstream.h"
+
+namespace tributary::resolve {
+
+struct BlobStreamOptions {
+  int64_t chunk_bytes = 256 << 10;
+  // Upstream requests per stream: the first plus resumes.
+  int max_attempts = 5;
+  // Where digests are computed, off the I/O threads; empty: inline.
+  boost::asio::any_io_executor hash_executor;
+};
+
+// Where a stream takes over from another source of the same blob (the disk
+// store when it could not keep a shared transfer): the descriptor and the
+// bytes before `position` have reached the consumer already.
+struct BlobContinuation {
+  int64_t position = 0;
+  int64_t blob_size = 0;
+  // The bytes before `position`, when the stream verifies the whole blob;
+  // empty for a ranged request.
+  std::optional<oci::DigestHasher> hasher;
+};
+
+// Creates the producers of blob streams from the upstreams. Each asks the
+// upstreams in order through an AttemptLoop (skipping those out of scope or
+// with an open circuit, retrying a failed open per the upstream's retry
+// policy, feeding its circuit breaker), sends the descriptor, then chunks, one
+// write in flight; hashes as bytes pass and holds the last chunk back until
+// the digest is verified; resumes with a Range request after a failure
+// mid-body (on the same upstream once, then on the next). Thread-safe;
+// `upstreams` and `metrics` must outlive it and every stream.
+class BlobStreams {
+ public:
+  BlobStreams(boost::asio::any_io_executor executor,
+              const std::vector<std::unique_ptr<Upstream>>& upstreams,
+              metrics::Metrics& metrics, BlobStreamOptions options);
+
+  // A stream feeding `consumer`, which must outlive it until its EndStream;
+  // call Start on the handle once it is kept. With a `continuation` it sends
+  // no descriptor and starts at its position.
+  std::shared_ptr<BlobStreamHandle> New(
+      BlobRequest request, BlobConsumer* consumer,
+      std::optional<BlobContinuation> continuation = std::nullopt) const;
+
+  const boost::asio::any_io_executor& executor() const { return executor_; }
+  const BlobStreamOptions& options() const { return options_; }
+
+ private:
+  const boost::asio::any_io_executor executor_;
+  const std::vector<std::unique_ptr<Upstream>>& upstreams_;
+  metrics::Metrics& metrics_;
+  const BlobStreamOptions options_;
+};
+
+}  // namespace tributary::resolve
+
+#endif  // TRIBUTARY_SERVICE_RESOLVE_BLOB_BLOB_STREAMER_H_

@@ -1,0 +1,120 @@
+#include "service/resolve/blob/consumer_writes.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/post.hpp"
+#include "gtest/gtest.h"
+
+namespace tributary::resolve {
+namespace {
+
+namespace asio = boost::asio;
+
+// Records what it is asked to send; the test reports the writes done.
+class RecordingConsumer final : public BlobConsumer {
+ public:
+  void SendDescriptor(const BlobDescriptorInfo& descriptor) override {
+    sent.push_back("descriptor " + descriptor.digest);
+  }
+  void SendChunk(std::string data) override { sent.push_back(data); }
+  void EndStream(const absl::Status&) override { ended = true; }
+
+  std::vector<std::string> sent;
+  bool ended = false;
+};
+
+class ConsumerWritesTest : public ::testing::Test {
+ protected:
+  // Starts a Drain; its result once it completes.
+  void StartDrain() {
+    asio::co_spawn(
+        io_,
+        [this]() -> asio::awaitable<void> {
+          drained_ = co_await writes_.Drain();
+        },
+        asio::detached);
+  }
+  void RunReady() {
+    io_.restart();
+    io_.run_for(std::chrono::milliseconds(50));
+  }
+
+  asio::io_context io_;
+  Cancellation cancellation_{io_.get_executor()};
+  RecordingConsumer consumer_;
+  ConsumerWrites writes_{io_.get_executor(), &consumer_, cancellation_};
+  std::optional<bool> drained_;
+};
+
+TEST_F(ConsumerWritesTest, DrainWithNothingInFlightReturnsAtOnce) {
+  StartDrain();
+  RunReady();
+  EXPECT_EQ(drained_, true);
+}
+
+TEST_F(ConsumerWritesTest, DrainWaitsForTheWriteInFlight) {
+  writes_.StartChunk("abc");
+  StartDrain();
+  RunReady();
+  EXPECT_FALSE(drained_.has_value());  // the consumer has not reported yet
+
+  writes_.Done(true);
+  RunReady();
+  EXPECT_EQ(drained_, true);
+  EXPECT_EQ(consumer_.sent, std::vector<std::string>{"abc"});
+}
+
+TEST_F(ConsumerWritesTest, AWriteReportedBeforeTheDrainIsNotLost) {
+  BlobDescriptorInfo descriptor;
+  descriptor.digest = "sha256:x";
+  writes_.StartDescriptor(descriptor);
+  writes_.Done(true);  // the consumer finished before the producer waited
+  StartDrain();
+  RunReady();
+  EXPECT_EQ(drained_, true);
+  EXPECT_EQ(consumer_.sent, std::vector<std::string>{"descriptor sha256:x"});
+}
+
+TEST_F(ConsumerWritesTest, AFailedWriteMeansTheCallerIsGone) {
+  writes_.StartChunk("abc");
+  writes_.Done(false);
+  StartDrain();
+  RunReady();
+  EXPECT_EQ(drained_, false);
+}
+
+TEST_F(ConsumerWritesTest, AWriteCompletingAfterACancelIsNotDelivered) {
+  writes_.StartChunk("abc");
+  cancellation_.Cancel();
+  writes_.Done(true);
+  StartDrain();
+  RunReady();
+  EXPECT_EQ(drained_, false);
+}
+
+TEST_F(ConsumerWritesTest, EachWriteIsDrainedBeforeTheNext) {
+  writes_.StartChunk("one");
+  writes_.Done(true);
+  StartDrain();
+  RunReady();
+  ASSERT_EQ(drained_, true);
+
+  drained_.reset();
+  writes_.StartChunk("two");
+  StartDrain();
+  RunReady();
+  EXPECT_FALSE(drained_.has_value());  // the first report does not count twice
+  writes_.Done(true);
+  RunReady();
+  EXPECT_EQ(drained_, true);
+  EXPECT_EQ(consumer_.sent, (std::vector<std::string>{"one", "two"}));
+}
+
+}  // namespace
+}  // namespace tributary::resolve
