@@ -26,6 +26,32 @@ using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
+// What the read buffer may hold of bytes not yet parsed: a response header
+// (Beast's header limit is 8 KiB) or one chunk's framing. Body bytes pass
+// through to the caller's buffer, so this bounds only what an upstream's
+// framing could otherwise grow without end.
+constexpr std::size_t kMaxFramingBytes = 64 << 10;
+// Interim responses skipped before the final one; more is an upstream loop.
+constexpr int kMaxInterimResponses = 8;
+
+// A read failure, with the limits an upstream ran into named.
+absl::Status ReadFailure(const boost::system::error_code& ec,
+                         absl::string_view what) {
+  if (ec == bhttp::error::buffer_overflow) {
+    return absl::UnavailableError(
+        absl::StrCat(what,
+                     ": the response's framing (chunk size line, chunk "
+                     "extension or trailers) exceeds the framing limit "
+                     "of ",
+                     kMaxFramingBytes, " bytes"));
+  }
+  if (ec == bhttp::error::header_limit) {
+    return absl::UnavailableError(
+        absl::StrCat(what, ": the response header exceeds the header limit"));
+  }
+  return FromErrorCode(ec, what);
+}
+
 // A failure on a reused connection before any response byte is how an idle
 // keep-alive connection closed by the server shows itself.
 bool LooksStale(const boost::system::error_code& ec) {
@@ -118,10 +144,12 @@ constexpr std::size_t kReadBufferBytes = 64 << 10;
 
 Connection::Connection(beast::tcp_stream plain)
     : plain_(std::make_unique<beast::tcp_stream>(std::move(plain))) {
+  buffer_.max_size(kMaxFramingBytes);
   buffer_.reserve(kReadBufferBytes);
 }
 
 Connection::Connection(std::unique_ptr<TlsStream> tls) : tls_(std::move(tls)) {
+  buffer_.max_size(kMaxFramingBytes);
   buffer_.reserve(kReadBufferBytes);
 }
 
@@ -206,7 +234,8 @@ asio::awaitable<absl::StatusOr<std::size_t>> Connection::ReadBody(
 }
 
 bool Connection::reusable() const {
-  return !failed_ && parser_ && parser_->is_done() && parser_->keep_alive();
+  return !failed_ && parser_ && parser_->is_done() && parser_->keep_alive() &&
+         buffer_.size() == 0;
 }
 
 void Connection::Cancel() {
@@ -246,18 +275,10 @@ asio::awaitable<absl::StatusOr<ResponseHead>> Connection::StartOn(
     *stale = reused && LooksStale(write_ec);
     co_return FromErrorCode(write_ec, absl::StrCat("send to ", where_));
   }
-  parser_ = std::make_unique<bhttp::response_parser<bhttp::buffer_body>>();
-  // Bodies are streamed through a caller's buffer, so Beast needs no limit.
-  parser_->body_limit(boost::none);
-  if (verb == bhttp::verb::head) {
-    parser_->skip(true);
-  }
-  auto [header_ec, header_bytes] =
-      co_await bhttp::async_read_header(stream, buffer_, *parser_, kNoThrow);
-  if (header_ec) {
-    *stale = reused && LooksStale(header_ec);
-    co_return FromErrorCode(header_ec,
-                            absl::StrCat("read response from ", where_));
+  absl::Status header_read =
+      co_await ReadHeaderOn(stream, verb == bhttp::verb::head, stale);
+  if (!header_read.ok()) {
+    co_return header_read;
   }
   failed_ = false;
   const auto& header = parser_->get().base();
@@ -268,6 +289,38 @@ asio::awaitable<absl::StatusOr<ResponseHead>> Connection::StartOn(
     head.content_length = *length;
   }
   co_return head;
+}
+
+template <class Stream>
+asio::awaitable<absl::Status> Connection::ReadHeaderOn(Stream& stream,
+                                                       bool head_request,
+                                                       bool* stale) {
+  for (int interim = 0;; ++interim) {
+    parser_ = std::make_unique<bhttp::response_parser<bhttp::buffer_body>>();
+    // Bodies are streamed through a caller's buffer, so Beast needs no limit.
+    parser_->body_limit(boost::none);
+    if (head_request) {
+      parser_->skip(true);
+    }
+    auto [ec, bytes] =
+        co_await bhttp::async_read_header(stream, buffer_, *parser_, kNoThrow);
+    if (ec) {
+      *stale = exchanges_ > 1 && interim == 0 && LooksStale(ec);
+      co_return ReadFailure(ec, absl::StrCat("read response from ", where_));
+    }
+    const unsigned status = parser_->get().result_int();
+    if (status < 100 || status > 199) {
+      co_return absl::OkStatus();
+    }
+    // RFC 9110 15.2: an interim response (100 Continue, 103 Early Hints from
+    // a CDN) precedes the real one on the same connection; left unread it
+    // would answer the next request. 101 would switch protocols: never asked.
+    if (status == 101 || interim == kMaxInterimResponses) {
+      co_return absl::UnavailableError(absl::StrCat(
+          "read response from ", where_, ": unexpected interim response ",
+          status, interim > 0 ? " after too many others" : ""));
+    }
+  }
 }
 
 template <class Stream>
@@ -292,7 +345,7 @@ asio::awaitable<absl::StatusOr<std::size_t>> Connection::ReadBodyOn(
     }
     if (ec) {
       failed_ = true;
-      co_return FromErrorCode(ec, absl::StrCat("read body from ", where_));
+      co_return ReadFailure(ec, absl::StrCat("read body from ", where_));
     }
   }
   co_return total;

@@ -65,8 +65,9 @@ class Connection {
   boost::asio::awaitable<absl::StatusOr<std::size_t>> ReadBody(
       char* data, std::size_t size, SteadyTime deadline);
 
-  // Whether the whole response has been read and the server keeps the
-  // connection open, so it can carry another request.
+  // Whether the whole response has been read, nothing past it arrived and
+  // the server keeps the connection open, so it can carry another request:
+  // no byte of one response may ever be read as another's.
   bool reusable() const;
   // Closes the socket: a pending read fails at once. Call on the executor the
   // connection's I/O runs on.
@@ -83,12 +84,21 @@ class Connection {
   boost::asio::awaitable<absl::StatusOr<ResponseHead>> StartOn(
       Stream& stream, const Request& request, const Target& target,
       const std::string& user_agent, SteadyTime deadline, bool* stale);
+  // Reads the final response's header into a fresh parser_, skipping interim
+  // (1xx) responses.
+  template <class Stream>
+  boost::asio::awaitable<absl::Status> ReadHeaderOn(Stream& stream,
+                                                    bool head_request,
+                                                    bool* stale);
   template <class Stream>
   boost::asio::awaitable<absl::StatusOr<std::size_t>> ReadBodyOn(
       Stream& stream, char* data, std::size_t size, SteadyTime deadline);
 
   std::unique_ptr<boost::beast::tcp_stream> plain_;
   std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
+  // Bytes read but not yet parsed. Capped (kMaxFramingBytes in
+  // connection.cc): an upstream's chunk-size line, chunk extension or
+  // trailers never grow it without bound.
   boost::beast::flat_buffer buffer_;
   // The response being read; reset by each Start.
   std::unique_ptr<

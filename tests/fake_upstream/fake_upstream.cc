@@ -319,9 +319,10 @@ bool FakeUpstream::Impl::ServeRequest(tcp::socket& socket,
     return false;
   }
   const Reply reply = BuildReply(request, response);
-  const std::array<asio::const_buffer, 2> buffers = {
-      asio::buffer(reply.head),
-      asio::buffer(reply.body.data(), reply.body.size())};
+  const std::array<asio::const_buffer, 4> buffers = {
+      asio::buffer(response.interim), asio::buffer(reply.head),
+      asio::buffer(reply.body.data(), reply.body.size()),
+      asio::buffer(response.trailing)};
   beast::error_code ec;
   asio::write(socket, buffers, ec);
   return !ec && reply.keep_alive;

@@ -29,6 +29,12 @@ struct FakeResponse {
   // Send the Content-Length of the full body but only this many body bytes,
   // then close the connection.
   std::optional<size_t> truncate_body_at;
+  // Sent before the response, as given: an interim response such as
+  // "HTTP/1.1 103 Early Hints\r\nLink: ...\r\n\r\n" (a CDN in front of a
+  // registry sends these).
+  std::string interim;
+  // Sent right after the response, as given: bytes no request asked for.
+  std::string trailing;
 };
 
 // A request as the FakeUpstream received it. Plain value type.
