@@ -98,7 +98,7 @@ struct Server::Parts {
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
-    v1::Config config, const cache::Clock& clock) {
+    v1::Config config, const util::Clock& clock) {
   auto parts = std::make_unique<Parts>();
   parts->config = std::move(config);
   const v1::Config& cfg = parts->config;
@@ -117,7 +117,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   parts->hash_pool =
       std::make_unique<asio::thread_pool>(cfg.server().io_threads());
-  absl::StatusOr<UpstreamClients> clients = MakeUpstreamClients(cfg);
+  absl::StatusOr<UpstreamClients> clients = MakeUpstreamClients(cfg, clock);
   if (!clients.ok()) {
     return clients.status();
   }

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "service/cache/clock.h"
+#include "service/util/clock.h"
 #include "tributary/v1/config.pb.h"
 
 namespace tributary {
@@ -16,10 +16,10 @@ namespace tributary {
 class Server {
  public:
   // Binds every listener (port 0 picks a free port) and starts serving.
-  // `clock` drives the circuit breakers, upstream status and cache TTLs (tests
-  // pass a fake one); it must outlive the server.
+  // `clock` drives the circuit breakers, upstream status, cache TTLs and
+  // bearer token refresh (tests pass a fake one); it must outlive the server.
   static absl::StatusOr<std::unique_ptr<Server>> Start(
-      v1::Config config, const cache::Clock& clock = cache::RealClock());
+      v1::Config config, const util::Clock& clock = util::RealClock());
   ~Server();  // Shuts down if still running.
 
   int grpc_port() const;

@@ -10,6 +10,7 @@
 #include "service/registry/credentials.h"
 #include "service/registry/types.h"
 #include "service/registry/url_builder.h"
+#include "service/util/clock.h"
 #include "tributary/v1/config.pb.h"
 
 namespace tributary::registry {
@@ -18,13 +19,14 @@ namespace tributary::registry {
 // Accept list, and checks what comes back (manifest digests, sizes, tag list
 // JSON) before anything reaches a caller. HTTP failures come back as statuses
 // (see StatusFromHttp); content that fails a check is DATA_LOSS. Thread-safe;
-// `http` must outlive it.
+// `http` and `clock` must outlive it.
 class RegistryClient {
  public:
   // `credentials` answer the upstream's challenges (see Authorizer); the
-  // default is anonymous.
+  // default is anonymous. `clock` tells when a bearer token is due for refresh.
   RegistryClient(v1::UpstreamConfig upstream, const v1::LimitsConfig& limits,
-                 http::Client& http, Credentials credentials = {});
+                 http::Client& http, Credentials credentials = {},
+                 const util::Clock& clock = util::RealClock());
 
   const std::string& name() const { return upstream_.name(); }
   // See Authorizer::set_token_fetch_observer.

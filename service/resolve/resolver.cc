@@ -21,7 +21,7 @@ std::string ManifestSubject(const registry::ManifestQuery& query) {
 
 std::vector<std::unique_ptr<Upstream>> MakeUpstreams(
     std::vector<std::unique_ptr<registry::RegistryClient>> clients,
-    const cache::Clock& clock, metrics::Metrics& metrics) {
+    const util::Clock& clock, metrics::Metrics& metrics) {
   std::vector<std::unique_ptr<Upstream>> upstreams;
   for (size_t i = 0; i < clients.size(); ++i) {
     upstreams.push_back(std::make_unique<Upstream>(
@@ -51,7 +51,7 @@ absl::Status Described(const absl::Status& status, int attempts,
 Resolver::Resolver(
     std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
     asio::any_io_executor executor, metrics::Metrics& metrics,
-    BlobStreamOptions blob_options, const cache::Clock& clock)
+    BlobStreamOptions blob_options, const util::Clock& clock)
     : upstreams_(MakeUpstreams(std::move(upstreams), clock, metrics)),
       executor_(std::move(executor)),
       metrics_(metrics),

@@ -9,7 +9,6 @@
 #include "absl/status/statusor.h"
 #include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
-#include "service/cache/clock.h"
 #include "service/cache/read_through.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
@@ -17,6 +16,7 @@
 #include "service/resolve/blob_stream.h"
 #include "service/resolve/blob_streamer.h"
 #include "service/resolve/upstream.h"
+#include "service/util/clock.h"
 
 namespace tributary::resolve {
 
@@ -39,7 +39,7 @@ class Resolver {
   Resolver(std::vector<std::unique_ptr<registry::RegistryClient>> upstreams,
            boost::asio::any_io_executor executor, metrics::Metrics& metrics,
            BlobStreamOptions blob_options,
-           const cache::Clock& clock = cache::RealClock());
+           const util::Clock& clock = util::RealClock());
   ~Resolver();
 
   void GetManifest(registry::ManifestQuery query,

@@ -11,13 +11,13 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "service/cache/clock.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
 #include "service/registry/url_builder.h"
 #include "service/resolve/circuit_breaker.h"
 #include "service/resolve/retry_policy.h"
 #include "service/resolve/scope.h"
+#include "service/util/clock.h"
 
 namespace tributary::resolve {
 
@@ -62,7 +62,7 @@ class Upstream {
   };
 
   Upstream(int index, std::unique_ptr<registry::RegistryClient> client,
-           const cache::Clock& clock, metrics::Metrics& metrics);
+           const util::Clock& clock, metrics::Metrics& metrics);
 
   int index() const { return index_; }
   const std::string& name() const { return client_->name(); }
@@ -96,7 +96,7 @@ class Upstream {
   const bool enabled_;
   const Scope scope_;
   const RetryPolicy retry_policy_;
-  const cache::Clock& clock_;
+  const util::Clock& clock_;
   metrics::Metrics& metrics_;
 
   mutable absl::Mutex mutex_;

@@ -6,10 +6,10 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/cache/fake_clock.h"
 #include "service/http/client.h"
 #include "service/http/types.h"
 #include "service/registry/http_status.h"
+#include "service/util/fake_clock.h"
 
 namespace tributary::resolve {
 namespace {
@@ -52,7 +52,7 @@ class UpstreamTest : public ::testing::Test {
     permit->Record(status, false);
   }
 
-  cache::FakeClock clock_;
+  util::FakeClock clock_;
   metrics::Metrics metrics_{{"hub"}};
   http::Client http_{http::ClientOptions{}};
   v1::LimitsConfig limits_;

@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "service/cache/fake_clock.h"
 #include "service/oci/digest.h"
 #include "service/oci/media_types.h"
+#include "service/util/fake_clock.h"
 #include "tests/e2e/loopback_http.h"
 #include "tests/fake_upstream/fake_upstream.h"
 #include "tests/integration/server_fixture.h"
@@ -93,7 +93,7 @@ class CircuitBreakerTest : public ::testing::Test {
     ASSERT_EQ(First().breaker_state(), v1::BREAKER_STATE_OPEN);
   }
 
-  cache::FakeClock clock_;
+  util::FakeClock clock_;
   FakeUpstream first_;
   FakeUpstream second_;
   std::unique_ptr<RunningServer> server_;

@@ -31,7 +31,7 @@ std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
 }
 
 absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
-    const std::string& yaml, const cache::Clock& clock) {
+    const std::string& yaml, const util::Clock& clock) {
   absl::StatusOr<v1::Config> config = config::ParseConfig(yaml, "test.yaml");
   if (!config.ok()) {
     return config.status();

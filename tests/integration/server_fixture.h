@@ -7,8 +7,8 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
-#include "service/cache/clock.h"
 #include "service/server.h"
+#include "service/util/clock.h"
 #include "tributary/v1/admin.grpc.pb.h"
 #include "tributary/v1/config.pb.h"
 #include "tributary/v1/resolver.grpc.pb.h"
@@ -34,10 +34,11 @@ std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
 // with stubs connected to it.
 class RunningServer {
  public:
-  // `clock` drives the circuit breakers and cache TTLs (a cache::FakeClock in
-  // tests that step through them); it must outlive the server.
+  // `clock` drives the circuit breakers, cache TTLs and bearer token refresh
+  // (a util::FakeClock in tests that step through them); it must outlive the
+  // server.
   static absl::StatusOr<std::unique_ptr<RunningServer>> Start(
-      const std::string& yaml, const cache::Clock& clock = cache::RealClock());
+      const std::string& yaml, const util::Clock& clock = util::RealClock());
 
   v1::ResolverService::Stub& resolver() { return *resolver_; }
   v1::AdminService::Stub& admin() { return *admin_; }
