@@ -16,6 +16,7 @@
 #include "grpcpp/server_builder.h"
 #include "prometheus/exposer.h"
 #include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 #include "service/api/admin_service.h"
 #include "service/api/resolver_service.h"
 #include "service/cache/blob_store.h"
@@ -200,6 +201,11 @@ int Server::grpc_port() const { return parts_->grpc_port; }
 
 int Server::metrics_port() const {
   return parts_->exposer ? parts_->exposer->GetListeningPorts().front() : 0;
+}
+
+std::string Server::MetricsText() const {
+  return prometheus::TextSerializer().Serialize(
+      parts_->metrics->registry()->Collect());
 }
 
 void Server::Shutdown() {

@@ -2,6 +2,7 @@
 #define TRIBUTARY_SERVICE_SERVER_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "service/util/clock.h"
@@ -25,6 +26,10 @@ class Server {
   int grpc_port() const;
   // 0 when metrics are disabled.
   int metrics_port() const;
+  // The metrics as /metrics shows them (Prometheus text format), also when the
+  // endpoint is disabled: lets in-process tests see a state only a metric
+  // shows (how many callers joined a fetch in flight).
+  std::string MetricsText() const;
 
   // Drains: health turns NOT_SERVING, new calls are refused, in-flight calls
   // get the configured grace period, then upstream I/O stops. Idempotent.

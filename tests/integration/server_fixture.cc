@@ -1,5 +1,6 @@
 #include "tests/integration/server_fixture.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/config/config.h"
@@ -59,6 +60,20 @@ std::unique_ptr<grpc::ClientContext> ContextWithTimeout(
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
+}
+
+bool RunningServer::AwaitMetric(absl::string_view sample,
+                                absl::Duration timeout) {
+  const std::string line = absl::StrCat("\n", sample, "\n");
+  const absl::Time give_up = absl::Now() + timeout;
+  // Polled: the metrics have no way to signal a change.
+  while (!absl::StrContains(absl::StrCat("\n", server_->MetricsText()), line)) {
+    if (absl::Now() >= give_up) {
+      return false;
+    }
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return true;
 }
 
 absl::StatusOr<std::string> RunningServer::ScrapeMetrics() {

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "service/server.h"
 #include "service/util/clock.h"
@@ -48,6 +50,13 @@ class RunningServer {
   // The text of /metrics (the config must turn metrics on: a `metrics:` block
   // with a listen_address).
   absl::StatusOr<std::string> ScrapeMetrics();
+  // Waits until the server's metrics have the sample line `sample`
+  // ("name{labels} value"), for a test that must order its steps after a
+  // state only a metric shows (callers joined to a fetch in flight). Works
+  // with the metrics endpoint disabled. False after `timeout`, a generous
+  // bound that fails the test rather than orders it.
+  bool AwaitMetric(absl::string_view sample,
+                   absl::Duration timeout = absl::Seconds(10));
 
  private:
   std::unique_ptr<Server> server_;
