@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "service/util/fake_clock.h"
 #include "tests/e2e/registry_harness.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {

@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "service/util/fake_clock.h"
-#include "tests/e2e/files.h"
-#include "tests/fake_upstream/fake_upstream.h"
 #include "tests/integration/fake_docker_hub.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/files.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {

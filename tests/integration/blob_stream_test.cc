@@ -7,10 +7,10 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
-#include "tests/e2e/files.h"
-#include "tests/fake_upstream/fake_upstream.h"
 #include "tests/integration/blob_support.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/files.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {

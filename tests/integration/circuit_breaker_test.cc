@@ -11,9 +11,9 @@
 #include "service/oci/digest.h"
 #include "service/oci/media_types.h"
 #include "service/util/fake_clock.h"
-#include "tests/e2e/loopback_http.h"
-#include "tests/fake_upstream/fake_upstream.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/loopback_http.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {

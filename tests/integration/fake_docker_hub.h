@@ -8,7 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 
 namespace tributary::testing {
 

@@ -1,5 +1,5 @@
-#ifndef TRIBUTARY_TESTS_FAKE_UPSTREAM_FAKE_UPSTREAM_H_
-#define TRIBUTARY_TESTS_FAKE_UPSTREAM_FAKE_UPSTREAM_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_FAKE_UPSTREAM_H_
+#define TRIBUTARY_TESTS_SUPPORT_FAKE_UPSTREAM_H_
 
 #include <cstddef>
 #include <functional>
@@ -120,4 +120,4 @@ class FakeUpstream {
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_FAKE_UPSTREAM_FAKE_UPSTREAM_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_FAKE_UPSTREAM_H_

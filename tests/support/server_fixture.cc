@@ -1,10 +1,10 @@
-#include "tests/integration/server_fixture.h"
+#include "tests/support/server_fixture.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/config/config.h"
-#include "tests/e2e/loopback_http.h"
+#include "tests/support/loopback_http.h"
 
 namespace tributary::testing {
 

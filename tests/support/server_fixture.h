@@ -1,5 +1,5 @@
-#ifndef TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
-#define TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_SERVER_FIXTURE_H_
+#define TRIBUTARY_TESTS_SUPPORT_SERVER_FIXTURE_H_
 
 #include <memory>
 #include <string>
@@ -70,4 +70,4 @@ std::unique_ptr<grpc::ClientContext> ContextWithTimeout(absl::Duration timeout);
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_SERVER_FIXTURE_H_

@@ -1,4 +1,4 @@
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 
 #include <sys/socket.h>
 

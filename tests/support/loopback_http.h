@@ -1,5 +1,5 @@
-#ifndef TRIBUTARY_TESTS_E2E_LOOPBACK_HTTP_H_
-#define TRIBUTARY_TESTS_E2E_LOOPBACK_HTTP_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_LOOPBACK_HTTP_H_
+#define TRIBUTARY_TESTS_SUPPORT_LOOPBACK_HTTP_H_
 
 #include <string>
 #include <utility>
@@ -43,4 +43,4 @@ absl::StatusOr<HttpResponse> SendHttpRequest(const std::string& host_port,
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_E2E_LOOPBACK_HTTP_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_LOOPBACK_HTTP_H_

@@ -1,4 +1,4 @@
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address_v4.hpp>

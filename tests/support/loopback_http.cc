@@ -1,4 +1,4 @@
-#include "tests/e2e/loopback_http.h"
+#include "tests/support/loopback_http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
