@@ -7,11 +7,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <optional>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "tests/integration/blob_support.h"
 #include "tests/support/fake_upstream.h"
 #include "tests/support/files.h"
@@ -93,27 +94,46 @@ class BlobCacheTest : public ::testing::Test {
     return pulled;
   }
 
+  // Where a RouteWithRanges handler waits or signals, to order two blobs'
+  // transfers; null: neither. A wait ends after a generous 10 s at most, so a
+  // broken test fails instead of hanging.
+  struct Gates {
+    std::shared_ptr<absl::Notification> before_whole;  // waited for
+    std::shared_ptr<absl::Notification> on_range;      // notified
+    std::shared_ptr<absl::Notification> before_range;  // waited for
+  };
+
   // Serves `blob` as `whole` says (its hold, delay and truncation; the body
-  // is set here), and ranges of it ("bytes=N-") after `range_delay`.
+  // is set here), and ranges of it ("bytes=N-"), at the `gates`.
   void RouteWithRanges(const std::string& blob, FakeResponse whole,
-                       absl::Duration range_delay = absl::ZeroDuration()) {
+                       Gates gates = {}) {
     whole.body = blob;
     first_.Handle(
         "GET", "/v2/demo/app/blobs/" + Sha256(blob),
         [=](const RecordedRequest& request) {
           const std::string range = request.Header("Range");
           if (range.empty()) {
+            Wait(gates.before_whole.get());
             return whole;
           }
+          if (gates.on_range != nullptr && !gates.on_range->HasBeenNotified()) {
+            gates.on_range->Notify();
+          }
+          Wait(gates.before_range.get());
           const size_t first = std::stoul(range.substr(6));
           return FakeResponse{
               .status = 206,
               .headers = {{"Content-Range",
                            absl::StrCat("bytes ", first, "-", blob.size() - 1,
                                         "/", blob.size())}},
-              .body = blob.substr(first),
-              .delay = range_delay};
+              .body = blob.substr(first)};
         });
+  }
+
+  static void Wait(absl::Notification* gate) {
+    if (gate != nullptr) {
+      EXPECT_TRUE(gate->WaitForNotificationWithTimeout(absl::Seconds(10)));
+    }
   }
 
   // Whether `count` pulls joined the blob transfer in flight.
@@ -349,18 +369,23 @@ TEST_F(BlobCacheTest, ABlobLargerThanTheStoreStreamsToEveryCallerUnkept) {
 
 TEST_F(BlobCacheTest, ABlobThatOutgrowsTheRoomLeftStillStreamsToEveryCaller) {
   // A 1 MiB store. The first blob's transfer breaks after 512 KiB and resumes
-  // only a second later, holding its room meanwhile; the second blob, 768 KiB,
-  // runs out of room mid-transfer and is handed over to each of its callers'
-  // own ranged request. The first completes and is kept.
+  // only once the second is done, holding its room meanwhile; the second
+  // blob, 768 KiB, starts once the first resumes, runs out of room
+  // mid-transfer and is handed over to each of its callers' own ranged
+  // request. The first completes and is kept.
   const std::string holder = MakeBlob(768 << 10, 3);
   const std::string squeezed = MakeBlob(768 << 10, 9);
-  RouteWithRanges(holder, {.truncate_body_at = 512 << 10}, absl::Seconds(1));
-  RouteWithRanges(squeezed, {.delay = absl::Milliseconds(300)});
+  auto holder_resuming = std::make_shared<absl::Notification>();
+  auto squeezed_done = std::make_shared<absl::Notification>();
+  RouteWithRanges(holder, {.truncate_body_at = 512 << 10},
+                  {.on_range = holder_resuming, .before_range = squeezed_done});
+  RouteWithRanges(squeezed, {}, {.before_whole = holder_resuming});
   StartServer(1 << 20);
   std::vector<Pulled> holders;
   std::thread holder_callers(
       [&] { holders = PullConcurrently(2, Sha256(holder)); });
   std::vector<Pulled> squeezeds = PullConcurrently(2, Sha256(squeezed));
+  squeezed_done->Notify();
   holder_callers.join();
   for (const Pulled& one : holders) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();
