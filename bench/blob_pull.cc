@@ -4,7 +4,7 @@
 // streams' bytes hashed to the digest. Used by bench/blob_bench.sh and
 // bench/blob_cache_bench.sh.
 //
-//   blob_pull --addr 127.0.0.1:50051 --repository bench/blob \
+//   blob_pull --addr 127.0.0.1:50051 --repository bench/blob
 //             --digest sha256:... --streams 1 [--verify]
 
 #include <atomic>

@@ -16,6 +16,7 @@
 #include "grpcpp/server_builder.h"
 #include "prometheus/exposer.h"
 #include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 #include "service/api/admin_service.h"
 #include "service/api/resolver_service.h"
 #include "service/cache/blob_store.h"
@@ -98,7 +99,7 @@ struct Server::Parts {
 };
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
-    v1::Config config, const cache::Clock& clock) {
+    v1::Config config, const util::Clock& clock) {
   auto parts = std::make_unique<Parts>();
   parts->config = std::move(config);
   const v1::Config& cfg = parts->config;
@@ -117,7 +118,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   parts->hash_pool =
       std::make_unique<asio::thread_pool>(cfg.server().io_threads());
-  absl::StatusOr<UpstreamClients> clients = MakeUpstreamClients(cfg);
+  absl::StatusOr<UpstreamClients> clients = MakeUpstreamClients(cfg, clock);
   if (!clients.ok()) {
     return clients.status();
   }
@@ -200,6 +201,11 @@ int Server::grpc_port() const { return parts_->grpc_port; }
 
 int Server::metrics_port() const {
   return parts_->exposer ? parts_->exposer->GetListeningPorts().front() : 0;
+}
+
+std::string Server::MetricsText() const {
+  return prometheus::TextSerializer().Serialize(
+      parts_->metrics->registry()->Collect());
 }
 
 void Server::Shutdown() {

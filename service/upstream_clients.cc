@@ -42,7 +42,8 @@ void WarnAboutWeakSettings(const v1::UpstreamConfig& upstream) {
 
 }  // namespace
 
-absl::StatusOr<UpstreamClients> MakeUpstreamClients(const v1::Config& config) {
+absl::StatusOr<UpstreamClients> MakeUpstreamClients(const v1::Config& config,
+                                                    const util::Clock& clock) {
   UpstreamClients clients;
   for (int i = 0; i < config.upstreams_size(); ++i) {
     const v1::UpstreamConfig& upstream = config.upstreams(i);
@@ -59,7 +60,7 @@ absl::StatusOr<UpstreamClients> MakeUpstreamClients(const v1::Config& config) {
     }
     WarnAboutWeakSettings(upstream);
     clients.registries.push_back(std::make_unique<registry::RegistryClient>(
-        upstream, config.limits(), **http, *std::move(credentials)));
+        upstream, config.limits(), **http, *std::move(credentials), clock));
     clients.http.push_back(*std::move(http));
   }
   return clients;

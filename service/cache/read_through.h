@@ -12,10 +12,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "service/cache/clock.h"
 #include "service/cache/memory_cache.h"
 #include "service/cache/single_flight.h"
 #include "service/metrics/metrics.h"
+#include "service/util/clock.h"
 
 namespace tributary::cache {
 
@@ -94,8 +94,9 @@ class ReadThrough {
   // What a value costs in memory, roughly.
   using SizeOf = int64_t (*)(const T&);
 
-  ReadThrough(metrics::CacheKind kind, MemoryCache& store, const Clock& clock,
-              metrics::Metrics& metrics, SizeOf size_of)
+  ReadThrough(metrics::CacheKind kind, MemoryCache& store,
+              const util::Clock& clock, metrics::Metrics& metrics,
+              SizeOf size_of)
       : kind_(kind),
         prefix_(absl::StrCat(metrics::CacheKindName(kind), "\n")),
         store_(store),
@@ -251,7 +252,7 @@ class ReadThrough {
   const metrics::CacheKind kind_;
   const std::string prefix_;  // keeps kinds apart in the shared store
   MemoryCache& store_;
-  const Clock& clock_;
+  const util::Clock& clock_;
   metrics::Metrics& metrics_;
   const SizeOf size_of_;
   SingleFlight<Result> flights_;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "service/cache/fake_clock.h"
+#include "service/util/fake_clock.h"
 
 namespace tributary::cache {
 namespace {
@@ -64,7 +64,7 @@ class ReadThroughTest : public ::testing::Test {
     ASSERT_TRUE(got->has_value() && (*got)->ok());
   }
 
-  FakeClock clock_;
+  util::FakeClock clock_;
   metrics::Metrics metrics_{{}};
   MemoryCache store_{1 << 20, &metrics_};
   ReadThrough<std::string> cache_{metrics::CacheKind::kManifest, store_, clock_,

@@ -16,7 +16,7 @@
 #include "boost/asio/use_future.hpp"
 #include "gtest/gtest.h"
 #include "service/http/types.h"
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 
 namespace tributary::http {
 namespace {

@@ -15,7 +15,7 @@
 #include "gtest/gtest.h"
 #include "service/http/client.h"
 #include "service/http/types.h"
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 
 namespace tributary::http {
 namespace {

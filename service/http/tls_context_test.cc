@@ -4,8 +4,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/e2e/files.h"
-#include "tests/e2e/test_ca.h"
+#include "tests/support/files.h"
+#include "tests/support/test_ca.h"
 
 namespace tributary::http {
 namespace {

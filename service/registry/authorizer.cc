@@ -123,14 +123,14 @@ std::string PullScope(absl::string_view repository) {
 
 Authorizer::Authorizer(Credentials credentials, std::string upstream_url,
                        http::Client& http, absl::Duration token_timeout,
-                       TokenCache::Clock clock)
+                       const util::Clock& clock)
     : credentials_(std::move(credentials)),
       upstream_origin_(OriginOf(upstream_url)),
       upstream_is_https_(absl::StartsWith(upstream_origin_, "https://")),
       http_(http),
       token_timeout_(token_timeout),
       clock_(clock),
-      tokens_(std::move(clock)) {}
+      tokens_(clock) {}
 
 std::string Authorizer::BasicValue() const {
   return absl::StrCat(
@@ -239,7 +239,7 @@ asio::awaitable<absl::StatusOr<Token>> Authorizer::FetchTokenOnce(
   options.deadline = absl::Now() + token_timeout_;
   options.body_limit = kMaxTokenAnswerBytes;
   options.max_redirects = kMaxTokenRedirects;
-  const absl::Time fetched_at = clock_();
+  const absl::Time fetched_at = clock_.Now();
   absl::StatusOr<http::Response> response =
       co_await http_.Send(std::move(request), options);
   if (!response.ok()) {

@@ -12,6 +12,7 @@
 #include "service/registry/credentials.h"
 #include "service/registry/token_cache.h"
 #include "service/registry/www_authenticate.h"
+#include "service/util/clock.h"
 
 namespace tributary::registry {
 
@@ -31,12 +32,12 @@ namespace tributary::registry {
 // Credentials only go to the upstream's origin and its token server: a 401
 // from a redirect target on another origin is not answered, and the HTTP
 // client drops Authorization on cross-origin redirects. Errors never contain a
-// secret. Thread-safe; `http` must outlive it.
+// secret. Thread-safe; `http` and `clock` (token lifetimes) must outlive it.
 class Authorizer {
  public:
   Authorizer(Credentials credentials, std::string upstream_url,
              http::Client& http, absl::Duration token_timeout,
-             TokenCache::Clock clock = &absl::Now);
+             const util::Clock& clock = util::RealClock());
 
   // The Authorization value for a first attempt at `scope`, "" for none.
   std::string Preemptive(const std::string& scope);
@@ -79,7 +80,7 @@ class Authorizer {
   const bool upstream_is_https_;
   http::Client& http_;
   const absl::Duration token_timeout_;
-  const TokenCache::Clock clock_;
+  const util::Clock& clock_;
   TokenCache tokens_;
   std::function<void(const absl::Status&)> token_fetch_observer_;
   // Set once the upstream has asked for Basic credentials.

@@ -151,14 +151,15 @@ absl::StatusOr<TagPage> ParseTagPage(const http::Response& response) {
 
 RegistryClient::RegistryClient(v1::UpstreamConfig upstream,
                                const v1::LimitsConfig& limits,
-                               http::Client& http, Credentials credentials)
+                               http::Client& http, Credentials credentials,
+                               const util::Clock& clock)
     : upstream_(std::move(upstream)),
       urls_(upstream_),
       max_manifest_bytes_(limits.max_manifest_bytes()),
       max_tag_list_bytes_(limits.max_tag_list_bytes()),
       http_(http),
       auth_(std::move(credentials), upstream_.url(), http,
-            config::ToAbslDuration(upstream_.request_timeout())) {}
+            config::ToAbslDuration(upstream_.request_timeout()), clock) {}
 
 std::string RegistryClient::Scope(const std::string& repository) const {
   return PullScope(urls_.Repository(repository));

@@ -11,6 +11,7 @@
 #include "service/registry/registry.h"
 #include "service/registry/types.h"
 #include "service/registry/url_builder.h"
+#include "service/util/clock.h"
 #include "tributary/v1/config.pb.h"
 
 namespace tributary::registry {
@@ -19,13 +20,14 @@ namespace tributary::registry {
 // Accept list, and checks what comes back (manifest digests, sizes, tag list
 // JSON) before anything reaches a caller. HTTP failures come back as statuses
 // (see StatusFromHttp); content that fails a check is DATA_LOSS. Thread-safe;
-// `http` must outlive it.
+// `http` and `clock` must outlive it.
 class RegistryClient final : public Registry {
  public:
   // `credentials` answer the upstream's challenges (see Authorizer); the
-  // default is anonymous.
+  // default is anonymous. `clock` tells when a bearer token is due for refresh.
   RegistryClient(v1::UpstreamConfig upstream, const v1::LimitsConfig& limits,
-                 http::Client& http, Credentials credentials = {});
+                 http::Client& http, Credentials credentials = {},
+                 const util::Clock& clock = util::RealClock());
 
   // See Authorizer::set_token_fetch_observer.
   void set_token_fetch_observer(

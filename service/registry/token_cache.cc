@@ -48,7 +48,7 @@ std::string TokenCache::CachedLocked(const std::string& scope) {
   if (it == tokens_.end()) {
     return "";
   }
-  if (clock_() >= it->second.refresh_at) {
+  if (clock_.Now() >= it->second.refresh_at) {
     tokens_.erase(it);
     return "";
   }

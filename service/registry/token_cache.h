@@ -9,10 +9,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "boost/asio/awaitable.hpp"
 #include "service/registry/token_response.h"
+#include "service/util/clock.h"
 
 namespace tributary::registry {
 
@@ -25,13 +25,14 @@ namespace tributary::registry {
 // waits no longer than its own deadline. A failed fetch is not cached.
 //
 // Thread-safe. Get must be awaited on a strand; the cache must outlive the I/O
-// context its fetches run on.
+// context its fetches run on. `clock` tells when a token is due for refresh
+// (callers' deadlines stay on the wall clock) and must outlive the cache.
 class TokenCache {
  public:
-  using Clock = std::function<absl::Time()>;
   using Fetch = std::function<boost::asio::awaitable<absl::StatusOr<Token>>()>;
 
-  explicit TokenCache(Clock clock = &absl::Now) : clock_(std::move(clock)) {}
+  explicit TokenCache(const util::Clock& clock = util::RealClock())
+      : clock_(clock) {}
   TokenCache(const TokenCache&) = delete;
   TokenCache& operator=(const TokenCache&) = delete;
 
@@ -63,7 +64,7 @@ class TokenCache {
   std::string CachedLocked(const std::string& scope)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  const Clock clock_;
+  const util::Clock& clock_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Token> tokens_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, std::shared_ptr<Flight>> flights_

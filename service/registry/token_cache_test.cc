@@ -4,7 +4,6 @@
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/io_context.hpp"
@@ -12,6 +11,7 @@
 #include "boost/asio/strand.hpp"
 #include "boost/asio/use_awaitable.hpp"
 #include "gtest/gtest.h"
+#include "service/util/fake_clock.h"
 
 namespace tributary::registry {
 namespace {
@@ -20,27 +20,10 @@ namespace asio = boost::asio;
 
 const absl::Time kStart = absl::FromUnixSeconds(1700000000);
 
-// A clock the test moves by hand.
-class ManualClock {
- public:
-  absl::Time Now() const {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration by) {
-    absl::MutexLock lock(&mu_);
-    now_ += by;
-  }
-
- private:
-  mutable absl::Mutex mu_;
-  absl::Time now_ ABSL_GUARDED_BY(mu_) = kStart;
-};
-
 class TokenCacheTest : public ::testing::Test {
  protected:
   // A fetch that waits `delay` of real time, then returns the token
-  // "token-N" (N counts fetches) valid for 60 s of the manual clock, or
+  // "token-N" (N counts fetches) valid for 60 s of the fake clock, or
   // `failure` when set.
   TokenCache::Fetch CountingFetch(absl::Duration delay = absl::ZeroDuration()) {
     return [this, delay]() -> asio::awaitable<absl::StatusOr<Token>> {
@@ -91,8 +74,8 @@ class TokenCacheTest : public ::testing::Test {
   }
 
   asio::io_context io_;
-  ManualClock clock_;
-  TokenCache cache_{[this] { return clock_.Now(); }};
+  util::FakeClock clock_{kStart};
+  TokenCache cache_{clock_};
   std::atomic<int> fetches_ = 0;
   absl::Status failure_;
 };

@@ -55,7 +55,7 @@ void Uncached(cache::CacheMode mode, Done<T>& done,
 CachingResolver::CachingResolver(Resolver& resolver,
                                  const v1::CacheConfig& config,
                                  absl::Duration fetch_timeout,
-                                 const cache::Clock& clock,
+                                 const util::Clock& clock,
                                  metrics::Metrics& metrics,
                                  cache::BlobStore* blob_store)
     : resolver_(resolver),

@@ -3,12 +3,12 @@
 
 #include <memory>
 
-#include "service/cache/clock.h"
 #include "service/cache/memory_cache.h"
 #include "service/cache/read_through.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/types.h"
 #include "service/resolve/resolver.h"
+#include "service/util/clock.h"
 #include "tributary/v1/config.pb.h"
 
 namespace tributary::cache {
@@ -35,7 +35,7 @@ class CachingResolver {
  public:
   // `blob_store` may be null (the disk store is off); it must outlive this.
   CachingResolver(Resolver& resolver, const v1::CacheConfig& config,
-                  absl::Duration fetch_timeout, const cache::Clock& clock,
+                  absl::Duration fetch_timeout, const util::Clock& clock,
                   metrics::Metrics& metrics,
                   cache::BlobStore* blob_store = nullptr);
   ~CachingResolver();

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "boost/asio/any_io_executor.hpp"
-#include "service/cache/clock.h"
+#include "service/util/clock.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry.h"
 #include "service/resolve/blob/blob_streamer.h"
@@ -20,7 +20,7 @@ std::unique_ptr<Resolver> MakeResolver(
     std::vector<std::unique_ptr<registry::Registry>> upstreams,
     boost::asio::any_io_executor executor, metrics::Metrics& metrics,
     BlobStreamOptions blob_options,
-    const cache::Clock& clock = cache::RealClock());
+    const util::Clock& clock = util::RealClock());
 
 }  // namespace tributary::resolve
 

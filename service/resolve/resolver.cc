@@ -25,7 +25,7 @@ std::string ManifestSubject(const ManifestQuery& query) {
 
 std::vector<std::unique_ptr<Upstream>> MakeUpstreams(
     std::vector<std::unique_ptr<registry::Registry>> clients,
-    const cache::Clock& clock, metrics::Metrics& metrics) {
+    const util::Clock& clock, metrics::Metrics& metrics) {
   std::vector<std::unique_ptr<Upstream>> upstreams;
   for (size_t i = 0; i < clients.size(); ++i) {
     upstreams.push_back(std::make_unique<Upstream>(
@@ -42,7 +42,7 @@ class Resolver::Impl {
  public:
   Impl(std::vector<std::unique_ptr<registry::Registry>> upstreams,
        asio::any_io_executor executor, metrics::Metrics& metrics,
-       BlobStreamOptions blob_options, const cache::Clock& clock)
+       BlobStreamOptions blob_options, const util::Clock& clock)
       : upstreams_(MakeUpstreams(std::move(upstreams), clock, metrics)),
         executor_(std::move(executor)),
         metrics_(metrics),
@@ -106,7 +106,7 @@ class Resolver::Impl {
 std::unique_ptr<Resolver> MakeResolver(
     std::vector<std::unique_ptr<registry::Registry>> upstreams,
     asio::any_io_executor executor, metrics::Metrics& metrics,
-    BlobStreamOptions blob_options, const cache::Clock& clock) {
+    BlobStreamOptions blob_options, const util::Clock& clock) {
   return std::make_unique<Resolver>(std::make_unique<Resolver::Impl>(
       std::move(upstreams), std::move(executor), metrics,
       std::move(blob_options), clock));

@@ -9,7 +9,7 @@
 #include "boost/asio/io_context.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/cache/fake_clock.h"
+#include "service/util/fake_clock.h"
 #include "service/registry/testing/fake_registry.h"
 #include "service/resolve/make_resolver.h"
 
@@ -51,7 +51,7 @@ class ResolverTest : public ::testing::Test {
   }
 
   boost::asio::io_context io_;
-  cache::FakeClock clock_;
+  util::FakeClock clock_;
   metrics::Metrics metrics_{{"hub", "mirror"}};
 };
 

@@ -6,7 +6,7 @@
 
 #include "client/testing/stub_server.h"
 #include "nlohmann/json.hpp"
-#include "tests/e2e/process.h"
+#include "tests/support/process.h"
 
 namespace tributary::testing {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "client/testing/stub_server.h"
 #include "tests/client/demo_world.h"
-#include "tests/e2e/files.h"
+#include "tests/support/files.h"
 
 namespace tributary::testing {
 namespace {

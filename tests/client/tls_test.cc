@@ -11,7 +11,7 @@
 #include "client/testing/stub_server.h"
 #include "grpcpp/security/server_credentials.h"
 #include "tests/client/test_certs.h"
-#include "tests/e2e/files.h"
+#include "tests/support/files.h"
 
 namespace tributary::testing {
 namespace {

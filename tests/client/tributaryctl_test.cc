@@ -13,7 +13,7 @@
 #include "client/testing/stub_server.h"
 #include "nlohmann/json.hpp"
 #include "tests/client/demo_world.h"
-#include "tests/e2e/files.h"
+#include "tests/support/files.h"
 
 namespace tributary::testing {
 namespace {

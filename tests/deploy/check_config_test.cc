@@ -11,8 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "tests/e2e/files.h"
-#include "tests/e2e/process.h"
+#include "tests/support/files.h"
+#include "tests/support/process.h"
 
 namespace tributary::testing {
 namespace {

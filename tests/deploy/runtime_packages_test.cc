@@ -15,8 +15,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
-#include "tests/e2e/files.h"
-#include "tests/e2e/process.h"
+#include "tests/support/files.h"
+#include "tests/support/process.h"
 
 namespace tributary::testing {
 namespace {

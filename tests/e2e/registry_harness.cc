@@ -14,9 +14,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "tests/e2e/files.h"
-#include "tests/e2e/loopback_http.h"
-#include "tests/e2e/process.h"
+#include "tests/support/files.h"
+#include "tests/support/loopback_http.h"
+#include "tests/support/process.h"
 
 namespace tributary::testing {
 namespace {

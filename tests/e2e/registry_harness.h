@@ -4,7 +4,7 @@
 // Test harness for end-to-end tests against a real OCI registry: Debian's
 // docker-registry (CNCF distribution v2.8) on loopback, filled with small
 // images built by umoci and pushed by skopeo. Process, HTTP and file helpers
-// come with it (tests/e2e/process.h, loopback_http.h, files.h).
+// come with it (tests/support/process.h, loopback_http.h, files.h).
 
 #include <cstdint>
 #include <memory>
@@ -14,10 +14,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "tests/e2e/files.h"
-#include "tests/e2e/loopback_http.h"
-#include "tests/e2e/process.h"
-#include "tests/e2e/test_ca.h"
+#include "tests/support/files.h"
+#include "tests/support/loopback_http.h"
+#include "tests/support/process.h"
+#include "tests/support/test_ca.h"
 
 namespace tributary::testing {
 

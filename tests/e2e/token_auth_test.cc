@@ -7,9 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/e2e/registry_harness.h"
-#include "tests/e2e/test_ca.h"
 #include "tests/e2e/token_issuer.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/test_ca.h"
 
 namespace tributary::testing {
 namespace {

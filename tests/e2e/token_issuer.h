@@ -6,8 +6,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "tests/e2e/test_ca.h"
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/test_ca.h"
 
 namespace tributary::testing {
 

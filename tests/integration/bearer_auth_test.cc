@@ -10,10 +10,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "tests/e2e/files.h"
-#include "tests/fake_upstream/fake_upstream.h"
+#include "service/util/fake_clock.h"
 #include "tests/integration/fake_docker_hub.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/files.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {
@@ -36,7 +37,8 @@ class BearerAuthTest : public ::testing::Test {
   }
   void StartWith(const std::vector<TestUpstream>& upstreams,
                  const std::string& extra_yaml = "") {
-    auto running = RunningServer::Start(TestConfigYaml(upstreams, extra_yaml));
+    auto running =
+        RunningServer::Start(TestConfigYaml(upstreams, extra_yaml), clock_);
     ASSERT_TRUE(running.ok()) << running.status();
     server_ = *std::move(running);
   }
@@ -59,6 +61,8 @@ class BearerAuthTest : public ::testing::Test {
     return "/v2/library/alpine/manifests/" + tag;
   }
 
+  // Token refresh times are read from it; outlives the server.
+  util::FakeClock clock_;
   std::unique_ptr<FakeDockerHub> hub_ = std::make_unique<FakeDockerHub>();
   std::unique_ptr<RunningServer> server_;
 };
@@ -100,14 +104,14 @@ TEST_F(BearerAuthTest, ATokenIsReusedUntilShortlyBeforeItExpires) {
   EXPECT_EQ(hub_->registry().request_count("GET", Path("c")), 1);
 
   // Refreshed a quarter of its lifetime early (1.5 s into 2 s).
-  absl::SleepFor(absl::Milliseconds(1600));
+  clock_.Advance(absl::Milliseconds(1600));
   ASSERT_TRUE(GetManifest("alpine", "d").ok());
   EXPECT_EQ(hub_->tokens_issued(), 2);
 }
 
 TEST_F(BearerAuthTest, FiftyConcurrentColdRequestsShareOneTokenFetch) {
   hub_ = std::make_unique<FakeDockerHub>(
-      FakeDockerHubOptions{.token_delay = absl::Milliseconds(300)});
+      FakeDockerHubOptions{.hold_tokens = true});
   for (int i = 0; i < 50; ++i) {
     hub_->AddManifest("library/alpine", absl::StrCat("t", i), kManifest);
   }
@@ -119,6 +123,10 @@ TEST_F(BearerAuthTest, FiftyConcurrentColdRequestsShareOneTokenFetch) {
       statuses[i] = GetManifest("alpine", absl::StrCat("t", i));
     });
   }
+  // Every caller has had its 401, and so wants the token, before the one
+  // token fetch is answered.
+  EXPECT_TRUE(hub_->registry().WaitForRequests(50));
+  hub_->token_server().Release();
   for (std::thread& thread : threads) {
     thread.join();
   }

@@ -7,15 +7,16 @@
 
 #include <filesystem>
 #include <fstream>
-#include <optional>
+#include <memory>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "tests/e2e/files.h"
-#include "tests/fake_upstream/fake_upstream.h"
+#include "absl/synchronization/notification.h"
 #include "tests/integration/blob_support.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/files.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {
@@ -93,28 +94,53 @@ class BlobCacheTest : public ::testing::Test {
     return pulled;
   }
 
-  // Serves `blob` after `delay` (cut off after `truncate_at` bytes when set),
-  // and ranges of it ("bytes=N-") after `range_delay`.
-  void RouteWithRanges(const std::string& blob, absl::Duration delay,
-                       std::optional<size_t> truncate_at = std::nullopt,
-                       absl::Duration range_delay = absl::ZeroDuration()) {
+  // Where a RouteWithRanges handler waits or signals, to order two blobs'
+  // transfers; null: neither. A wait ends after a generous 10 s at most, so a
+  // broken test fails instead of hanging.
+  struct Gates {
+    std::shared_ptr<absl::Notification> before_whole;  // waited for
+    std::shared_ptr<absl::Notification> on_range;      // notified
+    std::shared_ptr<absl::Notification> before_range;  // waited for
+  };
+
+  // Serves `blob` as `whole` says (its hold, delay and truncation; the body
+  // is set here), and ranges of it ("bytes=N-"), at the `gates`.
+  void RouteWithRanges(const std::string& blob, FakeResponse whole,
+                       Gates gates = {}) {
+    whole.body = blob;
     first_.Handle(
         "GET", "/v2/demo/app/blobs/" + Sha256(blob),
         [=](const RecordedRequest& request) {
           const std::string range = request.Header("Range");
           if (range.empty()) {
-            return FakeResponse{
-                .body = blob, .delay = delay, .truncate_body_at = truncate_at};
+            Wait(gates.before_whole.get());
+            return whole;
           }
+          if (gates.on_range != nullptr && !gates.on_range->HasBeenNotified()) {
+            gates.on_range->Notify();
+          }
+          Wait(gates.before_range.get());
           const size_t first = std::stoul(range.substr(6));
           return FakeResponse{
               .status = 206,
               .headers = {{"Content-Range",
                            absl::StrCat("bytes ", first, "-", blob.size() - 1,
                                         "/", blob.size())}},
-              .body = blob.substr(first),
-              .delay = range_delay};
+              .body = blob.substr(first)};
         });
+  }
+
+  static void Wait(absl::Notification* gate) {
+    if (gate != nullptr) {
+      EXPECT_TRUE(gate->WaitForNotificationWithTimeout(absl::Seconds(10)));
+    }
+  }
+
+  // Whether `count` pulls joined the blob transfer in flight.
+  bool AwaitCoalesced(int count) {
+    return server_->AwaitMetric(absl::StrCat(
+        "tributary_cache_requests_total{kind=\"blob\",result=\"coalesced\"} ",
+        count));
   }
 
   int RangedGets(const std::string& digest) const {
@@ -172,10 +198,15 @@ TEST_F(BlobCacheTest, ServesAnOffsetAndLengthFromTheStore) {
 
 TEST_F(BlobCacheTest, ConcurrentColdPullsShareOneUpstreamTransfer) {
   UseBlob(MakeBlob(1 << 20));
-  // Slow enough to answer that every caller arrives while it is in flight.
-  first_.Route("GET", path_, {.body = blob_, .delay = absl::Milliseconds(300)});
+  // Held until every caller has joined the transfer in flight.
+  first_.Route("GET", path_, {.body = blob_, .hold = true});
   StartServer();
-  for (const Pulled& one : PullConcurrently(20)) {
+  std::vector<Pulled> pulled;
+  std::thread callers([&] { pulled = PullConcurrently(20); });
+  EXPECT_TRUE(AwaitCoalesced(19));
+  first_.Release();
+  callers.join();
+  for (const Pulled& one : pulled) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();
     EXPECT_EQ(one.bytes, blob_);
   }
@@ -184,7 +215,7 @@ TEST_F(BlobCacheTest, ConcurrentColdPullsShareOneUpstreamTransfer) {
 
 TEST_F(BlobCacheTest, AFollowerWhoseCallerCancelsDoesNotBreakTheOthers) {
   UseBlob(MakeBlob(1 << 20));
-  first_.Route("GET", path_, {.body = blob_, .delay = absl::Milliseconds(500)});
+  first_.Route("GET", path_, {.body = blob_, .hold = true});
   StartServer();
   std::vector<Pulled> pulled(3);
   std::vector<std::thread> callers;
@@ -196,9 +227,10 @@ TEST_F(BlobCacheTest, AFollowerWhoseCallerCancelsDoesNotBreakTheOthers) {
   request.set_digest(digest_);
   auto context = ContextWithTimeout(absl::Seconds(10));
   auto quitter = server_->resolver().GetBlob(context.get(), request);
-  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_TRUE(AwaitCoalesced(3));  // all four share the transfer
   context->TryCancel();
   EXPECT_EQ(quitter->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  first_.Release();
   for (std::thread& caller : callers) {
     caller.join();
   }
@@ -211,21 +243,20 @@ TEST_F(BlobCacheTest, AFollowerWhoseCallerCancelsDoesNotBreakTheOthers) {
 
 TEST_F(BlobCacheTest, TheCallerThatStartedTheTransferMayLeaveFirst) {
   UseBlob(MakeBlob(1 << 20));
-  first_.Route("GET", path_, {.body = blob_, .delay = absl::Milliseconds(500)});
+  first_.Route("GET", path_, {.body = blob_, .hold = true});
   StartServer();
   v1::GetBlobRequest request;
   request.set_repository("demo/app");
   request.set_digest(digest_);
   auto context = ContextWithTimeout(absl::Seconds(10));
   auto starter = server_->resolver().GetBlob(context.get(), request);
-  while (first_.requests().empty()) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  EXPECT_TRUE(first_.WaitForRequests(1));  // the starter's transfer
   std::vector<Pulled> others;
   std::thread callers([&] { others = PullConcurrently(3); });
-  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_TRUE(AwaitCoalesced(3));
   context->TryCancel();
   EXPECT_EQ(starter->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  first_.Release();
   callers.join();
   for (const Pulled& one : others) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();
@@ -319,9 +350,14 @@ TEST_F(BlobCacheTest, ABlobLargerThanTheStoreStreamsToEveryCallerUnkept) {
   // 1.5 MiB against a 1 MiB store: known too big from its size, so each
   // caller streams it by itself from the start.
   UseBlob(MakeBlob(3 << 19, 5));
-  RouteWithRanges(blob_, absl::Milliseconds(200));
+  RouteWithRanges(blob_, {.hold = true});
   StartServer(1 << 20);
-  for (const Pulled& one : PullConcurrently(3)) {
+  std::vector<Pulled> pulled;
+  std::thread callers([&] { pulled = PullConcurrently(3); });
+  EXPECT_TRUE(AwaitCoalesced(2));  // all three join the shared transfer
+  first_.Release();
+  callers.join();
+  for (const Pulled& one : pulled) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();
     EXPECT_EQ(one.bytes, blob_);
   }
@@ -333,18 +369,23 @@ TEST_F(BlobCacheTest, ABlobLargerThanTheStoreStreamsToEveryCallerUnkept) {
 
 TEST_F(BlobCacheTest, ABlobThatOutgrowsTheRoomLeftStillStreamsToEveryCaller) {
   // A 1 MiB store. The first blob's transfer breaks after 512 KiB and resumes
-  // only a second later, holding its room meanwhile; the second blob, 768 KiB,
-  // runs out of room mid-transfer and is handed over to each of its callers'
-  // own ranged request. The first completes and is kept.
+  // only once the second is done, holding its room meanwhile; the second
+  // blob, 768 KiB, starts once the first resumes, runs out of room
+  // mid-transfer and is handed over to each of its callers' own ranged
+  // request. The first completes and is kept.
   const std::string holder = MakeBlob(768 << 10, 3);
   const std::string squeezed = MakeBlob(768 << 10, 9);
-  RouteWithRanges(holder, absl::ZeroDuration(), 512 << 10, absl::Seconds(1));
-  RouteWithRanges(squeezed, absl::Milliseconds(300));
+  auto holder_resuming = std::make_shared<absl::Notification>();
+  auto squeezed_done = std::make_shared<absl::Notification>();
+  RouteWithRanges(holder, {.truncate_body_at = 512 << 10},
+                  {.on_range = holder_resuming, .before_range = squeezed_done});
+  RouteWithRanges(squeezed, {}, {.before_whole = holder_resuming});
   StartServer(1 << 20);
   std::vector<Pulled> holders;
   std::thread holder_callers(
       [&] { holders = PullConcurrently(2, Sha256(holder)); });
   std::vector<Pulled> squeezeds = PullConcurrently(2, Sha256(squeezed));
+  squeezed_done->Notify();
   holder_callers.join();
   for (const Pulled& one : holders) {
     ASSERT_TRUE(one.status.ok()) << one.status.error_message();

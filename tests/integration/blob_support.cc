@@ -40,10 +40,7 @@ absl::Duration CancelAndTimeUpstreamClose(
   const absl::Time cancelled = absl::Now();
   context.TryCancel();
   EXPECT_EQ(reader.Finish().error_code(), grpc::StatusCode::CANCELLED);
-  while (upstream.open_connections() > 0 &&
-         absl::Now() - cancelled < absl::Seconds(4)) {
-    absl::SleepFor(absl::Milliseconds(5));
-  }
+  upstream.WaitForNoOpenConnections(absl::Seconds(4));
   return absl::Now() - cancelled;
 }
 

@@ -6,7 +6,7 @@
 
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 #include "tributary/v1/resolver.grpc.pb.h"
 
 namespace tributary::testing {

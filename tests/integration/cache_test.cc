@@ -7,10 +7,11 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "service/oci/digest.h"
 #include "service/oci/media_types.h"
-#include "tests/fake_upstream/fake_upstream.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {
@@ -31,12 +32,20 @@ class CacheTest : public ::testing::Test {
     ASSERT_TRUE(running.ok()) << running.status();
     server_ = *std::move(running);
   }
-  void RouteSlowManifest(absl::Duration delay) {
+  // The manifest, answered once the test calls hub_.Release().
+  void RouteHeldManifest() {
     hub_.Route("GET", kTagPath,
                {.headers = {{"Content-Type", std::string(oci::kOciManifest)},
                             {"Docker-Content-Digest", Sha256(kManifest)}},
                 .body = kManifest,
-                .delay = delay});
+                .hold = true});
+  }
+  // Whether `count` manifest requests joined the fetch in flight.
+  bool AwaitCoalesced(int count) {
+    return server_->AwaitMetric(
+        absl::StrCat("tributary_cache_requests_total{kind=\"manifest\",result="
+                     "\"coalesced\"} ",
+                     count));
   }
   grpc::Status GetManifest(const std::string& reference,
                            v1::GetManifestResponse* response,
@@ -83,7 +92,7 @@ TEST_F(CacheTest, AManifestFetchedByTagIsCachedUnderItsDigestToo) {
 }
 
 TEST_F(CacheTest, HundredConcurrentColdRequestsCostOneUpstreamRequest) {
-  RouteSlowManifest(absl::Milliseconds(300));
+  RouteHeldManifest();
   StartServer();
   std::vector<std::thread> callers;
   std::atomic<int> ok{0};
@@ -96,6 +105,9 @@ TEST_F(CacheTest, HundredConcurrentColdRequestsCostOneUpstreamRequest) {
       }
     });
   }
+  // Every caller arrives while the one fetch is in flight.
+  EXPECT_TRUE(AwaitCoalesced(99));
+  hub_.Release();
   for (std::thread& caller : callers) {
     caller.join();
   }
@@ -104,7 +116,7 @@ TEST_F(CacheTest, HundredConcurrentColdRequestsCostOneUpstreamRequest) {
 }
 
 TEST_F(CacheTest, ACallerWhoGivesUpDoesNotFailTheOthersSharingItsFetch) {
-  RouteSlowManifest(absl::Milliseconds(500));
+  RouteHeldManifest();
   StartServer();
   // The first caller leads the shared fetch and gives up before it ends.
   std::thread impatient([&] {
@@ -114,7 +126,7 @@ TEST_F(CacheTest, ACallerWhoGivesUpDoesNotFailTheOthersSharingItsFetch) {
                   .error_code(),
               grpc::StatusCode::DEADLINE_EXCEEDED);
   });
-  absl::SleepFor(absl::Milliseconds(30));  // let it lead
+  EXPECT_TRUE(hub_.WaitForRequests(1));  // it leads
   std::vector<std::thread> patient;
   std::atomic<int> ok{0};
   for (int i = 0; i < 3; ++i) {
@@ -125,7 +137,9 @@ TEST_F(CacheTest, ACallerWhoGivesUpDoesNotFailTheOthersSharingItsFetch) {
       }
     });
   }
+  EXPECT_TRUE(AwaitCoalesced(3));
   impatient.join();
+  hub_.Release();
   for (std::thread& caller : patient) {
     caller.join();
   }

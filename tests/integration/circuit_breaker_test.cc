@@ -8,12 +8,12 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "service/cache/fake_clock.h"
 #include "service/oci/digest.h"
 #include "service/oci/media_types.h"
-#include "tests/e2e/loopback_http.h"
-#include "tests/fake_upstream/fake_upstream.h"
-#include "tests/integration/server_fixture.h"
+#include "service/util/fake_clock.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/loopback_http.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {
@@ -24,14 +24,13 @@ constexpr char kPath[] = "/v2/demo/app/manifests/v1";
 constexpr char kManifest[] =
     R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{}})";
 
-FakeResponse ManifestAnswer(absl::Duration delay = absl::ZeroDuration()) {
+FakeResponse ManifestAnswer() {
   return {
       .headers = {{"Content-Type", std::string(oci::kOciManifest)},
                   {"Docker-Content-Digest",
                    oci::ComputeDigest(oci::DigestAlgorithm::kSha256, kManifest)
                        .str()}},
-      .body = kManifest,
-      .delay = delay};
+      .body = kManifest};
 }
 
 // Two failures open the first upstream's circuit for 30 s; no retries, so
@@ -93,7 +92,7 @@ class CircuitBreakerTest : public ::testing::Test {
     ASSERT_EQ(First().breaker_state(), v1::BREAKER_STATE_OPEN);
   }
 
-  cache::FakeClock clock_;
+  util::FakeClock clock_;
   FakeUpstream first_;
   FakeUpstream second_;
   std::unique_ptr<RunningServer> server_;
@@ -149,24 +148,25 @@ TEST_F(CircuitBreakerTest, TheFinalErrorSaysTheCircuitIsOpen) {
 TEST_F(CircuitBreakerTest, GoesHalfOpenThenClosesWhenTheProbeSucceeds) {
   OpenFirstCircuit();
   // The upstream recovers; the cool-down passes on the fake clock.
-  first_.Route("GET", kPath, ManifestAnswer(absl::Milliseconds(600)));
+  FakeResponse held = ManifestAnswer();
+  held.hold = true;
+  first_.Route("GET", kPath, held);
   clock_.Advance(absl::Seconds(30));
 
-  // The probe is slow: while it is out, the circuit is half-open and other
+  // The probe is held: while it is out, the circuit is half-open and other
   // calls still skip the first upstream.
+  const int requests_before = static_cast<int>(first_.requests().size());
   v1::GetManifestResponse probe_response;
   grpc::Status probe_status;
   std::thread probe([&] { probe_status = GetManifest(&probe_response); });
-  absl::Time give_up = absl::Now() + absl::Seconds(5);
-  while (First().breaker_state() != v1::BREAKER_STATE_HALF_OPEN &&
-         absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(10));
-  }
+  EXPECT_TRUE(first_.WaitForRequests(requests_before + 1));  // the probe
   EXPECT_EQ(First().breaker_state(), v1::BREAKER_STATE_HALF_OPEN);
   v1::GetManifestResponse other;
-  ASSERT_TRUE(GetManifest(&other).ok());
-  EXPECT_EQ(other.upstream().name(), "second");
+  const grpc::Status other_status = GetManifest(&other);
+  first_.Release();
   probe.join();
+  ASSERT_TRUE(other_status.ok());
+  EXPECT_EQ(other.upstream().name(), "second");
 
   ASSERT_TRUE(probe_status.ok()) << probe_status.error_message();
   EXPECT_EQ(probe_response.upstream().name(), "first");

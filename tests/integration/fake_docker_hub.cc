@@ -74,9 +74,6 @@ FakeDockerHub::FakeDockerHub(FakeDockerHubOptions options)
 }
 
 FakeResponse FakeDockerHub::IssueToken(const RecordedRequest& request) {
-  if (options_.token_delay > absl::ZeroDuration()) {
-    absl::SleepFor(options_.token_delay);
-  }
   const std::vector<std::string> service =
       QueryValues(request.target, "service");
   const std::vector<std::string> scopes = QueryValues(request.target, "scope");
@@ -109,7 +106,9 @@ FakeResponse FakeDockerHub::IssueToken(const RecordedRequest& request) {
   if (options_.token_lifetime > absl::ZeroDuration()) {
     body["expires_in"] = absl::ToInt64Seconds(options_.token_lifetime);
   }
-  return Json(200, body.dump());
+  FakeResponse answer = Json(200, body.dump());
+  answer.hold = options_.hold_tokens;
+  return answer;
 }
 
 std::optional<FakeResponse> FakeDockerHub::Unauthorized(

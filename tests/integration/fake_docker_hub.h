@@ -8,7 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 
 namespace tributary::testing {
 
@@ -19,8 +19,9 @@ struct FakeDockerHubOptions {
   std::string password;
   // expires_in of every token; zero leaves expires_in out of the answer.
   absl::Duration token_lifetime = absl::Minutes(5);
-  // How long the token server takes to answer.
-  absl::Duration token_delay = absl::ZeroDuration();
+  // Token answers wait for token_server().Release() (see FakeResponse::hold);
+  // the token is issued, and counted, when the request arrives.
+  bool hold_tokens = false;
   // The realm the challenges name; empty: this fake's token server. A URL
   // nothing listens on plays a token server that is down.
   std::string realm;

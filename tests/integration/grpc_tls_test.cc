@@ -6,10 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/client.h"
-#include "tests/e2e/files.h"
-#include "tests/e2e/test_ca.h"
-#include "tests/fake_upstream/fake_upstream.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/files.h"
+#include "tests/support/server_fixture.h"
+#include "tests/support/test_ca.h"
 
 namespace tributary::testing {
 namespace {

@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "service/oci/digest.h"
 #include "service/oci/media_types.h"
-#include "tests/e2e/loopback_http.h"
-#include "tests/fake_upstream/fake_upstream.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/loopback_http.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {
@@ -114,7 +114,7 @@ TEST_F(RetryTest, WaitsTheRetryAfterOfA429ThenSucceeds) {
   const absl::Duration took = absl::Now() - start;
   EXPECT_EQ(response.upstream().name(), "first");
   EXPECT_GE(took, absl::Milliseconds(950));
-  EXPECT_LT(took, absl::Seconds(3));
+  EXPECT_LT(took, absl::Seconds(5));  // generous: a loaded machine is slow
   EXPECT_EQ(first_.request_count("GET", kPath), 2);
 }
 
@@ -125,7 +125,8 @@ TEST_F(RetryTest, MovesToTheNextUpstreamAtOnceWhenRetryAfterIsTooLong) {
   v1::GetManifestResponse response;
   const absl::Time start = absl::Now();
   ASSERT_TRUE(GetManifest(&response).ok());
-  EXPECT_LT(absl::Now() - start, absl::Milliseconds(500));
+  // Generous for a loaded machine; waiting would take the 10 s cap or more.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
   EXPECT_EQ(response.upstream().name(), "second");
   EXPECT_EQ(first_.request_count("GET", kPath), 1);
 }
@@ -177,7 +178,7 @@ TEST_F(RetryTest, AHangingUpstreamEndsAtTheCallersDeadline) {
   const grpc::Status status = GetManifest(&response, absl::Milliseconds(300));
   const absl::Duration took = absl::Now() - start;
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
-  EXPECT_LT(took, absl::Milliseconds(800));
+  EXPECT_LT(took, absl::Seconds(3));  // generous; the upstream takes 5 s
   EXPECT_EQ(first_.request_count("GET", kPath), 1);
   EXPECT_TRUE(second_.requests().empty());
 }
@@ -192,7 +193,7 @@ TEST_F(RetryTest, AnUpstreamThatNeverAnswersCostsItsHeaderTimeout) {
   v1::GetManifestResponse response;
   const absl::Time start = absl::Now();
   ASSERT_TRUE(GetManifest(&response).ok());
-  EXPECT_LT(absl::Now() - start, absl::Seconds(1));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));  // generous; 5 s unbound
   EXPECT_EQ(response.upstream().name(), "second");
 }
 

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "service/oci/digest.h"
 #include "service/oci/media_types.h"
-#include "tests/fake_upstream/fake_upstream.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {

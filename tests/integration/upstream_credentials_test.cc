@@ -13,11 +13,11 @@
 #include "service/oci/digest.h"
 #include "spdlog/sinks/ostream_sink.h"
 #include "spdlog/spdlog.h"
-#include "tests/e2e/files.h"
-#include "tests/e2e/loopback_http.h"
-#include "tests/fake_upstream/fake_upstream.h"
 #include "tests/integration/fake_docker_hub.h"
-#include "tests/integration/server_fixture.h"
+#include "tests/support/fake_upstream.h"
+#include "tests/support/files.h"
+#include "tests/support/loopback_http.h"
+#include "tests/support/server_fixture.h"
 
 namespace tributary::testing {
 namespace {

@@ -9,7 +9,7 @@
 #include "boost/asio/io_context.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/cache/fake_clock.h"
+#include "service/util/fake_clock.h"
 #include "service/registry/testing/fake_registry.h"
 
 namespace tributary::resolve {
@@ -88,7 +88,7 @@ class BlobStreamerTest : public ::testing::Test {
 
   static constexpr int64_t kChunk = 1000;
   asio::io_context io_;
-  cache::FakeClock clock_;
+  util::FakeClock clock_;
   metrics::Metrics metrics_{{"hub", "mirror"}};
   std::vector<std::unique_ptr<Upstream>> upstreams_;
   CollectingConsumer consumer_;

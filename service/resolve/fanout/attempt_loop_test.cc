@@ -12,7 +12,7 @@
 #include "boost/asio/post.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/cache/fake_clock.h"
+#include "service/util/fake_clock.h"
 #include "service/registry/testing/fake_registry.h"
 
 namespace tributary::resolve {
@@ -81,7 +81,7 @@ class AttemptLoopTest : public ::testing::Test {
   }
 
   asio::io_context io_;
-  cache::FakeClock clock_;
+  util::FakeClock clock_;
   metrics::Metrics metrics_{{"hub", "mirror", "third"}};
   std::vector<std::unique_ptr<Upstream>> upstreams_;
 };

@@ -63,7 +63,7 @@ void Upstream::Permit::Record(const absl::Status& status,
 }
 
 Upstream::Upstream(int index, std::unique_ptr<registry::Registry> client,
-                   const cache::Clock& clock, metrics::Metrics& metrics)
+                   const util::Clock& clock, metrics::Metrics& metrics)
     : index_(index),
       client_(std::move(client)),
       urls_(client_->upstream()),

@@ -11,7 +11,6 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "service/cache/clock.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry.h"
 #include "service/registry/url_builder.h"
@@ -19,6 +18,7 @@
 #include "service/resolve/fanout/retry_policy.h"
 #include "service/resolve/fanout/scope.h"
 #include "service/resolve/upstream_snapshot.h"
+#include "service/util/clock.h"
 
 namespace tributary::resolve {
 
@@ -49,7 +49,7 @@ class Upstream {
   };
 
   Upstream(int index, std::unique_ptr<registry::Registry> client,
-           const cache::Clock& clock, metrics::Metrics& metrics);
+           const util::Clock& clock, metrics::Metrics& metrics);
 
   int index() const { return index_; }
   const std::string& name() const { return client_->name(); }
@@ -83,7 +83,7 @@ class Upstream {
   const bool enabled_;
   const Scope scope_;
   const RetryPolicy retry_policy_;
-  const cache::Clock& clock_;
+  const util::Clock& clock_;
   metrics::Metrics& metrics_;
 
   mutable absl::Mutex mutex_;

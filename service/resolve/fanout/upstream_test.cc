@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/cache/fake_clock.h"
+#include "service/util/fake_clock.h"
 #include "service/registry/http_status.h"
 #include "service/registry/testing/fake_registry.h"
 
@@ -46,7 +46,7 @@ class UpstreamTest : public ::testing::Test {
     permit->Record(status, false);
   }
 
-  cache::FakeClock clock_;
+  util::FakeClock clock_;
   metrics::Metrics metrics_{{"hub"}};
 };
 

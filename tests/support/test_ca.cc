@@ -1,11 +1,11 @@
-#include "tests/e2e/test_ca.h"
+#include "tests/support/test_ca.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "boost/asio/ip/address.hpp"
-#include "tests/e2e/files.h"
-#include "tests/e2e/process.h"
+#include "tests/support/files.h"
+#include "tests/support/process.h"
 
 namespace tributary::testing {
 namespace {

@@ -1,5 +1,5 @@
-#ifndef TRIBUTARY_TESTS_E2E_FILES_H_
-#define TRIBUTARY_TESTS_E2E_FILES_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_FILES_H_
+#define TRIBUTARY_TESTS_SUPPORT_FILES_H_
 
 #include <string>
 
@@ -26,4 +26,4 @@ std::string TestTempDir();
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_E2E_FILES_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_FILES_H_

@@ -1,4 +1,4 @@
-#include "tests/e2e/loopback_http.h"
+#include "tests/support/loopback_http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -268,7 +268,10 @@ absl::StatusOr<HttpResponse> SendHttpRequest(const std::string& host_port,
   for (const auto& [name, value] : request.headers) {
     absl::StrAppend(&wire, name, ": ", value, "\r\n");
   }
-  absl::StrAppend(&wire, "\r\n");
+  if (!request.body.empty()) {
+    absl::StrAppend(&wire, "Content-Length: ", request.body.size(), "\r\n");
+  }
+  absl::StrAppend(&wire, "\r\n", request.body);
   if (absl::Status sent = SendAll(sock.get(), wire, deadline, host_port);
       !sent.ok()) {
     return sent;

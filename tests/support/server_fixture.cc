@@ -1,9 +1,10 @@
-#include "tests/integration/server_fixture.h"
+#include "tests/support/server_fixture.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "service/config/config.h"
-#include "tests/e2e/loopback_http.h"
+#include "tests/support/loopback_http.h"
 
 namespace tributary::testing {
 
@@ -31,7 +32,7 @@ std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
 }
 
 absl::StatusOr<std::unique_ptr<RunningServer>> RunningServer::Start(
-    const std::string& yaml, const cache::Clock& clock) {
+    const std::string& yaml, const util::Clock& clock) {
   absl::StatusOr<v1::Config> config = config::ParseConfig(yaml, "test.yaml");
   if (!config.ok()) {
     return config.status();
@@ -59,6 +60,20 @@ std::unique_ptr<grpc::ClientContext> ContextWithTimeout(
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   return context;
+}
+
+bool RunningServer::AwaitMetric(absl::string_view sample,
+                                absl::Duration timeout) {
+  const std::string line = absl::StrCat("\n", sample, "\n");
+  const absl::Time give_up = absl::Now() + timeout;
+  // Polled: the metrics have no way to signal a change.
+  while (!absl::StrContains(absl::StrCat("\n", server_->MetricsText()), line)) {
+    if (absl::Now() >= give_up) {
+      return false;
+    }
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  return true;
 }
 
 absl::StatusOr<std::string> RunningServer::ScrapeMetrics() {

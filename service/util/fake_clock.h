@@ -1,11 +1,11 @@
-#ifndef TRIBUTARY_SERVICE_CACHE_FAKE_CLOCK_H_
-#define TRIBUTARY_SERVICE_CACHE_FAKE_CLOCK_H_
+#ifndef TRIBUTARY_SERVICE_UTIL_FAKE_CLOCK_H_
+#define TRIBUTARY_SERVICE_UTIL_FAKE_CLOCK_H_
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "service/cache/clock.h"
+#include "service/util/clock.h"
 
-namespace tributary::cache {
+namespace tributary::util {
 
 // A clock that moves only when a test says so. Thread-safe.
 class FakeClock final : public Clock {
@@ -27,6 +27,6 @@ class FakeClock final : public Clock {
   absl::Time now_ ABSL_GUARDED_BY(mutex_);
 };
 
-}  // namespace tributary::cache
+}  // namespace tributary::util
 
-#endif  // TRIBUTARY_SERVICE_CACHE_FAKE_CLOCK_H_
+#endif  // TRIBUTARY_SERVICE_UTIL_FAKE_CLOCK_H_

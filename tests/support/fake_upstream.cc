@@ -1,4 +1,4 @@
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 
 #include <sys/socket.h>
 
@@ -173,6 +173,11 @@ class FakeUpstream::Impl {
       ABSL_LOCKS_EXCLUDED(mu_);
   int connections_accepted() const ABSL_LOCKS_EXCLUDED(mu_);
   int open_connections() const ABSL_LOCKS_EXCLUDED(mu_);
+  void Release() ABSL_LOCKS_EXCLUDED(mu_);
+  bool WaitForRequests(int count, absl::Duration timeout) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  bool WaitForNoOpenConnections(absl::Duration timeout) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   // The answers of one route; `next` counts the requests already answered.
@@ -195,6 +200,11 @@ class FakeUpstream::Impl {
   // connection, during the sleep.
   bool SleepUnlessStopping(absl::Duration delay, tcp::socket& socket)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // The same, until Release.
+  bool HoldUnlessStopping(tcp::socket& socket) ABSL_LOCKS_EXCLUDED(mu_);
+  bool ReleasedOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return released_ || stopping_;
+  }
   void WakeAcceptor();
 
   asio::io_context io_context_;  // Never run: all I/O is synchronous.
@@ -205,6 +215,7 @@ class FakeUpstream::Impl {
 
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool released_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::pair<std::string, std::string>, RouteState> routes_
       ABSL_GUARDED_BY(mu_);
   std::map<std::pair<std::string, std::string>, Handler> handlers_
@@ -314,7 +325,8 @@ void FakeUpstream::Impl::ServeConnection(std::unique_ptr<tcp::socket> socket) {
 bool FakeUpstream::Impl::ServeRequest(tcp::socket& socket,
                                       const Request& request) {
   const FakeResponse response = RecordAndPickResponse(request);
-  if (!SleepUnlessStopping(response.delay, socket) ||
+  if ((response.hold && !HoldUnlessStopping(socket)) ||
+      !SleepUnlessStopping(response.delay, socket) ||
       response.close_without_response) {
     return false;
   }
@@ -380,6 +392,47 @@ bool FakeUpstream::Impl::SleepUnlessStopping(absl::Duration delay,
     }
   }
   return true;
+}
+
+bool FakeUpstream::Impl::HoldUnlessStopping(tcp::socket& socket) {
+  // In short steps, for the same reason as SleepUnlessStopping.
+  for (;;) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (mu_.AwaitWithTimeout(absl::Condition(this, &Impl::ReleasedOrStopping),
+                               absl::Milliseconds(10))) {
+        return !stopping_;
+      }
+    }
+    char byte;
+    if (::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT) ==
+        0) {
+      return false;  // the client closed the connection
+    }
+  }
+}
+
+void FakeUpstream::Impl::Release() {
+  absl::MutexLock lock(&mu_);
+  released_ = true;
+}
+
+bool FakeUpstream::Impl::WaitForRequests(int count,
+                                         absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  const auto enough = [this, count]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return static_cast<int>(requests_.size()) >= count;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&enough), timeout);
+}
+
+bool FakeUpstream::Impl::WaitForNoOpenConnections(
+    absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  const auto none = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return open_sockets_.empty();
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&none), timeout);
 }
 
 void FakeUpstream::Impl::SetRoute(std::string method, std::string target,
@@ -472,6 +525,16 @@ int FakeUpstream::request_count(std::string_view method,
 }
 
 int FakeUpstream::open_connections() const { return impl_->open_connections(); }
+
+void FakeUpstream::Release() { impl_->Release(); }
+
+bool FakeUpstream::WaitForRequests(int count, absl::Duration timeout) const {
+  return impl_->WaitForRequests(count, timeout);
+}
+
+bool FakeUpstream::WaitForNoOpenConnections(absl::Duration timeout) const {
+  return impl_->WaitForNoOpenConnections(timeout);
+}
 
 int FakeUpstream::connections_accepted() const {
   return impl_->connections_accepted();

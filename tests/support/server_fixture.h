@@ -1,14 +1,16 @@
-#ifndef TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
-#define TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_SERVER_FIXTURE_H_
+#define TRIBUTARY_TESTS_SUPPORT_SERVER_FIXTURE_H_
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
-#include "service/cache/clock.h"
 #include "service/server.h"
+#include "service/util/clock.h"
 #include "tributary/v1/admin.grpc.pb.h"
 #include "tributary/v1/config.pb.h"
 #include "tributary/v1/resolver.grpc.pb.h"
@@ -34,10 +36,11 @@ std::string TestConfigYaml(const std::vector<TestUpstream>& upstreams,
 // with stubs connected to it.
 class RunningServer {
  public:
-  // `clock` drives the circuit breakers and cache TTLs (a cache::FakeClock in
-  // tests that step through them); it must outlive the server.
+  // `clock` drives the circuit breakers, cache TTLs and bearer token refresh
+  // (a util::FakeClock in tests that step through them); it must outlive the
+  // server.
   static absl::StatusOr<std::unique_ptr<RunningServer>> Start(
-      const std::string& yaml, const cache::Clock& clock = cache::RealClock());
+      const std::string& yaml, const util::Clock& clock = util::RealClock());
 
   v1::ResolverService::Stub& resolver() { return *resolver_; }
   v1::AdminService::Stub& admin() { return *admin_; }
@@ -47,6 +50,13 @@ class RunningServer {
   // The text of /metrics (the config must turn metrics on: a `metrics:` block
   // with a listen_address).
   absl::StatusOr<std::string> ScrapeMetrics();
+  // Waits until the server's metrics have the sample line `sample`
+  // ("name{labels} value"), for a test that must order its steps after a
+  // state only a metric shows (callers joined to a fetch in flight). Works
+  // with the metrics endpoint disabled. False after `timeout`, a generous
+  // bound that fails the test rather than orders it.
+  bool AwaitMetric(absl::string_view sample,
+                   absl::Duration timeout = absl::Seconds(10));
 
  private:
   std::unique_ptr<Server> server_;
@@ -60,4 +70,4 @@ std::unique_ptr<grpc::ClientContext> ContextWithTimeout(absl::Duration timeout);
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_INTEGRATION_SERVER_FIXTURE_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_SERVER_FIXTURE_H_

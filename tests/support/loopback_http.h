@@ -1,5 +1,5 @@
-#ifndef TRIBUTARY_TESTS_E2E_LOOPBACK_HTTP_H_
-#define TRIBUTARY_TESTS_E2E_LOOPBACK_HTTP_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_LOOPBACK_HTTP_H_
+#define TRIBUTARY_TESTS_SUPPORT_LOOPBACK_HTTP_H_
 
 #include <string>
 #include <utility>
@@ -21,6 +21,7 @@ struct HttpRequest {
   std::string method = "GET";
   std::string path = "/";  // Absolute path plus query, sent as is.
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // sent with its Content-Length when not empty
 };
 
 struct HttpResponse {
@@ -43,4 +44,4 @@ absl::StatusOr<HttpResponse> SendHttpRequest(const std::string& host_port,
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_E2E_LOOPBACK_HTTP_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_LOOPBACK_HTTP_H_

@@ -1,5 +1,5 @@
-#ifndef TRIBUTARY_TESTS_FAKE_UPSTREAM_FAKE_UPSTREAM_H_
-#define TRIBUTARY_TESTS_FAKE_UPSTREAM_FAKE_UPSTREAM_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_FAKE_UPSTREAM_H_
+#define TRIBUTARY_TESTS_SUPPORT_FAKE_UPSTREAM_H_
 
 #include <cstddef>
 #include <functional>
@@ -24,7 +24,13 @@ struct FakeResponse {
   // Faults a real registry cannot produce on demand:
   // Read the request, then close the socket without answering.
   bool close_without_response = false;
-  // Sleep before answering. Cut short when the FakeUpstream is destroyed.
+  // Wait for FakeUpstream::Release before answering (the request is recorded
+  // at once), so a test can order events around a request in flight without
+  // sleeping. Like `delay`, cut short when the client closes the connection
+  // or the FakeUpstream is destroyed.
+  bool hold = false;
+  // Sleep before answering (after `hold`). Cut short when the FakeUpstream is
+  // destroyed.
   absl::Duration delay = absl::ZeroDuration();
   // Send the Content-Length of the full body but only this many body bytes,
   // then close the connection.
@@ -95,6 +101,17 @@ class FakeUpstream {
   void RouteManifest(std::string target, std::string media_type,
                      std::string body, std::string digest);
 
+  // Lets every held answer go (see FakeResponse::hold), now and later.
+  void Release();
+
+  // Blocks until at least `count` requests were received; false when
+  // `timeout` passes first (a generous bound: it fails a test, never orders).
+  bool WaitForRequests(int count,
+                       absl::Duration timeout = absl::Seconds(10)) const;
+  // Blocks until no connection is open; false when `timeout` passes first.
+  bool WaitForNoOpenConnections(
+      absl::Duration timeout = absl::Seconds(10)) const;
+
   // Every request received so far, in arrival order.
   std::vector<RecordedRequest> requests() const;
   int request_count(std::string_view method, std::string_view target) const;
@@ -109,4 +126,4 @@ class FakeUpstream {
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_FAKE_UPSTREAM_FAKE_UPSTREAM_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_FAKE_UPSTREAM_H_

@@ -1,5 +1,5 @@
-#ifndef TRIBUTARY_TESTS_E2E_PROCESS_H_
-#define TRIBUTARY_TESTS_E2E_PROCESS_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_PROCESS_H_
+#define TRIBUTARY_TESTS_SUPPORT_PROCESS_H_
 
 #include <sys/types.h>
 
@@ -73,4 +73,4 @@ class ChildProcess {
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_E2E_PROCESS_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_PROCESS_H_

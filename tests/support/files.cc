@@ -1,4 +1,4 @@
-#include "tests/e2e/files.h"
+#include "tests/support/files.h"
 
 #include <stdlib.h>
 

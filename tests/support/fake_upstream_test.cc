@@ -1,4 +1,4 @@
-#include "tests/fake_upstream/fake_upstream.h"
+#include "tests/support/fake_upstream.h"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address_v4.hpp>
@@ -100,18 +100,6 @@ FakeResponse Answer(int status, std::string body) {
   response.status = status;
   response.body = std::move(body);
   return response;
-}
-
-// Polls, because the server records requests on its own threads.
-bool WaitForRequests(const FakeUpstream& upstream, int count) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(10);
-  while (static_cast<int>(upstream.requests().size()) < count) {
-    if (absl::Now() > deadline) {
-      return false;
-    }
-    absl::SleepFor(absl::Milliseconds(1));
-  }
-  return true;
 }
 
 TEST(FakeUpstreamTest, UrlNamesLoopbackAndPort) {
@@ -356,11 +344,54 @@ TEST(FakeUpstreamTest, DestructionCutsShortADelayedResponse) {
   upstream->Route("GET", "/v2/", response);
   RawClient client(upstream->port());
   client.Send(http::verb::get, "/v2/");
-  ASSERT_TRUE(WaitForRequests(*upstream, 1));
+  ASSERT_TRUE(upstream->WaitForRequests(1));
 
   const absl::Time start = absl::Now();
   upstream.reset();
   EXPECT_LT(absl::Now() - start, absl::Seconds(10));
+  EXPECT_TRUE(client.ReadFailure());
+}
+
+TEST(FakeUpstreamTest, AHeldResponseWaitsForRelease) {
+  FakeUpstream upstream;
+  FakeResponse response = Answer(200, "held");
+  response.hold = true;
+  upstream.Route("GET", "/v2/", response);
+  RawClient client(upstream.port());
+  client.Send(http::verb::get, "/v2/");
+  ASSERT_TRUE(upstream.WaitForRequests(1));
+  EXPECT_FALSE(upstream.WaitForRequests(2, absl::ZeroDuration()));
+
+  upstream.Release();
+  EXPECT_EQ(client.Read().body(), "held");
+  // Released for good: later requests are not held.
+  EXPECT_EQ(client.RoundTrip(http::verb::get, "/v2/").body(), "held");
+}
+
+TEST(FakeUpstreamTest, AClientThatGivesUpEndsAHold) {
+  FakeUpstream upstream;
+  FakeResponse response;
+  response.hold = true;
+  upstream.Route("GET", "/v2/", response);
+  auto client = std::make_unique<RawClient>(upstream.port());
+  client->Send(http::verb::get, "/v2/");
+  ASSERT_TRUE(upstream.WaitForRequests(1));
+  EXPECT_EQ(upstream.open_connections(), 1);
+
+  client.reset();
+  EXPECT_TRUE(upstream.WaitForNoOpenConnections());
+}
+
+TEST(FakeUpstreamTest, DestructionCutsShortAHeldResponse) {
+  auto upstream = std::make_unique<FakeUpstream>();
+  FakeResponse response;
+  response.hold = true;
+  upstream->Route("GET", "/v2/", response);
+  RawClient client(upstream->port());
+  client.Send(http::verb::get, "/v2/");
+  ASSERT_TRUE(upstream->WaitForRequests(1));
+
+  upstream.reset();
   EXPECT_TRUE(client.ReadFailure());
 }
 

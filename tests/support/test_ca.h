@@ -1,5 +1,5 @@
-#ifndef TRIBUTARY_TESTS_E2E_TEST_CA_H_
-#define TRIBUTARY_TESTS_E2E_TEST_CA_H_
+#ifndef TRIBUTARY_TESTS_SUPPORT_TEST_CA_H_
+#define TRIBUTARY_TESTS_SUPPORT_TEST_CA_H_
 
 // A certificate authority for tests, made with the openssl command at test
 // time: certificates for a TLS registry, a TLS gRPC server and mTLS clients.
@@ -43,4 +43,4 @@ class TestCa {
 
 }  // namespace tributary::testing
 
-#endif  // TRIBUTARY_TESTS_E2E_TEST_CA_H_
+#endif  // TRIBUTARY_TESTS_SUPPORT_TEST_CA_H_

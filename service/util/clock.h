@@ -1,13 +1,14 @@
-#ifndef TRIBUTARY_SERVICE_CACHE_CLOCK_H_
-#define TRIBUTARY_SERVICE_CACHE_CLOCK_H_
+#ifndef TRIBUTARY_SERVICE_UTIL_CLOCK_H_
+#define TRIBUTARY_SERVICE_UTIL_CLOCK_H_
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
-namespace tributary::cache {
+namespace tributary::util {
 
-// Where the cache (TTLs), the circuit breakers and the upstream status read
-// the time, so tests move it by hand instead of sleeping (see fake_clock.h).
+// Where the cache (TTLs), the circuit breakers, the upstream status and the
+// bearer token cache read the time, so tests move it by hand instead of
+// sleeping (see fake_clock.h).
 // Implementations are thread-safe.
 class Clock {
  public:
@@ -25,6 +26,6 @@ inline const Clock& RealClock() {
   return *clock;
 }
 
-}  // namespace tributary::cache
+}  // namespace tributary::util
 
-#endif  // TRIBUTARY_SERVICE_CACHE_CLOCK_H_
+#endif  // TRIBUTARY_SERVICE_UTIL_CLOCK_H_
