@@ -2,7 +2,7 @@
 // the bytes away; prints the throughput, how many streams' descriptors said the
 // bytes came from the disk store (cache_hits) and, with --verify, how many
 // streams' bytes hashed to the digest. Used by bench/blob_bench.sh and
-// bench/blob_cache_bench.sh.
+// bench/blob_cache_bench.sh. Usage, all on one command line:
 //
 //   blob_pull --addr 127.0.0.1:50051 --repository bench/blob
 //             --digest sha256:... --streams 1 [--verify]

@@ -53,7 +53,7 @@ UpstreamOutcome ClassifyOutcome(const absl::Status& status);
 // An upstream's circuit breaker state; the `state` label. No kCount sentinel:
 // the breaker and the admin API switch over the states without a default, and
 // a sentinel would need a case in each. The count follows the last state
-// instead; metrics.cc checks at compile time that no state comes after it.
+// instead; labels.cc checks at compile time that no state comes after it.
 enum class BreakerState {
   kClosed,
   kOpen,

@@ -1,0 +1,109 @@
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "service/resolve/blob/blob_file_reads.h"
+#include "service/resolve/blob/cached_blob_stream_internal.h"
+
+namespace tributary::resolve::internal {
+
+using metrics::BlobSource;
+
+asio::awaitable<absl::Status> CachedBlobStream::ServeFill(
+    BlobFill& fill, const cache::BlobFile& file) {
+  FillProgress progress = fill.Progress();
+  while (!progress.descriptor.has_value()) {
+    if (progress.spill_failed) {
+      HandOver(std::nullopt);
+      co_return absl::OkStatus();
+    }
+    if (progress.done) {
+      co_return progress.status;
+    }
+    const bool rung = co_await Ring();
+    if (!rung) {
+      co_return Gone();
+    }
+    progress = fill.Progress();
+  }
+  const BlobDescriptorInfo descriptor = *progress.descriptor;
+  const bool described = co_await SendDescriptor(descriptor);
+  if (!described) {
+    co_return Gone();
+  }
+  absl::Status followed = co_await FollowFill(fill, file, descriptor.size);
+  co_return followed;
+}
+
+asio::awaitable<absl::Status> CachedBlobStream::FollowFill(
+    BlobFill& fill, const cache::BlobFile& file, int64_t blob_size) {
+  int64_t position = 0;
+  while (true) {
+    const FillProgress progress = fill.Progress();
+    const int64_t available = progress.written - position;
+    const bool complete = progress.done && progress.status.ok();
+    // Whole chunks while the fill runs; what is left once it ends.
+    if (available >= options_.chunk_bytes ||
+        (available > 0 && (complete || progress.spill_failed))) {
+      const size_t want =
+          static_cast<size_t>(std::min(options_.chunk_bytes, available));
+      absl::Status sent = co_await SendFillChunk(file, position, want);
+      if (!sent.ok()) {
+        co_return sent;
+      }
+      position += static_cast<int64_t>(want);
+      continue;
+    }
+    if (complete) {
+      co_return absl::OkStatus();
+    }
+    if (progress.spill_failed) {
+      absl::Status handed =
+          co_await HandOverAfterSpill(file, position, blob_size);
+      co_return handed;
+    }
+    if (progress.done) {
+      co_return progress.status;  // the upstream transfer failed
+    }
+    const bool rung = co_await Ring();
+    if (!rung) {
+      co_return Gone();
+    }
+  }
+}
+
+asio::awaitable<absl::Status> CachedBlobStream::SendFillChunk(
+    const cache::BlobFile& file, int64_t position, size_t want) {
+  absl::StatusOr<std::string> chunk = ReadChunk(file, position, want);
+  if (!chunk.ok()) {
+    co_return SharedReadFailed(chunk.status().message());
+  }
+  const bool delivered = co_await writes_.Drain();
+  if (!delivered) {
+    co_return Gone();
+  }
+  StartChunk(*std::move(chunk), BlobSource::kUpstream);
+  co_return absl::OkStatus();
+}
+
+asio::awaitable<absl::Status> CachedBlobStream::HandOverAfterSpill(
+    const cache::BlobFile& file, int64_t position, int64_t blob_size) {
+  const bool drained = co_await writes_.Drain();
+  if (!drained) {
+    co_return Gone();
+  }
+  BlobContinuation continuation{.position = position, .blob_size = blob_size};
+  continuation.hasher.emplace(request_.query.digest.algorithm());
+  absl::Status hashed = co_await Hash(file, position, *continuation.hasher);
+  if (!hashed.ok()) {
+    co_return SharedReadFailed(hashed.message());
+  }
+  HandOver(std::move(continuation));
+  co_return absl::OkStatus();
+}
+
+}  // namespace tributary::resolve::internal
