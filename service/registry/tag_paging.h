@@ -9,10 +9,11 @@ namespace tributary::registry {
 
 // Makes an upstream's tag page honour the caller's `n` and `last` even when the
 // upstream ignored them: as of distribution 2.8 (Debian 12's docker-registry,
-// checked 2026-11) tags/list returns every tag whatever the query says. Tags
-// are in lexical order per the distribution spec, so tags not after `last` are
-// dropped, and a page longer than `page_size` is cut, with `next_last` set to
-// the last tag kept. A page the upstream paginated itself passes unchanged.
+// checked 2026-11) tags/list returns every tag whatever the query says, and in
+// storage order, not the lexical order the distribution spec requires. So the
+// tags are sorted (and repeats dropped), tags not after `last` are dropped, and
+// a page longer than `page_size` is cut, with `next_last` set to the last tag
+// kept. A page the upstream paginated itself keeps its `next_last`.
 void ApplyTagPaging(int page_size, const std::string& last, TagPage& page);
 
 }  // namespace tributary::registry

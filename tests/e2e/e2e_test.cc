@@ -11,6 +11,7 @@
 #include "grpcpp/grpcpp.h"
 #include "nlohmann/json.hpp"
 #include "tests/e2e/registry_harness.h"
+#include "tests/support/loopback_http.h"
 #include "tributary/v1/admin.grpc.pb.h"
 #include "tributary/v1/resolver.grpc.pb.h"
 
@@ -49,6 +50,28 @@ absl::Status WaitForGrpc(const std::string& address) {
   return absl::OkStatus();
 }
 
+// More tags than one page holds, pushed out of order: demo/tags has one image
+// under the tags a..h and v1 (the registry lists them in storage order).
+absl::Status TagManyTimes() {
+  const std::string host_port = world->registry->host_port();
+  auto image = BuildAndPushImage(world->work_dir, host_port, "demo/tags", "v1");
+  if (!image.ok()) return image.status();
+  for (const char* tag : {"h", "f", "a", "c", "b", "g", "e", "d"}) {
+    HttpRequest put;
+    put.method = "PUT";
+    put.path = absl::StrCat("/v2/demo/tags/manifests/", tag);
+    put.headers = {{"Content-Type", image->manifest_media_type}};
+    put.body = image->manifest_bytes;
+    auto answer = SendHttpRequest(host_port, put, absl::Seconds(10));
+    if (!answer.ok()) return answer.status();
+    if (answer->status != 201) {
+      return absl::UnknownError(absl::StrCat(
+          "tagging ", tag, ": HTTP ", answer->status, " ", answer->body));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status StartWorld() {
   world = new World();
   auto dir = MakeTempDir(TestTempDir(), "e2e");
@@ -68,6 +91,7 @@ absl::Status StartWorld() {
                               "demo/app", "v2");
   if (!v2.ok()) return v2.status();
   world->v2 = *std::move(v2);
+  if (absl::Status tagged = TagManyTimes(); !tagged.ok()) return tagged;
 
   const int grpc_port = PickFreeLoopbackPort();
   const int metrics_port = PickFreeLoopbackPort();
@@ -204,6 +228,36 @@ TEST_F(EndToEndTest, ListTagsPagesThroughTheRegistrysTags) {
   auto next_context = Context();
   ASSERT_TRUE(resolver_->ListTags(next_context.get(), request, &page).ok());
   EXPECT_THAT(page.tags(), ElementsAre("v2"));
+}
+
+TEST_F(EndToEndTest, ListTagsPagesInLexicalOrderWhateverTheRegistrysOrder) {
+  v1::ListTagsRequest request;
+  request.set_repository("demo/tags");
+  request.set_page_size(3);
+  request.set_last("b");
+  v1::ListTagsResponse page;
+  auto context = Context();
+  ASSERT_TRUE(resolver_->ListTags(context.get(), request, &page).ok());
+  EXPECT_THAT(page.tags(), ElementsAre("c", "d", "e"));
+  EXPECT_EQ(page.next_last(), "e");
+}
+
+TEST_F(EndToEndTest, PagingThroughEveryTagSeesEachOnceInOrder) {
+  v1::ListTagsRequest request;
+  request.set_repository("demo/tags");
+  request.set_page_size(3);
+  std::vector<std::string> seen;
+  for (int pages = 0; pages < 10; ++pages) {
+    v1::ListTagsResponse page;
+    auto context = Context();
+    ASSERT_TRUE(resolver_->ListTags(context.get(), request, &page).ok());
+    seen.insert(seen.end(), page.tags().begin(), page.tags().end());
+    if (page.next_last().empty()) {
+      break;
+    }
+    request.set_last(page.next_last());
+  }
+  EXPECT_THAT(seen, ElementsAre("a", "b", "c", "d", "e", "f", "g", "h", "v1"));
 }
 
 TEST_F(EndToEndTest, ListTagsWithoutPageSizeReturnsAllTags) {
