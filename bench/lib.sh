@@ -17,6 +17,17 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# Stops one process this script started (by its id) and forgets it.
+stop_process() {  # PID
+  local pid="$1" kept=() p
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  for p in "${pids[@]}"; do
+    [[ "$p" == "$pid" ]] || kept+=("$p")
+  done
+  pids=("${kept[@]}")
+}
+
 wait_http() {  # URL
   for _ in $(seq 100); do
     curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
@@ -36,7 +47,8 @@ build_opt() {
   loadgen="$bin/client/loadgen/tributary-loadgen"
 }
 
-# Starts Debian's docker-registry on a free loopback port; sets $registry_port.
+# Starts Debian's docker-registry on a free loopback port; sets $registry_port
+# and $registry_pid.
 # Its output goes to $work/registry.log; with REGISTRY_ACCESS_LOG=on that includes
 # one combined-format line per request, written when the response has been sent:
 #   127.0.0.1 - - [date] "GET /v2/NAME/blobs/DIGEST HTTP/1.1" 200 BYTES "" "AGENT"
@@ -58,14 +70,17 @@ http:
   secret: tributary-bench
 YAML
   docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
-  pids+=($!)
+  registry_pid=$!
+  pids+=("$registry_pid")
   wait_http "http://127.0.0.1:$registry_port/v2/"
 }
 
 # Starts a second docker-registry in proxy mode (distribution's pull-through
-# cache, its own storage) in front of the one start_registry started; sets
-# $proxy_port.
+# cache, its own storage: $PROXY_ROOT, default $work/proxy) in front of the one
+# start_registry started; sets $proxy_port and $proxy_pid. Stop it with
+# stop_process "$proxy_pid" before starting another.
 start_proxy_registry() {
+  local root="${PROXY_ROOT:-$work/proxy}"
   proxy_port="$(free_port)"
   cat >"$work/proxy.yml" <<YAML
 version: 0.1
@@ -75,15 +90,16 @@ log:
     disabled: true
 storage:
   filesystem:
-    rootdirectory: $work/proxy
+    rootdirectory: $root
 http:
   addr: 127.0.0.1:$proxy_port
   secret: tributary-bench
 proxy:
   remoteurl: http://127.0.0.1:$registry_port
 YAML
-  docker-registry serve "$work/proxy.yml" >"$work/proxy.log" 2>&1 &
-  pids+=($!)
+  docker-registry serve "$work/proxy.yml" >>"$work/proxy.log" 2>&1 &
+  proxy_pid=$!
+  pids+=("$proxy_pid")
   wait_http "http://127.0.0.1:$proxy_port/v2/"
 }
 
