@@ -1,5 +1,7 @@
 #include "service/api/requests.h"
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "service/oci/media_types.h"
 #include "service/oci/names.h"
@@ -88,6 +90,13 @@ absl::StatusOr<resolve::BlobRequest> ToBlobRequest(
   if (request.length() < 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "length: must not be negative (got ", request.length(), ")"));
+  }
+  if (request.length() > 0 &&
+      request.offset() >
+          std::numeric_limits<int64_t>::max() - request.length()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("offset + length: ", request.offset(), " + ",
+                     request.length(), " is past the largest byte offset"));
   }
   return resolve::BlobRequest{
       .query = *std::move(query),

@@ -1,5 +1,6 @@
 #include "service/api/requests.h"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -216,6 +217,25 @@ TEST(ToBlobQueryTest, AcceptsValidRequests) {
     EXPECT_EQ(query->digest.str(), digest);
     EXPECT_EQ(query->deadline, kDeadline);
   }
+}
+
+TEST(ToBlobRequestTest, RejectsARangeWhoseEndOverflows) {
+  v1::GetBlobRequest request;
+  request.set_repository("library/alpine");
+  request.set_digest(kSha256);
+  request.set_offset(10);
+  request.set_length(std::numeric_limits<int64_t>::max());
+  ExpectInvalid(ToBlobRequest(request, kDeadline).status(),
+                {"offset + length", "past the largest byte offset"});
+}
+
+TEST(ToBlobRequestTest, AcceptsARangeEndingAtTheLargestOffset) {
+  v1::GetBlobRequest request;
+  request.set_repository("library/alpine");
+  request.set_digest(kSha256);
+  request.set_offset(10);
+  request.set_length(std::numeric_limits<int64_t>::max() - 10);
+  EXPECT_TRUE(ToBlobRequest(request, kDeadline).ok());
 }
 
 TEST(ToBlobQueryTest, RejectsBadRepositoryNamingTheProblem) {

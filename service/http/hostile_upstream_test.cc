@@ -67,6 +67,28 @@ TEST_F(HostileUpstreamTest, SkipsAnInterimResponseBeforeTheAnswer) {
   EXPECT_EQ(response->body, "one");
 }
 
+TEST_F(HostileUpstreamTest, SkipsAnUnsolicited100Continue) {
+  FakeResponse one = Ok("one");
+  one.interim = "HTTP/1.1 100 Continue\r\n\r\n";
+  upstream_.Route("GET", "/one", one);
+
+  absl::StatusOr<Response> response = Get("/one");
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->body, "one");
+}
+
+TEST_F(HostileUpstreamTest, A101IsAnErrorAndTheConnectionIsNotReused) {
+  FakeResponse one = Ok("one");
+  one.interim = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n";
+  upstream_.Route("GET", "/one", one);
+  upstream_.Route("GET", "/two", Ok("two"));
+
+  EXPECT_EQ(Get("/one").status().code(), absl::StatusCode::kUnavailable);
+  absl::StatusOr<Response> two = Get("/two");
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->body, "two");
+}
+
 TEST_F(HostileUpstreamTest, AnInterimResponseNeverAnswersTheNextRequest) {
   FakeResponse one = Ok("one");
   one.interim = std::string(kEarlyHints) + kEarlyHints;

@@ -1,5 +1,7 @@
 #include "service/registry/registry_client.h"
 
+#include <limits>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -99,7 +101,12 @@ absl::StatusOr<BlobBody> CheckedBlobBody(
   if (stream->status() == 200) {
     body.start = 0;
     if (stream->content_length().has_value()) {
-      body.blob_size = static_cast<int64_t>(*stream->content_length());
+      const uint64_t length = *stream->content_length();
+      if (length > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return absl::DataLossError(absl::StrCat(
+            "Content-Length ", length, " is larger than any blob can be"));
+      }
+      body.blob_size = static_cast<int64_t>(length);
     }
   } else if (stream->status() == 206) {
     // Accept-Ranges cannot be trusted, so the answer's own range is checked.

@@ -159,6 +159,21 @@ TEST_P(BlobStreamTest, WrongBytesEndWithDataLossAndTheLastChunkIsNeverSent) {
   EXPECT_EQ(pulled.bytes, blob_.substr(0, 4 * kChunk));
 }
 
+TEST_P(BlobStreamTest, AContentLengthPastInt64IsRefusedAndTheNextAsked) {
+  // Sent whole, then the connection closes: only the header lies.
+  first_.Route("GET", path_,
+               {.headers = {{"Content-Length", "18446744073709551615"}},
+                .body = blob_,
+                .truncate_body_at = blob_.size()});
+  second_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.descriptor.size(), static_cast<int64_t>(blob_.size()));
+  EXPECT_EQ(pulled.descriptor.upstream().name(), "second");
+  EXPECT_EQ(pulled.bytes, blob_);
+}
+
 TEST_P(BlobStreamTest, FollowsARedirectToAnotherOriginWithoutAuthorization) {
   FakeUpstream storage;
   storage.Route("GET", "/bucket/layer", {.body = blob_});

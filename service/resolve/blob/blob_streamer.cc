@@ -68,8 +68,8 @@ class BlobStreamer final : public BlobStreamHandle,
     asio::co_spawn(strand_, Run(shared_from_this()),
                    [self = shared_from_this()](std::exception_ptr error) {
                      // Run ends the stream itself unless it threw past that.
-                     if (error && !self->ended_) {
-                       self->End(StatusOfException(error));
+                     if (error) {
+                       self->writes_.EndIfOpen(StatusOfException(error));
                      }
                    });
   }
@@ -93,25 +93,8 @@ class BlobStreamer final : public BlobStreamHandle,
 
   // Keeps `self` alive until EndStream, the consumer's last call.
   static asio::awaitable<void> Run(std::shared_ptr<BlobStreamer> self) {
-    absl::Status status;
-    try {
-      status = co_await self->Pump();
-    } catch (const std::exception& error) {
-      // Nothing on the data path should throw; if something does, the call
-      // still ends (and frees its stream slot) instead of hanging.
-      status = StatusOfException(std::current_exception());
-    }
-    // gRPC wants no write outstanding when the stream is finished.
-    co_await self->writes_.Drain();
-    if (self->cancellation_.cancelled() && !status.ok()) {
-      status = absl::CancelledError("the caller cancelled the stream");
-    }
-    self->End(status);
-  }
-
-  void End(const absl::Status& status) {
-    ended_ = true;
-    consumer_->EndStream(status);
+    absl::Status status = co_await CatchingExceptions(self->Pump());
+    co_await self->writes_.Finish(std::move(status));
   }
 
   asio::awaitable<absl::Status> Pump();
@@ -163,7 +146,6 @@ class BlobStreamer final : public BlobStreamHandle,
   BlobConsumer* const consumer_;
   Cancellation cancellation_;
   ConsumerWrites writes_;
-  bool ended_ = false;  // EndStream was called
 
   // Strand-only state.
   bool verifying_;  // the whole blob passes here: its digest is checked

@@ -63,8 +63,8 @@ class CachedBlobStream final
     asio::co_spawn(strand_, Run(shared_from_this()),
                    [self = shared_from_this()](std::exception_ptr error) {
                      // Run ends the stream itself unless it threw past that.
-                     if (error && !self->ended_ && !self->handed_over_) {
-                       self->End(StatusOfException(error));
+                     if (error && !self->handed_over_) {
+                       self->writes_.EndIfOpen(StatusOfException(error));
                      }
                    });
   }
@@ -91,26 +91,11 @@ class CachedBlobStream final
  private:
   // Keeps `self` alive until EndStream (or the hand-over).
   static asio::awaitable<void> Run(std::shared_ptr<CachedBlobStream> self) {
-    absl::Status status;
-    try {
-      status = co_await self->Serve();
-    } catch (const std::exception& error) {
-      // The call still ends (and frees its stream slot) instead of hanging.
-      status = StatusOfException(std::current_exception());
-    }
+    absl::Status status = co_await CatchingExceptions(self->Serve());
     if (self->handed_over_) {
       co_return;  // the inner stream ends the call
     }
-    co_await self->writes_.Drain();
-    if (self->cancellation_.cancelled() && !status.ok()) {
-      status = absl::CancelledError("the caller cancelled the stream");
-    }
-    self->End(status);
-  }
-
-  void End(const absl::Status& status) {
-    ended_ = true;
-    consumer_->EndStream(status);
+    co_await self->writes_.Finish(std::move(status));
   }
 
   asio::awaitable<absl::Status> Serve();
@@ -201,7 +186,6 @@ class CachedBlobStream final
   const asio::strand<asio::any_io_executor> strand_;
   Cancellation cancellation_;
   ConsumerWrites writes_;
-  bool ended_ = false;  // EndStream was called (or the inner stream owns it)
   const std::shared_ptr<Doorbell> doorbell_;
   const std::string digest_;
   const std::string subject_;

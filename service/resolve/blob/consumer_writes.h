@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/awaitable.hpp"
@@ -37,6 +38,25 @@ class ConsumerWrites {
     in_flight_ = true;
   }
 
+  // Ends the stream: waits for the write in flight (gRPC wants none
+  // outstanding when a call finishes), then EndStream with `status`, which
+  // reads as CANCELLED when the caller cancelled a stream that did not
+  // succeed. Call once.
+  boost::asio::awaitable<void> Finish(absl::Status status) {
+    co_await Drain();
+    if (cancellation_.cancelled() && !status.ok()) {
+      status = absl::CancelledError("the caller cancelled the stream");
+    }
+    End(status);
+  }
+  // Ends the stream now unless it has ended: for an exception that escaped
+  // the producer past Finish.
+  void EndIfOpen(const absl::Status& status) {
+    if (!ended_) {
+      End(status);
+    }
+  }
+
   // Waits for the write in flight, if any; false when the caller is gone.
   boost::asio::awaitable<bool> Drain() {
     if (!in_flight_) {
@@ -49,12 +69,18 @@ class ConsumerWrites {
   }
 
  private:
+  void End(const absl::Status& status) {
+    ended_ = true;
+    consumer_->EndStream(status);
+  }
+
   BlobConsumer* const consumer_;
   const Cancellation& cancellation_;
   boost::asio::experimental::concurrent_channel<void(boost::system::error_code,
                                                      bool)>
       done_;
   bool in_flight_ = false;
+  bool ended_ = false;  // EndStream was called
 };
 
 }  // namespace tributary::resolve

@@ -23,10 +23,14 @@ class RecordingConsumer final : public BlobConsumer {
     sent.push_back("descriptor " + descriptor.digest);
   }
   void SendChunk(std::string data) override { sent.push_back(data); }
-  void EndStream(const absl::Status&) override { ended = true; }
+  void EndStream(const absl::Status& status) override {
+    ++ends;
+    ended = status;
+  }
 
   std::vector<std::string> sent;
-  bool ended = false;
+  int ends = 0;
+  absl::Status ended;
 };
 
 class ConsumerWritesTest : public ::testing::Test {
@@ -114,6 +118,37 @@ TEST_F(ConsumerWritesTest, EachWriteIsDrainedBeforeTheNext) {
   RunReady();
   EXPECT_EQ(drained_, true);
   EXPECT_EQ(consumer_.sent, (std::vector<std::string>{"one", "two"}));
+}
+
+TEST_F(ConsumerWritesTest, FinishEndsTheStreamOnceTheWriteInFlightIsDone) {
+  writes_.StartChunk("abc");
+  asio::co_spawn(
+      io_,
+      [this]() -> asio::awaitable<void> {
+        co_await writes_.Finish(absl::OkStatus());
+      },
+      asio::detached);
+  RunReady();
+  EXPECT_EQ(consumer_.ends, 0);  // gRPC wants no write outstanding
+
+  writes_.Done(true);
+  RunReady();
+  EXPECT_EQ(consumer_.ends, 1);
+  EXPECT_TRUE(consumer_.ended.ok());
+  writes_.EndIfOpen(absl::InternalError("late"));
+  EXPECT_EQ(consumer_.ends, 1);  // ended once
+}
+
+TEST_F(ConsumerWritesTest, AFailureAfterTheCallerCancelledEndsAsCancelled) {
+  cancellation_.Cancel();
+  asio::co_spawn(
+      io_,
+      [this]() -> asio::awaitable<void> {
+        co_await writes_.Finish(absl::UnavailableError("reset"));
+      },
+      asio::detached);
+  RunReady();
+  EXPECT_EQ(consumer_.ended.code(), absl::StatusCode::kCancelled);
 }
 
 }  // namespace

@@ -17,4 +17,14 @@ absl::Status StatusOfException(std::exception_ptr error) {
   return absl::InternalError(absl::StrCat("internal error: ", what));
 }
 
+boost::asio::awaitable<absl::Status> CatchingExceptions(
+    boost::asio::awaitable<absl::Status> work) {
+  try {
+    co_return co_await std::move(work);
+  } catch (...) {
+    // (A co_await may not stand in a handler; the status is built here.)
+    co_return StatusOfException(std::current_exception());
+  }
+}
+
 }  // namespace tributary::resolve

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "absl/status/status.h"
+#include "boost/asio/awaitable.hpp"
 
 namespace tributary::resolve {
 
@@ -11,6 +12,11 @@ namespace tributary::resolve {
 // INTERNAL carrying its what(). Nothing on the request path is meant to
 // throw; this keeps the promise that every call ends once whatever happens.
 absl::Status StatusOfException(std::exception_ptr error);
+
+// `work`'s status, or StatusOfException of what it threw: a producer's end
+// runs either way.
+boost::asio::awaitable<absl::Status> CatchingExceptions(
+    boost::asio::awaitable<absl::Status> work);
 
 }  // namespace tributary::resolve
 
