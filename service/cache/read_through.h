@@ -57,15 +57,14 @@ struct Policy {
 };
 
 // Failures that a stale answer may stand in for: the upstreams are down, slow
-// or rate-limiting. A NOT_FOUND is an answer, not a failure.
+// or rate-limiting. A NOT_FOUND is an answer, not a failure, and so is a 401 or
+// 403: access revoked upstream must not be papered over by a cached copy.
 inline bool IsUpstreamFailure(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kResourceExhausted:
     case absl::StatusCode::kDeadlineExceeded:
     case absl::StatusCode::kDataLoss:
-    case absl::StatusCode::kPermissionDenied:
-    case absl::StatusCode::kUnauthenticated:
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kUnknown:
       return true;
@@ -78,8 +77,9 @@ inline bool IsUpstreamFailure(const absl::Status& status) {
 // single-flight fetches: a lookup serves a fresh answer, or a stale one while
 // one background fetch refreshes it; a miss joins the fetch in flight for the
 // same key or starts one. Answers are stored on success; NOT_FOUND is stored
-// as a negative entry; other failures leave the old entry, which then serves
-// within stale_if_error.
+// as a negative entry; a refusal (PERMISSION_DENIED, UNAUTHENTICATED) drops
+// the entry; other failures leave the old entry, which then serves within
+// stale_if_error.
 //
 // `done` runs exactly once: on the calling thread for a cache hit, else on the
 // thread that completes the fetch. Thread-safe; `store`, `clock` and `metrics`
@@ -212,6 +212,10 @@ class ReadThrough {
                      .stored_at = clock_.Now(),
                      .bytes = size_of_(result->value) +
                               static_cast<int64_t>(result->upstream.size())});
+    } else if (absl::IsPermissionDenied(result.status()) ||
+               absl::IsUnauthenticated(result.status())) {
+      // Access was revoked: no stale window may serve the old answer.
+      store_.Erase(key);
     } else if (absl::IsNotFound(result.status())) {
       const int64_t bytes =
           static_cast<int64_t>(result.status().message().size());

@@ -165,8 +165,29 @@ INSTANTIATE_TEST_SUITE_P(
                          absl::Hours(2), false},
         StaleIfErrorCase{"not_found_is_an_answer",
                          absl::NotFoundError("deleted"), absl::Minutes(5),
-                         false}),
+                         false},
+        StaleIfErrorCase{"forbidden_403_is_an_answer",
+                         absl::PermissionDeniedError("HTTP 403"),
+                         absl::Minutes(5), false},
+        StaleIfErrorCase{"unauthorized_401_is_an_answer",
+                         absl::UnauthenticatedError("HTTP 401"),
+                         absl::Minutes(5), false}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST_F(ReadThroughTest, ARefusalDropsTheCachedAnswer) {
+  Warm("old");
+  clock_.Advance(absl::Seconds(61));  // stale, within the revalidate window
+  auto stale = Get();
+  ASSERT_TRUE(stale->has_value() && (*stale)->ok());
+  upstream_.Answer(absl::PermissionDeniedError("HTTP 403"));
+
+  auto after = Get();  // the refresh was refused: nothing stale to serve
+  EXPECT_FALSE(after->has_value());
+  EXPECT_EQ(upstream_.pending(), 1);
+  upstream_.Answer(absl::PermissionDeniedError("HTTP 403"));
+  ASSERT_TRUE(after->has_value());
+  EXPECT_EQ((*after)->status().code(), absl::StatusCode::kPermissionDenied);
+}
 
 TEST_F(ReadThroughTest, ANotFoundIsRememberedForTheNegativeTtl) {
   auto first = Get();
