@@ -2,18 +2,21 @@
 
 #include <limits>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "boost/asio/use_awaitable.hpp"
 #include "nlohmann/json.hpp"
 #include "service/config/duration.h"
+#include "service/oci/media_types.h"
 #include "service/oci/names.h"
 #include "service/registry/content_range.h"
 #include "service/registry/http_status.h"
 #include "service/registry/link_header.h"
 #include "service/registry/manifest_checks.h"
 #include "service/registry/tag_paging.h"
+#include "spdlog/spdlog.h"
 
 namespace tributary::registry {
 namespace {
@@ -97,7 +100,18 @@ absl::StatusOr<BlobBody> CheckedBlobBody(
                                             query.digest.str()));
   }
   BlobBody body;
-  body.media_type = std::string(stream->Header("Content-Type"));
+  // Reaches the caller's descriptor (a proto string): only a media type.
+  const absl::string_view content_type = absl::StripAsciiWhitespace(
+      stream->Header("Content-Type")
+          .substr(0, stream->Header("Content-Type").find(';')));
+  if (oci::ValidateMediaType(
+          std::string_view(content_type.data(), content_type.size()))
+          .ok()) {
+    body.media_type = std::string(content_type);
+  } else if (!content_type.empty()) {
+    spdlog::warn(
+        "blob answer: dropped a Content-Type that is not a media type");
+  }
   if (stream->status() == 200) {
     body.start = 0;
     if (stream->content_length().has_value()) {
@@ -134,7 +148,14 @@ absl::StatusOr<TagPage> ParseTagPage(const http::Response& response) {
   }
   TagPage page;
   if (json.contains("name") && json["name"].is_string()) {
-    page.name = json["name"].get<std::string>();
+    // Passed on to callers only when it is a repository name.
+    std::string name = json["name"].get<std::string>();
+    if (oci::ValidateRepository(name).ok()) {
+      page.name = std::move(name);
+    } else {
+      spdlog::warn(
+          "tag list: dropped a \"name\" that is not a repository name");
+    }
   }
   // "tags" may be null for an empty repository.
   if (json.contains("tags") && json["tags"].is_array()) {
@@ -149,7 +170,15 @@ absl::StatusOr<TagPage> ParseTagPage(const http::Response& response) {
     return absl::DataLossError("tag list \"tags\" is not an array");
   }
   if (auto last = NextPageLast(response.Header("Link")); last.has_value()) {
-    page.next_last = *last;
+    if (oci::ValidateTag(*last).ok()) {
+      page.next_last = *last;
+    } else if (!page.tags.empty()) {
+      // The page's last tag is where the next page starts, per the spec.
+      spdlog::warn(
+          "tag list: Link names a \"last\" that is not a tag; using "
+          "the page's last tag");
+      page.next_last = page.tags.back();
+    }
   }
   return page;
 }

@@ -174,6 +174,27 @@ TEST_P(BlobStreamTest, AContentLengthPastInt64IsRefusedAndTheNextAsked) {
   EXPECT_EQ(pulled.bytes, blob_);
 }
 
+TEST_P(BlobStreamTest, AContentTypeThatIsNotAMediaTypeIsDropped) {
+  first_.Route("GET", path_,
+               {.headers = {{"Content-Type", "\xFF\xFE/x"}}, .body = blob_});
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.descriptor.media_type(), "");
+  EXPECT_EQ(pulled.bytes, blob_);
+}
+
+TEST_P(BlobStreamTest, AContentTypeKeepsItsMediaTypeWithoutParameters) {
+  first_.Route("GET", path_,
+               {.headers = {{"Content-Type",
+                             "application/octet-stream; charset=binary"}},
+                .body = blob_});
+  StartServer();
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.descriptor.media_type(), "application/octet-stream");
+}
+
 TEST_P(BlobStreamTest, FollowsARedirectToAnotherOriginWithoutAuthorization) {
   FakeUpstream storage;
   storage.Route("GET", "/bucket/layer", {.body = blob_});

@@ -316,6 +316,28 @@ TEST_F(FanOutTest, ListTagsReturnsNextPageFromLinkHeader) {
   EXPECT_EQ(page.next_last(), "");
 }
 
+TEST_F(FanOutTest, UpstreamStringsThatAreNotValidNeverReachTheAnswer) {
+  // Not UTF-8 (a client could not parse a reply carrying it), not a name.
+  first_.Route("GET", "/v2/demo/app/tags/list?n=2",
+               {.headers = {{"Content-Type", "application/json"},
+                            {"Link",
+                             "</v2/demo/app/tags/list?last=%FF%FE&n=2>; "
+                             "rel=\"next\""}},
+                .body = R"({"name":"Not A Repo!","tags":["a","b"]})"});
+  StartServer({{"first", first_.url()}});
+  v1::ListTagsRequest request;
+  request.set_repository("demo/app");
+  request.set_page_size(2);
+  v1::ListTagsResponse page;
+  auto context = ContextWithTimeout(absl::Seconds(5));
+  grpc::Status status =
+      server_->resolver().ListTags(context.get(), request, &page);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(page.tags(), ::testing::ElementsAre("a", "b"));
+  EXPECT_EQ(page.name(), "");        // dropped: not a repository name
+  EXPECT_EQ(page.next_last(), "b");  // the page's last tag instead
+}
+
 TEST_F(FanOutTest, ListUpstreamsShowsConfiguredOrder) {
   StartWithTwo();
   v1::ListUpstreamsResponse response;

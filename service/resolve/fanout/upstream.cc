@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "service/util/utf8.h"
 #include "spdlog/spdlog.h"
 
 namespace tributary::resolve {
@@ -35,9 +36,11 @@ std::string RedactForStatus(absl::string_view message) {
     }
     out += c;
   }
+  // Upstream bytes end up in a proto string field: valid UTF-8, never cut
+  // inside a character.
+  out = util::ToValidUtf8(out);
   if (out.size() > kMaxErrorLength) {
-    out.resize(kMaxErrorLength);
-    out += "...";
+    out = absl::StrCat(util::Utf8Prefix(out, kMaxErrorLength), "...");
   }
   return out;
 }

@@ -6,9 +6,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/util/fake_clock.h"
 #include "service/registry/http_status.h"
 #include "service/registry/testing/fake_registry.h"
+#include "service/util/fake_clock.h"
 
 namespace tributary::resolve {
 namespace {
@@ -143,6 +143,14 @@ TEST(RedactForStatusTest, DropsQueryStringsThatMayHoldSignatures) {
             "bad redirect Location \"https://s3.example/b?...\"");
   EXPECT_THAT(RedactForStatus("GET https://x/y?sig=s3cret failed"),
               Not(HasSubstr("s3cret")));
+}
+
+TEST(RedactForStatusTest, KeepsAnUpstreamsBytesValidUtf8WhenCut) {
+  // 255 ASCII bytes and a euro sign: the cap falls inside the sign.
+  const std::string message = std::string(255, 'x') + "\xE2\x82\xAC tail";
+  const std::string shown = RedactForStatus(message);
+  EXPECT_EQ(shown, std::string(255, 'x') + "...");
+  EXPECT_EQ(RedactForStatus("bad \xFF byte"), "bad \xEF\xBF\xBD byte");
 }
 
 TEST(RedactForStatusTest, CapsTheLength) {
