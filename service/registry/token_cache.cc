@@ -33,6 +33,10 @@ std::chrono::steady_clock::time_point ToSteady(absl::Time deadline) {
   return std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(left);
 }
 
+size_t BytesOf(const std::string& scope, const Token& token) {
+  return scope.size() + token.value.size();
+}
+
 }  // namespace
 
 // One token fetch and the callers waiting for it. Guarded by TokenCache::mu_.
@@ -43,13 +47,59 @@ struct TokenCache::Flight {
   std::vector<std::weak_ptr<Wakeup>> waiters;
 };
 
+void TokenCache::EraseLocked(
+    absl::flat_hash_map<std::string, Token>::iterator it) {
+  token_bytes_ -= BytesOf(it->first, it->second);
+  tokens_.erase(it);
+}
+
+void TokenCache::StoreLocked(const std::string& scope, Token token) {
+  if (auto old = tokens_.find(scope); old != tokens_.end()) {
+    EraseLocked(old);
+  }
+  const absl::Time now = clock_.Now();
+  for (auto it = tokens_.begin(); it != tokens_.end();) {
+    if (now >= it->second.refresh_at) {
+      EraseLocked(it++);  // expired: swept here, not only when looked up
+    } else {
+      ++it;
+    }
+  }
+  const size_t bytes = BytesOf(scope, token);
+  while (!tokens_.empty() && (tokens_.size() >= limits_.max_tokens ||
+                              token_bytes_ + bytes > limits_.max_bytes)) {
+    auto soonest = tokens_.begin();
+    for (auto it = tokens_.begin(); it != tokens_.end(); ++it) {
+      if (it->second.refresh_at < soonest->second.refresh_at) {
+        soonest = it;
+      }
+    }
+    EraseLocked(soonest);
+  }
+  if (bytes > limits_.max_bytes) {
+    return;  // larger than the whole cache: used once, not kept
+  }
+  token_bytes_ += bytes;
+  tokens_.emplace(scope, std::move(token));
+}
+
+size_t TokenCache::size() const {
+  absl::MutexLock lock(&mu_);
+  return tokens_.size();
+}
+
+size_t TokenCache::bytes() const {
+  absl::MutexLock lock(&mu_);
+  return token_bytes_;
+}
+
 std::string TokenCache::CachedLocked(const std::string& scope) {
   const auto it = tokens_.find(scope);
   if (it == tokens_.end()) {
     return "";
   }
   if (clock_.Now() >= it->second.refresh_at) {
-    tokens_.erase(it);
+    EraseLocked(it);
     return "";
   }
   return it->second.value;
@@ -65,7 +115,7 @@ void TokenCache::Invalidate(const std::string& scope,
   absl::MutexLock lock(&mu_);
   const auto it = tokens_.find(scope);
   if (it != tokens_.end() && it->second.value == token) {
-    tokens_.erase(it);
+    EraseLocked(it);
   }
 }
 
@@ -123,7 +173,7 @@ asio::awaitable<void> TokenCache::RunFetch(std::string scope,
     absl::MutexLock lock(&mu_);
     if (token.ok()) {
       flight->result = token->value;
-      tokens_[scope] = *std::move(token);
+      StoreLocked(scope, *std::move(token));
     } else {
       flight->result = token.status();
     }

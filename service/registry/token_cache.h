@@ -24,15 +24,25 @@ namespace tributary::registry {
 // fills the cache) whatever happens to the caller that started it; each caller
 // waits no longer than its own deadline. A failed fetch is not cached.
 //
+// The cache is bounded (one entry per repository scope would otherwise grow
+// with every repository ever pulled): expired tokens are swept whenever one is
+// stored, and past `limits` the token due for refresh soonest goes first.
+//
 // Thread-safe. Get must be awaited on a strand; the cache must outlive the I/O
 // context its fetches run on. `clock` tells when a token is due for refresh
 // (callers' deadlines stay on the wall clock) and must outlive the cache.
+struct TokenCacheLimits {
+  size_t max_tokens = 4096;
+  size_t max_bytes = 16 << 20;  // scopes and token values
+};
+
 class TokenCache {
  public:
   using Fetch = std::function<boost::asio::awaitable<absl::StatusOr<Token>>()>;
 
-  explicit TokenCache(const util::Clock& clock = util::RealClock())
-      : clock_(clock) {}
+  explicit TokenCache(const util::Clock& clock = util::RealClock(),
+                      TokenCacheLimits limits = {})
+      : clock_(clock), limits_(limits) {}
   TokenCache(const TokenCache&) = delete;
   TokenCache& operator=(const TokenCache&) = delete;
 
@@ -54,6 +64,9 @@ class TokenCache {
 
   // Fetches started so far (tests and debugging).
   int fetches_started() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Tokens held, and their bytes (tests and debugging).
+  size_t size() const ABSL_LOCKS_EXCLUDED(mu_);
+  size_t bytes() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Flight;
@@ -63,10 +76,17 @@ class TokenCache {
                                         Fetch fetch) ABSL_LOCKS_EXCLUDED(mu_);
   std::string CachedLocked(const std::string& scope)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Stores `token`, sweeping expired ones and evicting past the limits.
+  void StoreLocked(const std::string& scope, Token token)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void EraseLocked(absl::flat_hash_map<std::string, Token>::iterator it)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const util::Clock& clock_;
+  const TokenCacheLimits limits_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, Token> tokens_ ABSL_GUARDED_BY(mu_);
+  size_t token_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, std::shared_ptr<Flight>> flights_
       ABSL_GUARDED_BY(mu_);
   int fetches_started_ ABSL_GUARDED_BY(mu_) = 0;

@@ -69,6 +69,28 @@ class TokenCacheTest : public ::testing::Test {
     return results;
   }
 
+  // One Get for `scope` on `cache`, fetching a token valid for `valid_for`.
+  absl::StatusOr<std::string> GetFor(TokenCache& cache,
+                                     const std::string& scope,
+                                     absl::Duration valid_for) {
+    absl::StatusOr<std::string> result = absl::UnknownError("not run");
+    TokenCache::Fetch fetch =
+        [this, scope, valid_for]() -> asio::awaitable<absl::StatusOr<Token>> {
+      co_return Token{.value = "token-for-" + scope,
+                      .expires_at = clock_.Now() + valid_for,
+                      .refresh_at = clock_.Now() + valid_for};
+    };
+    asio::co_spawn(
+        asio::make_strand(io_),
+        cache.Get(scope, fetch, absl::Now() + absl::Seconds(5)),
+        [&result](std::exception_ptr, absl::StatusOr<std::string> got) {
+          result = std::move(got);
+        });
+    io_.restart();
+    io_.run();
+    return result;
+  }
+
   absl::StatusOr<std::string> GetOnce(TokenCache::Fetch fetch) {
     return GetConcurrently(1, std::move(fetch)).front();
   }
@@ -141,6 +163,40 @@ TEST_F(TokenCacheTest, AWaiterGivesUpAtItsDeadlineWhileTheFetchGoesOn) {
   EXPECT_EQ(results[0].status().code(), absl::StatusCode::kDeadlineExceeded);
   // io_ ran until the detached fetch finished, so its token is cached.
   EXPECT_EQ(cache_.Cached("repository:a:pull"), "token-1");
+}
+
+TEST_F(TokenCacheTest, PastItsEntryCapTheTokenDueSoonestGoesFirst) {
+  TokenCache cache(clock_, {.max_tokens = 2});
+  ASSERT_TRUE(GetFor(cache, "repository:a:pull", absl::Minutes(5)).ok());
+  ASSERT_TRUE(GetFor(cache, "repository:b:pull", absl::Minutes(1)).ok());
+  ASSERT_TRUE(GetFor(cache, "repository:c:pull", absl::Minutes(5)).ok());
+
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_EQ(cache.Cached("repository:b:pull"), "");
+  EXPECT_EQ(cache.Cached("repository:a:pull"), "token-for-repository:a:pull");
+  EXPECT_EQ(cache.Cached("repository:c:pull"), "token-for-repository:c:pull");
+}
+
+TEST_F(TokenCacheTest, PastItsByteCapOldTokensMakeRoom) {
+  const std::string scope = "repository:a:pull";
+  const size_t one = scope.size() + ("token-for-" + scope).size();
+  TokenCache cache(clock_, {.max_bytes = 2 * one});
+  ASSERT_TRUE(GetFor(cache, "repository:a:pull", absl::Minutes(1)).ok());
+  ASSERT_TRUE(GetFor(cache, "repository:b:pull", absl::Minutes(2)).ok());
+  ASSERT_TRUE(GetFor(cache, "repository:c:pull", absl::Minutes(3)).ok());
+
+  EXPECT_EQ(cache.size(), 2u);
+  EXPECT_LE(cache.bytes(), 2 * one);
+  EXPECT_EQ(cache.Cached("repository:a:pull"), "");
+}
+
+TEST_F(TokenCacheTest, ExpiredTokensAreSweptWithoutBeingLookedUp) {
+  ASSERT_TRUE(GetFor(cache_, "repository:a:pull", absl::Minutes(1)).ok());
+  ASSERT_TRUE(GetFor(cache_, "repository:b:pull", absl::Minutes(1)).ok());
+  clock_.Advance(absl::Minutes(2));
+  ASSERT_TRUE(GetFor(cache_, "repository:c:pull", absl::Minutes(1)).ok());
+
+  EXPECT_EQ(cache_.size(), 1u);  // a and b went when c was stored
 }
 
 }  // namespace
