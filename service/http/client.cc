@@ -140,10 +140,15 @@ class Client::Impl {
       std::unique_ptr<Connection> connection =
           attempt == 0 ? pool_->Take(origin) : nullptr;
       if (!connection) {
+        const AddressRule rule =
+            options.trusted_origin.empty() ||
+                    absl::EqualsIgnoreCase(origin, options.trusted_origin)
+                ? AddressRule::kAny
+                : options.other_origins;
         auto opened = co_await Connection::Open(
             co_await asio::this_coro::executor, *target, tls_context_,
-            std::min(deadline,
-                     ToSteady(absl::Now() + options.connect_timeout)));
+            std::min(deadline, ToSteady(absl::Now() + options.connect_timeout)),
+            rule);
         if (!opened.ok()) {
           co_return opened.status();
         }

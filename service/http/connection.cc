@@ -3,6 +3,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/as_tuple.hpp"
@@ -13,6 +15,7 @@
 #include "boost/beast/http.hpp"
 #include "boost/none.hpp"
 #include "boost/url/parse.hpp"
+#include "service/http/address_rule.h"
 #include "service/http/error.h"
 
 namespace tributary::http {
@@ -33,6 +36,29 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kMaxFramingBytes = 64 << 10;
 // Interim responses skipped before the final one; more is an upstream loop.
 constexpr int kMaxInterimResponses = 8;
+
+// The resolved addresses `rule` lets a connection reach. None is a permanent
+// failure: asking again would resolve the same.
+absl::StatusOr<std::vector<tcp::endpoint>> Allowed(
+    const tcp::resolver::results_type& resolved, AddressRule rule,
+    absl::string_view where) {
+  std::vector<tcp::endpoint> allowed;
+  for (const auto& entry : resolved) {
+    if (rule == AddressRule::kAny ||
+        IsPublicAddress(entry.endpoint().address())) {
+      allowed.push_back(entry.endpoint());
+    }
+  }
+  if (allowed.empty()) {
+    const std::string first =
+        resolved.empty() ? ""
+                         : resolved.begin()->endpoint().address().to_string();
+    return MarkPermanent(absl::UnavailableError(absl::StrCat(
+        "connect ", where, ": refused: not a public address (", first,
+        "); set allow_private_redirects on the upstream if it is meant")));
+  }
+  return allowed;
+}
 
 // A read failure, with the limits an upstream ran into named.
 absl::Status ReadFailure(const boost::system::error_code& ec,
@@ -161,7 +187,7 @@ void Connection::MarkIdle() { lowest().expires_never(); }
 
 asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>> Connection::Open(
     asio::any_io_executor executor, const Target& target,
-    asio::ssl::context& tls_context, SteadyTime deadline) {
+    asio::ssl::context& tls_context, SteadyTime deadline, AddressRule rule) {
   const std::string where = absl::StrCat(target.host, ":", target.port);
   // The resolver has no timeout of its own; a timer cancels a hung lookup.
   // Callers run on a strand, so the timer's handler never races the lookup.
@@ -183,10 +209,15 @@ asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>> Connection::Open(
   if (resolve_ec) {
     co_return FromErrorCode(resolve_ec, absl::StrCat("resolve ", where));
   }
+  absl::StatusOr<std::vector<tcp::endpoint>> allowed =
+      Allowed(endpoints, rule, where);
+  if (!allowed.ok()) {
+    co_return allowed.status();
+  }
   beast::tcp_stream stream(executor);
   stream.expires_at(deadline);
   auto [connect_ec, endpoint] =
-      co_await stream.async_connect(endpoints, kNoThrow);
+      co_await stream.async_connect(*allowed, kNoThrow);
   if (connect_ec) {
     co_return FromErrorCode(connect_ec, absl::StrCat("connect ", where));
   }

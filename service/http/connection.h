@@ -51,7 +51,8 @@ class Connection {
  public:
   static boost::asio::awaitable<absl::StatusOr<std::unique_ptr<Connection>>>
   Open(boost::asio::any_io_executor executor, const Target& target,
-       boost::asio::ssl::context& tls_context, SteadyTime deadline);
+       boost::asio::ssl::context& tls_context, SteadyTime deadline,
+       AddressRule rule);
 
   // Sends `request` and reads the response header. `*stale` is set when the
   // failure happened before any response byte arrived on a reused connection,

@@ -38,10 +38,10 @@ FakeResponse Ok(std::string body) {
 // A Client on a single-threaded io_context against one FakeUpstream.
 class HostileUpstreamTest : public ::testing::Test {
  protected:
-  absl::StatusOr<Response> Get(std::string_view path) {
+  absl::StatusOr<Response> Get(std::string_view path,
+                               RequestOptions options = {}) {
     Request request;
     request.url = upstream_.url() + std::string(path);
-    RequestOptions options;
     options.body_limit = 1 << 20;
     options.read_timeout = absl::Seconds(5);
     std::future<absl::StatusOr<Response>> result = asio::co_spawn(
@@ -65,6 +65,31 @@ TEST_F(HostileUpstreamTest, SkipsAnInterimResponseBeforeTheAnswer) {
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->body, "one");
+}
+
+TEST_F(HostileUpstreamTest, ARedirectToANonPublicAddressIsRefused) {
+  // As if a public upstream redirected to the metadata service; here the
+  // "other origin" is the fake upstream on loopback.
+  upstream_.Route("GET", "/blob", Ok("secret"));
+  RequestOptions options;
+  options.trusted_origin = "https://registry.example:443";
+  options.other_origins = AddressRule::kPublicOnly;
+
+  absl::StatusOr<Response> response = Get("/blob", options);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(response.status().message(), HasSubstr("not a public address"));
+  EXPECT_EQ(upstream_.requests().size(), 0u);  // never connected
+}
+
+TEST_F(HostileUpstreamTest, TheTrustedOriginItselfMayBePrivate) {
+  upstream_.Route("GET", "/blob", Ok("fine"));
+  RequestOptions options;
+  options.trusted_origin = upstream_.url();
+  options.other_origins = AddressRule::kPublicOnly;
+
+  absl::StatusOr<Response> response = Get("/blob", options);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->body, "fine");
 }
 
 TEST_F(HostileUpstreamTest, SkipsAnUnsolicited100Continue) {

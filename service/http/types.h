@@ -51,6 +51,15 @@ struct TlsOptions {
   bool insecure_skip_verify = false;
 };
 
+// Which addresses a connection may reach.
+enum class AddressRule {
+  kAny,
+  // Public addresses only (address_rule.h): a hostile upstream's redirect or
+  // token realm must not make Tributary fetch from its own host or network,
+  // such as a cloud metadata service at 169.254.169.254.
+  kPublicOnly,
+};
+
 struct RequestOptions {
   // Bounds DNS, TCP connect and the TLS handshake of a new connection.
   absl::Duration connect_timeout = absl::Seconds(5);
@@ -72,6 +81,11 @@ struct RequestOptions {
   // registries redirect blobs to object storage, which must never see upstream
   // credentials.
   int max_redirects = 0;
+  // The origin the caller trusts ("https://host:443", see Target::Origin);
+  // every other origin a request reaches (a redirect's target, a token realm)
+  // is held to `other_origins`. Empty: no origin is held to anything.
+  std::string trusted_origin;
+  AddressRule other_origins = AddressRule::kAny;
 };
 
 }  // namespace tributary::http

@@ -10,6 +10,7 @@
 #include "boost/url/parse.hpp"
 #include "boost/url/url.hpp"
 #include "service/registry/http_status.h"
+#include "service/registry/origins.h"
 
 namespace tributary::registry {
 namespace {
@@ -19,24 +20,6 @@ namespace asio = boost::asio;
 // Token answers are small JSON documents (a JWT or two).
 constexpr std::size_t kMaxTokenAnswerBytes = 256 << 10;
 constexpr int kMaxTokenRedirects = 3;
-
-// "scheme://host:port" of an absolute http(s) URL, "" when it is not one.
-std::string OriginOf(absl::string_view url) {
-  auto parsed = boost::urls::parse_absolute_uri(
-      boost::urls::string_view(url.data(), url.size()));
-  if (!parsed) {
-    return "";
-  }
-  const bool https = parsed->scheme_id() == boost::urls::scheme::https;
-  if (!https && parsed->scheme_id() != boost::urls::scheme::http) {
-    return "";
-  }
-  const std::string port =
-      parsed->has_port() ? std::string(parsed->port()) : (https ? "443" : "80");
-  return absl::StrCat(https ? "https" : "http", "://",
-                      absl::AsciiStrToLower(std::string(parsed->host())), ":",
-                      port);
-}
 
 std::vector<Challenge> ChallengesOf(const http::Headers& headers) {
   std::vector<Challenge> challenges;
@@ -126,6 +109,8 @@ Authorizer::Authorizer(Credentials credentials, std::string upstream_url,
                        const util::Clock& clock)
     : credentials_(std::move(credentials)),
       upstream_origin_(OriginOf(upstream_url)),
+      other_origins_(OtherOriginsRule(upstream_url,
+                                      /*allow_private_redirects=*/false)),
       upstream_is_https_(absl::StartsWith(upstream_origin_, "https://")),
       http_(http),
       token_timeout_(token_timeout),
@@ -239,6 +224,9 @@ asio::awaitable<absl::StatusOr<Token>> Authorizer::FetchTokenOnce(
   options.deadline = absl::Now() + token_timeout_;
   options.body_limit = kMaxTokenAnswerBytes;
   options.max_redirects = kMaxTokenRedirects;
+  // The realm comes from the upstream's challenge: held like its redirects.
+  options.trusted_origin = upstream_origin_;
+  options.other_origins = other_origins_;
   const absl::Time fetched_at = clock_.Now();
   absl::StatusOr<http::Response> response =
       co_await http_.Send(std::move(request), options);

@@ -39,6 +39,9 @@ class Authorizer {
              http::Client& http, absl::Duration token_timeout,
              const util::Clock& clock = util::RealClock());
 
+  // Lets the token realm be a non-public address (allow_private_redirects).
+  void AllowPrivateOrigins() { other_origins_ = http::AddressRule::kAny; }
+
   // The Authorization value for a first attempt at `scope`, "" for none.
   std::string Preemptive(const std::string& scope);
 
@@ -77,6 +80,7 @@ class Authorizer {
 
   const Credentials credentials_;
   const std::string upstream_origin_;
+  http::AddressRule other_origins_;
   const bool upstream_is_https_;
   http::Client& http_;
   const absl::Duration token_timeout_;

@@ -15,6 +15,7 @@
 #include "service/registry/http_status.h"
 #include "service/registry/link_header.h"
 #include "service/registry/manifest_checks.h"
+#include "service/registry/origins.h"
 #include "service/registry/tag_paging.h"
 #include "spdlog/spdlog.h"
 
@@ -195,7 +196,11 @@ RegistryClient::RegistryClient(v1::UpstreamConfig upstream,
       max_tag_list_bytes_(limits.max_tag_list_bytes()),
       http_(http),
       auth_(std::move(credentials), upstream_.url(), http,
-            config::ToAbslDuration(upstream_.request_timeout()), clock) {}
+            config::ToAbslDuration(upstream_.request_timeout()), clock) {
+  if (upstream_.allow_private_redirects()) {
+    auth_.AllowPrivateOrigins();
+  }
+}
 
 std::string RegistryClient::Scope(const std::string& repository) const {
   return PullScope(urls_.Repository(repository));
@@ -210,6 +215,7 @@ http::RequestOptions RegistryClient::Options(absl::Time deadline,
       absl::Now() + config::ToAbslDuration(upstream_.request_timeout()));
   options.header_timeout = HeaderTimeout(upstream_);
   options.body_limit = static_cast<std::size_t>(body_limit);
+  HoldOtherOrigins(upstream_, options);
   return options;
 }
 
@@ -363,6 +369,7 @@ asio::awaitable<absl::StatusOr<BlobBody>> RegistryClient::OpenBlob(
   options.read_timeout = config::ToAbslDuration(upstream_.request_timeout());
   options.header_timeout = HeaderTimeout(upstream_);
   options.max_redirects = kMaxBlobRedirects;
+  HoldOtherOrigins(upstream_, options);
   absl::StatusOr<std::unique_ptr<http::ResponseStream>> stream =
       co_await OpenAuthorized(std::move(request), options,
                               Scope(query.repository));

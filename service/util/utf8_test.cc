@@ -14,7 +14,7 @@ TEST(Utf8Test, AcceptsWellFormedText) {
 }
 
 TEST(Utf8Test, RefusesWhatAProtobufParserWouldRefuse) {
-  for (const std::string bad : {
+  for (const std::string& bad : {
            std::string("\xC3"),              // cut short
            std::string("\xC0\xAF"),          // overlong '/'
            std::string("\xE0\x80\xAF"),      // overlong, 3 bytes
