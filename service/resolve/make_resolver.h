@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "boost/asio/any_io_executor.hpp"
-#include "service/util/clock.h"
 #include "service/metrics/metrics.h"
 #include "service/registry/registry.h"
 #include "service/resolve/blob/blob_streamer.h"
 #include "service/resolve/resolver.h"
+#include "service/util/clock.h"
 
 namespace tributary::resolve {
 

@@ -9,9 +9,9 @@
 #include "boost/asio/io_context.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/util/fake_clock.h"
 #include "service/registry/testing/fake_registry.h"
 #include "service/resolve/make_resolver.h"
+#include "service/util/fake_clock.h"
 
 namespace tributary::resolve {
 namespace {

@@ -12,8 +12,8 @@
 #include "boost/asio/post.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "service/util/fake_clock.h"
 #include "service/registry/testing/fake_registry.h"
+#include "service/util/fake_clock.h"
 
 namespace tributary::resolve {
 namespace {
