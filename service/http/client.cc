@@ -87,7 +87,11 @@ class Client::Impl {
  public:
   explicit Impl(ClientOptions options)
       : options_(std::move(options)),
-        pool_(std::make_shared<ConnectionPool>(options_.max_idle_per_origin)),
+        pool_(std::make_shared<ConnectionPool>(
+            PoolLimits{.max_idle_per_origin = options_.max_idle_per_origin,
+                       .max_idle_total = options_.max_idle_total,
+                       .idle_timeout = options_.idle_timeout},
+            options_.clock != nullptr ? *options_.clock : util::RealClock())),
         tls_context_(asio::ssl::context::tls_client),
         tls_status_(ConfigureTlsContext(options_.tls, tls_context_)) {}
 

@@ -8,12 +8,20 @@
 #include "boost/asio/awaitable.hpp"
 #include "service/http/response_stream.h"
 #include "service/http/types.h"
+#include "service/util/clock.h"
 
 namespace tributary::http {
 
 struct ClientOptions {
   // Idle keep-alive connections kept per origin (scheme, host, port).
   int max_idle_per_origin = 8;
+  // Idle keep-alive connections kept over all origins (redirects reach many).
+  int max_idle_total = 64;
+  // An idle connection older than this is closed, not reused.
+  absl::Duration idle_timeout = absl::Seconds(30);
+  // What idle ages are measured with; null: the real clock. Must outlive the
+  // client.
+  const util::Clock* clock = nullptr;
   std::string user_agent = "tributary/0.1";
   // Applies to every https origin this client connects to. Files are read
   // once, when the client is made.
