@@ -54,8 +54,7 @@ absl::StatusOr<std::vector<tcp::endpoint>> Allowed(
         resolved.empty() ? ""
                          : resolved.begin()->endpoint().address().to_string();
     return MarkPermanent(absl::UnavailableError(absl::StrCat(
-        "connect ", where, ": refused: not a public address (", first,
-        "); set allow_private_redirects on the upstream if it is meant")));
+        "connect ", where, ": refused: not a public address (", first, ")")));
   }
   return allowed;
 }

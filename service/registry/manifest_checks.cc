@@ -23,13 +23,20 @@ absl::Status CheckAgainst(absl::string_view what, const oci::Digest& expected,
 
 }  // namespace
 
-std::string ManifestMediaType(absl::string_view content_type,
-                              absl::string_view content) {
+std::string MediaTypeOf(absl::string_view content_type) {
   absl::string_view type = content_type.substr(0, content_type.find(';'));
   type = absl::StripAsciiWhitespace(type);
   if (!type.empty() &&
       oci::ValidateMediaType(std::string_view(type.data(), type.size())).ok()) {
     return std::string(type);
+  }
+  return "";
+}
+
+std::string ManifestMediaType(absl::string_view content_type,
+                              absl::string_view content) {
+  if (std::string type = MediaTypeOf(content_type); !type.empty()) {
+    return type;
   }
   auto json = nlohmann::json::parse(content.begin(), content.end(), nullptr,
                                     /*allow_exceptions=*/false);

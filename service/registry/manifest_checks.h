@@ -16,6 +16,10 @@ namespace tributary::registry {
 absl::StatusOr<Manifest> CheckedManifest(const ManifestQuery& query,
                                          http::Response response);
 
+// The media type a Content-Type header names (parameters dropped), or "" when
+// it names none: only a valid media type may reach a caller.
+std::string MediaTypeOf(absl::string_view content_type);
+
 // The media type of a manifest answer: Content-Type without parameters, else
 // the manifest's own "mediaType", else the OCI image manifest type.
 std::string ManifestMediaType(absl::string_view content_type,

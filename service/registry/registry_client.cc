@@ -2,7 +2,6 @@
 
 #include <limits>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -102,14 +101,8 @@ absl::StatusOr<BlobBody> CheckedBlobBody(
   }
   BlobBody body;
   // Reaches the caller's descriptor (a proto string): only a media type.
-  const absl::string_view content_type = absl::StripAsciiWhitespace(
-      stream->Header("Content-Type")
-          .substr(0, stream->Header("Content-Type").find(';')));
-  if (oci::ValidateMediaType(
-          std::string_view(content_type.data(), content_type.size()))
-          .ok()) {
-    body.media_type = std::string(content_type);
-  } else if (!content_type.empty()) {
+  body.media_type = MediaTypeOf(stream->Header("Content-Type"));
+  if (body.media_type.empty() && !stream->Header("Content-Type").empty()) {
     spdlog::warn(
         "blob answer: dropped a Content-Type that is not a media type");
   }

@@ -1,7 +1,6 @@
 #include "service/resolve/blob/blob_streamer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <exception>
 #include <variant>
 
