@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "service/api/blob_messages.h"
 #include "service/api/requests.h"
 #include "service/api/rpc_log.h"
 #include "service/api/status.h"
@@ -16,7 +17,7 @@ namespace {
 // (OnWriteDone) lets the producer read the next chunk, so a slow reader slows
 // the upstream read instead of filling memory. The producer calls EndStream
 // exactly once, and only after that does gRPC call OnDone.
-class BlobReactor final : public grpc::ServerWriteReactor<v1::GetBlobResponse>,
+class BlobReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                           public resolve::BlobConsumer {
  public:
   BlobReactor(grpc::CallbackServerContext* context,
@@ -49,19 +50,18 @@ class BlobReactor final : public grpc::ServerWriteReactor<v1::GetBlobResponse>,
 
   void SendDescriptor(const resolve::BlobDescriptorInfo& info) override {
     upstream_ = info.upstream;
-    message_.Clear();
-    v1::BlobDescriptor* blob = message_.mutable_blob();
-    blob->set_digest(info.digest);
-    blob->set_size(info.size);
-    blob->set_media_type(info.media_type);
-    blob->mutable_upstream()->set_name(info.upstream);
-    SetCacheInfo(info.cache, *blob->mutable_cache());
+    v1::BlobDescriptor blob;
+    blob.set_digest(info.digest);
+    blob.set_size(info.size);
+    blob.set_media_type(info.media_type);
+    blob.mutable_upstream()->set_name(info.upstream);
+    SetCacheInfo(info.cache, *blob.mutable_cache());
+    message_ = DescriptorMessage(blob);
     StartWrite(&message_);
   }
 
-  void SendChunk(std::string data) override {
-    message_.Clear();
-    message_.set_chunk(std::move(data));
+  void SendChunk(util::Chunk data) override {
+    message_ = ChunkMessage(std::move(data));
     StartWrite(&message_);
   }
 
@@ -110,17 +110,30 @@ class BlobReactor final : public grpc::ServerWriteReactor<v1::GetBlobResponse>,
   const std::string peer_;
   bool admitted_ = false;
   std::shared_ptr<resolve::BlobStreamHandle> stream_;
-  std::string upstream_;         // set before the first write, read at the end
-  v1::GetBlobResponse message_;  // the one write in flight
+  std::string upstream_;      // set before the first write, read at the end
+  grpc::ByteBuffer message_;  // the one write in flight
+};
+
+// A call whose request could not be parsed: finished at once.
+class RefusedBlobStream final
+    : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  void OnDone() override { delete this; }
 };
 
 }  // namespace
 
-grpc::ServerWriteReactor<v1::GetBlobResponse>* StartBlobStream(
-    grpc::CallbackServerContext* context, const v1::GetBlobRequest& request,
+grpc::ServerWriteReactor<grpc::ByteBuffer>* StartBlobStream(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer& request,
     resolve::CachingResolver& resolver, metrics::Metrics& metrics,
     StreamLimiter& limiter) {
-  return new BlobReactor(context, request, resolver, metrics, limiter);
+  absl::StatusOr<v1::GetBlobRequest> parsed = ParseBlobRequest(request);
+  if (!parsed.ok()) {
+    auto* reactor = new RefusedBlobStream();
+    reactor->Finish(ToGrpcStatus(parsed.status()));
+    return reactor;
+  }
+  return new BlobReactor(context, *parsed, resolver, metrics, limiter);
 }
 
 }  // namespace tributary::api

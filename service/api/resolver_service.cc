@@ -115,8 +115,8 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
   return reactor;
 }
 
-grpc::ServerWriteReactor<v1::GetBlobResponse>* ResolverService::GetBlob(
-    grpc::CallbackServerContext* context, const v1::GetBlobRequest* request) {
+grpc::ServerWriteReactor<grpc::ByteBuffer>* ResolverService::GetBlob(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
   return StartBlobStream(context, *request, resolver_, metrics_, blob_streams_);
 }
 

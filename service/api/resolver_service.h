@@ -14,7 +14,9 @@ namespace tributary::api {
 // handing a plain query to resolve/; converts statuses only at the edge.
 // Unary calls go through the cache; blob streams to the resolver behind it.
 // Thread-safe; `resolver` and `metrics` must outlive the server.
-class ResolverService final : public v1::ResolverService::CallbackService {
+class ResolverService final
+    : public v1::ResolverService::WithRawCallbackMethod_GetBlob<
+          v1::ResolverService::CallbackService> {
  public:
   ResolverService(resolve::CachingResolver& resolver, metrics::Metrics& metrics,
                   absl::Duration default_deadline, int max_blob_streams);
@@ -30,9 +32,10 @@ class ResolverService final : public v1::ResolverService::CallbackService {
   grpc::ServerUnaryReactor* HeadBlob(grpc::CallbackServerContext* context,
                                      const v1::HeadBlobRequest* request,
                                      v1::HeadBlobResponse* response) override;
-  grpc::ServerWriteReactor<v1::GetBlobResponse>* GetBlob(
+  // Raw: blob bytes go out as slices of the chunks they were read into.
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* GetBlob(
       grpc::CallbackServerContext* context,
-      const v1::GetBlobRequest* request) override;
+      const grpc::ByteBuffer* request) override;
   grpc::ServerUnaryReactor* ListTags(grpc::CallbackServerContext* context,
                                      const v1::ListTagsRequest* request,
                                      v1::ListTagsResponse* response) override;

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "service/cache/read_through.h"
 #include "service/registry/types.h"
+#include "service/util/chunk.h"
 
 namespace tributary::resolve {
 
@@ -36,7 +37,7 @@ class BlobConsumer {
  public:
   virtual ~BlobConsumer() = default;
   virtual void SendDescriptor(const BlobDescriptorInfo& descriptor) = 0;
-  virtual void SendChunk(std::string data) = 0;
+  virtual void SendChunk(util::Chunk data) = 0;
   virtual void EndStream(const absl::Status& status) = 0;
 };
 

@@ -7,12 +7,13 @@
 namespace tributary::resolve {
 
 boost::asio::awaitable<Filled> FillChunk(registry::BlobBody& body,
-                                         std::string& chunk) {
+                                         util::Chunk& chunk, size_t want) {
   Filled filled;
+  want = std::min(want, chunk.capacity());
   size_t size = 0;
-  while (size < chunk.size()) {
+  while (size < want) {
     absl::StatusOr<size_t> read =
-        co_await body.reader->Read(chunk.data() + size, chunk.size() - size);
+        co_await body.reader->Read(chunk.writable_data() + size, want - size);
     if (!read.ok()) {
       filled.status = read.status();
       break;
@@ -23,7 +24,7 @@ boost::asio::awaitable<Filled> FillChunk(registry::BlobBody& body,
     }
     size += *read;
   }
-  chunk.resize(size);
+  chunk.set_size(size);
   co_return filled;
 }
 

@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "boost/asio/awaitable.hpp"
 #include "service/registry/registry.h"
+#include "service/util/chunk.h"
 
 namespace tributary::resolve {
 
@@ -16,10 +17,11 @@ struct Filled {
   bool at_end = false;  // the body ended
 };
 
-// Reads until `chunk` is full or the body ends or fails; `chunk` is shrunk to
-// what arrived. Whole chunks make fewer, larger messages.
+// Reads into `chunk` until it holds `want` bytes (at most its capacity) or
+// the body ends or fails; its size is what arrived. Whole chunks make fewer,
+// larger messages.
 boost::asio::awaitable<Filled> FillChunk(registry::BlobBody& body,
-                                         std::string& chunk);
+                                         util::Chunk& chunk, size_t want);
 
 // Reads and drops the first `bytes` of `body`, `piece` bytes at a time: for
 // an upstream that answered a ranged request with the whole blob (a 200).

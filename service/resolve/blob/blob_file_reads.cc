@@ -13,13 +13,16 @@ constexpr size_t kHashPiece = 1 << 20;
 
 }  // namespace
 
-absl::StatusOr<std::string> ReadChunk(const cache::BlobFile& file,
-                                      int64_t position, size_t size) {
-  std::string chunk(size, '\0');
+absl::StatusOr<util::Chunk> ReadChunk(const cache::BlobFile& file,
+                                      int64_t position, size_t size,
+                                      util::ChunkPool& pool) {
+  util::Chunk chunk = pool.Take();
+  size = std::min(size, chunk.capacity());
   size_t got = 0;
   while (got < size) {
-    absl::StatusOr<size_t> read = file.ReadAt(
-        position + static_cast<int64_t>(got), chunk.data() + got, size - got);
+    absl::StatusOr<size_t> read =
+        file.ReadAt(position + static_cast<int64_t>(got),
+                    chunk.writable_data() + got, size - got);
     if (!read.ok()) {
       return read.status();
     }
@@ -28,6 +31,7 @@ absl::StatusOr<std::string> ReadChunk(const cache::BlobFile& file,
           "the file ends at byte ", position + static_cast<int64_t>(got)));
     }
     got += *read;
+    chunk.set_size(got);
   }
   return chunk;
 }

@@ -30,14 +30,24 @@ std::unique_ptr<cache::BlobFile> FileOf(const std::string& bytes) {
 
 TEST(ReadChunkTest, ReadsExactlyTheBytesAtThePosition) {
   auto file = FileOf("0123456789");
-  absl::StatusOr<std::string> chunk = ReadChunk(*file, 3, 4);
+  auto pool = util::ChunkPool::Create(64, 1);
+  absl::StatusOr<util::Chunk> chunk = ReadChunk(*file, 3, 4, *pool);
   ASSERT_TRUE(chunk.ok()) << chunk.status();
-  EXPECT_EQ(*chunk, "3456");
+  EXPECT_EQ(chunk->view(), "3456");
+}
+
+TEST(ReadChunkTest, ReadsNoMoreThanTheChunkHolds) {
+  auto file = FileOf("abcdefghij");
+  auto pool = util::ChunkPool::Create(4, 1);
+  absl::StatusOr<util::Chunk> chunk = ReadChunk(*file, 1, 8, *pool);
+  ASSERT_TRUE(chunk.ok()) << chunk.status();
+  EXPECT_EQ(chunk->view(), "bcde");
 }
 
 TEST(ReadChunkTest, AFileEndingEarlyIsDataLossNamingTheByte) {
   auto file = FileOf("short");
-  absl::StatusOr<std::string> chunk = ReadChunk(*file, 2, 10);
+  auto pool = util::ChunkPool::Create(64, 1);
+  absl::StatusOr<util::Chunk> chunk = ReadChunk(*file, 2, 10, *pool);
   EXPECT_EQ(chunk.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(chunk.status().message(), "the file ends at byte 5");
 }

@@ -95,13 +95,13 @@ void BlobFill::SpillFailed() {
   producer_->WriteDone(false);
 }
 
-void BlobFill::SendChunk(std::string data) {
+void BlobFill::SendChunk(util::Chunk data) {
   absl::Status appended;
   {
     // Under the lock so that Attach never opens the file while it is renamed
     // or removed; a page-cache write of one chunk is short.
     absl::MutexLock lock(&mu_);
-    appended = writer_->Append(data);
+    appended = writer_->Append(data.view());
     if (appended.ok()) {
       progress_.written = writer_->written();
     }

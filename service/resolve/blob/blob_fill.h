@@ -68,7 +68,7 @@ class BlobFill final : public BlobConsumer,
   // BlobConsumer, called by the producer on its strand. A "write" is a write
   // to the file, complete when the call returns.
   void SendDescriptor(const BlobDescriptorInfo& descriptor) override;
-  void SendChunk(std::string data) override;
+  void SendChunk(util::Chunk data) override;
   void EndStream(const absl::Status& status) override;
 
  private:

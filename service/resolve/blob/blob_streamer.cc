@@ -37,12 +37,14 @@ class BlobStreamer final : public BlobStreamHandle,
   BlobStreamer(asio::any_io_executor executor,
                const std::vector<std::unique_ptr<Upstream>>& upstreams,
                metrics::Metrics& metrics, BlobStreamOptions options,
-               BlobRequest request, BlobConsumer* consumer,
+               util::ChunkPool& pool, BlobRequest request,
+               BlobConsumer* consumer,
                std::optional<BlobContinuation> continuation)
       : strand_(asio::make_strand(executor)),
         upstreams_(upstreams),
         metrics_(metrics),
         options_(options),
+        pool_(pool),
         request_(std::move(request)),
         consumer_(consumer),
         cancellation_(strand_),
@@ -103,7 +105,7 @@ class BlobStreamer final : public BlobStreamHandle,
   asio::awaitable<absl::Status> Complete();
 
   // Starts writing `chunk`; its completion is awaited before the next write.
-  void StartChunk(std::string chunk) {
+  void StartChunk(util::Chunk chunk) {
     if (request_.to_caller) {
       metrics_.RecordBlobBytes(static_cast<int64_t>(chunk.size()));
     }
@@ -117,12 +119,12 @@ class BlobStreamer final : public BlobStreamHandle,
         co_await asio::co_spawn(
             options_.hash_executor,
             [this]() -> asio::awaitable<void> {
-              hasher_.Update(pending_);
+              hasher_.Update(pending_.view());
               co_return;
             },
             asio::use_awaitable);
       } else {
-        hasher_.Update(pending_);
+        hasher_.Update(pending_.view());
       }
     }
     pending_hashed_ = true;
@@ -141,6 +143,7 @@ class BlobStreamer final : public BlobStreamHandle,
   const std::vector<std::unique_ptr<Upstream>>& upstreams_;
   metrics::Metrics& metrics_;
   const BlobStreamOptions options_;
+  util::ChunkPool& pool_;
   const BlobRequest request_;
   BlobConsumer* const consumer_;
   Cancellation cancellation_;
@@ -153,7 +156,7 @@ class BlobStreamer final : public BlobStreamHandle,
   int64_t position_;       // absolute offset of the next byte to deliver
   int64_t blob_size_ = 0;  // 0 until an upstream says it
   bool started_ = false;   // descriptor sent
-  std::string pending_;    // the chunk held back until the next one arrives
+  util::Chunk pending_;    // the chunk held back until the next one arrives
   bool pending_hashed_ = false;  // pending_ is already in the digest
   const std::string subject_;
 };
@@ -259,9 +262,10 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
     // Three things overlap: the previous chunk's write, this read, and
     // hashing the held-back chunk (on the hash pool). At most one of each, so
     // a stream holds three chunks at most.
-    std::string chunk(static_cast<size_t>(want), '\0');
-    auto [delivered, filled, hashed] =
-        co_await (writes_.Drain() && FillChunk(body, chunk) && HashPending());
+    util::Chunk chunk = pool_.Take();
+    auto [delivered, filled, hashed] = co_await (
+        writes_.Drain() && FillChunk(body, chunk, static_cast<size_t>(want)) &&
+        HashPending());
     if (!delivered) {
       result.caller_gone = true;
       co_return result;
@@ -324,14 +328,17 @@ BlobStreams::BlobStreams(
     : executor_(std::move(executor)),
       upstreams_(upstreams),
       metrics_(metrics),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      // A few idle blocks per stream in flight; beyond that, memory goes back.
+      pool_(util::ChunkPool::Create(static_cast<size_t>(options_.chunk_bytes),
+                                    32)) {}
 
 std::shared_ptr<BlobStreamHandle> BlobStreams::New(
     BlobRequest request, BlobConsumer* consumer,
     std::optional<BlobContinuation> continuation) const {
   return std::make_shared<BlobStreamer>(executor_, upstreams_, metrics_,
-                                        options_, std::move(request), consumer,
-                                        std::move(continuation));
+                                        options_, *pool_, std::move(request),
+                                        consumer, std::move(continuation));
 }
 
 }  // namespace tributary::resolve

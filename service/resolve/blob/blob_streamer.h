@@ -10,6 +10,7 @@
 #include "service/oci/digest.h"
 #include "service/resolve/blob_stream.h"
 #include "service/resolve/fanout/upstream.h"
+#include "service/util/chunk.h"
 
 namespace tributary::resolve {
 
@@ -55,12 +56,15 @@ class BlobStreams {
 
   const boost::asio::any_io_executor& executor() const { return executor_; }
   const BlobStreamOptions& options() const { return options_; }
+  // Where every stream's chunks come from (blocks of options().chunk_bytes).
+  util::ChunkPool& pool() const { return *pool_; }
 
  private:
   const boost::asio::any_io_executor executor_;
   const std::vector<std::unique_ptr<Upstream>>& upstreams_;
   metrics::Metrics& metrics_;
   const BlobStreamOptions options_;
+  const std::shared_ptr<util::ChunkPool> pool_;
 };
 
 }  // namespace tributary::resolve

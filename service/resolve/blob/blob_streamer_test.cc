@@ -42,8 +42,8 @@ class CollectingConsumer final : public BlobConsumer {
     descriptor = info;
     handle->WriteDone(true);
   }
-  void SendChunk(std::string data) override {
-    bytes += data;
+  void SendChunk(util::Chunk data) override {
+    bytes += data.view();
     ++chunks;
     handle->WriteDone(true);
   }

@@ -91,7 +91,8 @@ asio::awaitable<absl::Status> CachedBlobStream::ServeStored(
     const size_t want =
         static_cast<size_t>(std::min(options_.chunk_bytes, end - position));
     // Read while the previous chunk is being written.
-    absl::StatusOr<std::string> chunk = ReadChunk(file, position, want);
+    absl::StatusOr<util::Chunk> chunk =
+        ReadChunk(file, position, want, cache_.streams().pool());
     if (!chunk.ok()) {
       spdlog::warn("blob store: {} unreadable: {}; removed", digest_,
                    chunk.status().ToString());
@@ -105,7 +106,7 @@ asio::awaitable<absl::Status> CachedBlobStream::ServeStored(
     if (!delivered) {
       co_return Gone();
     }
-    position += static_cast<int64_t>(want);
+    position += static_cast<int64_t>(chunk->size());
     StartChunk(*std::move(chunk), BlobSource::kCache);
   }
   co_return absl::OkStatus();

@@ -78,7 +78,8 @@ asio::awaitable<absl::Status> CachedBlobStream::FollowFill(
 
 asio::awaitable<absl::Status> CachedBlobStream::SendFillChunk(
     const cache::BlobFile& file, int64_t position, size_t want) {
-  absl::StatusOr<std::string> chunk = ReadChunk(file, position, want);
+  absl::StatusOr<util::Chunk> chunk =
+      ReadChunk(file, position, want, cache_.streams().pool());
   if (!chunk.ok()) {
     co_return SharedReadFailed(chunk.status().message());
   }

@@ -154,7 +154,7 @@ class CachedBlobStream final
     co_return delivered;
   }
 
-  void StartChunk(std::string chunk, metrics::BlobSource source) {
+  void StartChunk(util::Chunk chunk, metrics::BlobSource source) {
     metrics_.RecordBlobBytes(static_cast<int64_t>(chunk.size()), source);
     writes_.StartChunk(std::move(chunk));
   }

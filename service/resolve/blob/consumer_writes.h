@@ -1,7 +1,6 @@
 #ifndef TRIBUTARY_SERVICE_RESOLVE_BLOB_CONSUMER_WRITES_H_
 #define TRIBUTARY_SERVICE_RESOLVE_BLOB_CONSUMER_WRITES_H_
 
-#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -33,7 +32,7 @@ class ConsumerWrites {
     consumer_->SendDescriptor(descriptor);
     in_flight_ = true;
   }
-  void StartChunk(std::string chunk) {
+  void StartChunk(util::Chunk chunk) {
     consumer_->SendChunk(std::move(chunk));
     in_flight_ = true;
   }

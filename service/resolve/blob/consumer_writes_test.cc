@@ -22,7 +22,9 @@ class RecordingConsumer final : public BlobConsumer {
   void SendDescriptor(const BlobDescriptorInfo& descriptor) override {
     sent.push_back("descriptor " + descriptor.digest);
   }
-  void SendChunk(std::string data) override { sent.push_back(data); }
+  void SendChunk(util::Chunk data) override {
+    sent.push_back(std::string(data.view()));
+  }
   void EndStream(const absl::Status& status) override {
     ++ends;
     ended = status;
@@ -63,7 +65,7 @@ TEST_F(ConsumerWritesTest, DrainWithNothingInFlightReturnsAtOnce) {
 }
 
 TEST_F(ConsumerWritesTest, DrainWaitsForTheWriteInFlight) {
-  writes_.StartChunk("abc");
+  writes_.StartChunk(util::Chunk::Copy("abc"));
   StartDrain();
   RunReady();
   EXPECT_FALSE(drained_.has_value());  // the consumer has not reported yet
@@ -86,7 +88,7 @@ TEST_F(ConsumerWritesTest, AWriteReportedBeforeTheDrainIsNotLost) {
 }
 
 TEST_F(ConsumerWritesTest, AFailedWriteMeansTheCallerIsGone) {
-  writes_.StartChunk("abc");
+  writes_.StartChunk(util::Chunk::Copy("abc"));
   writes_.Done(false);
   StartDrain();
   RunReady();
@@ -94,7 +96,7 @@ TEST_F(ConsumerWritesTest, AFailedWriteMeansTheCallerIsGone) {
 }
 
 TEST_F(ConsumerWritesTest, AWriteCompletingAfterACancelIsNotDelivered) {
-  writes_.StartChunk("abc");
+  writes_.StartChunk(util::Chunk::Copy("abc"));
   cancellation_.Cancel();
   writes_.Done(true);
   StartDrain();
@@ -103,14 +105,14 @@ TEST_F(ConsumerWritesTest, AWriteCompletingAfterACancelIsNotDelivered) {
 }
 
 TEST_F(ConsumerWritesTest, EachWriteIsDrainedBeforeTheNext) {
-  writes_.StartChunk("one");
+  writes_.StartChunk(util::Chunk::Copy("one"));
   writes_.Done(true);
   StartDrain();
   RunReady();
   ASSERT_EQ(drained_, true);
 
   drained_.reset();
-  writes_.StartChunk("two");
+  writes_.StartChunk(util::Chunk::Copy("two"));
   StartDrain();
   RunReady();
   EXPECT_FALSE(drained_.has_value());  // the first report does not count twice
@@ -121,7 +123,7 @@ TEST_F(ConsumerWritesTest, EachWriteIsDrainedBeforeTheNext) {
 }
 
 TEST_F(ConsumerWritesTest, FinishEndsTheStreamOnceTheWriteInFlightIsDone) {
-  writes_.StartChunk("abc");
+  writes_.StartChunk(util::Chunk::Copy("abc"));
   asio::co_spawn(
       io_,
       [this]() -> asio::awaitable<void> {
