@@ -264,8 +264,23 @@ asio::awaitable<absl::StatusOr<std::size_t>> Connection::ReadBody(
 }
 
 bool Connection::reusable() const {
-  return !failed_ && parser_ && parser_->is_done() && parser_->keep_alive() &&
-         buffer_.size() == 0;
+  const bool body_read = direct_remaining_.has_value()
+                             ? *direct_remaining_ == 0
+                             : parser_ && parser_->is_done();
+  return !failed_ && body_read && parser_->keep_alive() &&
+         buffer_.size() == 0 && !UnreadBytesWaiting();
+}
+
+bool Connection::UnreadBytesWaiting() const {
+  if (tls_ && SSL_pending(tls_->native_handle()) > 0) {
+    return true;
+  }
+  const tcp::socket& socket =
+      tls_ ? beast::get_lowest_layer(*tls_).socket() : plain_->socket();
+  boost::system::error_code ec;
+  // A closed or failed socket is not reusable either.
+  const std::size_t waiting = const_cast<tcp::socket&>(socket).available(ec);
+  return ec || waiting > 0;
 }
 
 void Connection::Cancel() {
@@ -311,6 +326,11 @@ asio::awaitable<absl::StatusOr<ResponseHead>> Connection::StartOn(
     co_return header_read;
   }
   failed_ = false;
+  direct_remaining_.reset();
+  if (!parser_->is_done() && !parser_->chunked() &&
+      parser_->content_length().has_value()) {
+    direct_remaining_ = *parser_->content_length();
+  }
   const auto& header = parser_->get().base();
   ResponseHead head;
   head.status = static_cast<int>(header.result_int());
@@ -359,6 +379,9 @@ asio::awaitable<absl::StatusOr<std::size_t>> Connection::ReadBodyOn(
   if (!parser_ || failed_) {
     co_return absl::FailedPreconditionError("no response to read");
   }
+  if (direct_remaining_.has_value()) {
+    co_return co_await ReadDirectOn(stream, data, size, deadline);
+  }
   std::size_t total = 0;
   lowest().expires_at(deadline);
   // Fill the caller's buffer as far as the bytes at hand allow: one read may
@@ -379,6 +402,38 @@ asio::awaitable<absl::StatusOr<std::size_t>> Connection::ReadBodyOn(
     }
   }
   co_return total;
+}
+
+template <class Stream>
+asio::awaitable<absl::StatusOr<std::size_t>> Connection::ReadDirectOn(
+    Stream& stream, char* data, std::size_t size, SteadyTime deadline) {
+  std::uint64_t& remaining = *direct_remaining_;
+  const std::size_t want =
+      static_cast<std::size_t>(std::min<std::uint64_t>(size, remaining));
+  if (want == 0) {
+    co_return 0;
+  }
+  // Body bytes that arrived with the header come first.
+  if (buffer_.size() > 0) {
+    const std::size_t taken = std::min(want, buffer_.size());
+    asio::buffer_copy(asio::buffer(data, taken), buffer_.data());
+    buffer_.consume(taken);
+    remaining -= taken;
+    co_return taken;
+  }
+  lowest().expires_at(deadline);
+  auto [ec, bytes] =
+      co_await stream.async_read_some(asio::buffer(data, want), kNoThrow);
+  if (ec) {
+    failed_ = true;
+    // The same report as the parser's for a body cut short.
+    const bool cut_short =
+        ec == asio::error::eof || ec == asio::ssl::error::stream_truncated;
+    co_return ReadFailure(cut_short ? bhttp::error::partial_message : ec,
+                          absl::StrCat("read body from ", where_));
+  }
+  remaining -= bytes;
+  co_return bytes;
 }
 
 }  // namespace tributary::http

@@ -94,6 +94,12 @@ class Connection {
   template <class Stream>
   boost::asio::awaitable<absl::StatusOr<std::size_t>> ReadBodyOn(
       Stream& stream, char* data, std::size_t size, SteadyTime deadline);
+  template <class Stream>
+  boost::asio::awaitable<absl::StatusOr<std::size_t>> ReadDirectOn(
+      Stream& stream, char* data, std::size_t size, SteadyTime deadline);
+  // Whether bytes the current response does not account for have arrived
+  // (beyond its Content-Length): the connection must not be reused.
+  bool UnreadBytesWaiting() const;
 
   std::unique_ptr<boost::beast::tcp_stream> plain_;
   std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
@@ -105,6 +111,11 @@ class Connection {
   std::unique_ptr<
       boost::beast::http::response_parser<boost::beast::http::buffer_body>>
       parser_;
+  // A body framed by Content-Length (no chunked coding) is read straight from
+  // the socket into the caller's buffer, bypassing the parser: no copy through
+  // buffer_ and reads as large as the caller's. Set by Start; how many body
+  // bytes are still to come.
+  std::optional<std::uint64_t> direct_remaining_;
   std::string where_;  // host:port, for messages
   int exchanges_ = 0;
   bool failed_ = false;

@@ -140,6 +140,20 @@ TEST_F(HostileUpstreamTest, BytesAfterAResponseAreNeverReadAsTheNextAnswer) {
   EXPECT_EQ(client_.IdleConnections(), 1);  // the second, clean connection
 }
 
+TEST_F(HostileUpstreamTest, BytesAfterALargeBodyAreNeverReadAsTheNextAnswer) {
+  // Past what arrives with the header, the body is read straight from the
+  // socket; the extra response then waits in the socket, not in a buffer.
+  FakeResponse one = Ok(std::string(1 << 20, 'x'));
+  one.trailing = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale";
+  upstream_.Route("GET", "/one", one);
+  upstream_.Route("GET", "/two", Ok("two"));
+
+  ASSERT_TRUE(Get("/one").ok());
+  absl::StatusOr<Response> two = Get("/two");
+  ASSERT_TRUE(two.ok()) << two.status();
+  EXPECT_EQ(two->body, "two");
+}
+
 // A chunked body whose framing never ends: each fails at once, naming the
 // limit, instead of growing the read buffer.
 struct EndlessFraming {
