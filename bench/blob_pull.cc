@@ -15,9 +15,9 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/time/clock.h"
+#include "client/raw_blob_stream.h"
 #include "grpcpp/grpcpp.h"
 #include "service/oci/digest.h"
-#include "tributary/v1/resolver.grpc.pb.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "Tributary's gRPC address.");
 ABSL_FLAG(std::string, repository, "", "Repository of the blob.");
@@ -49,31 +49,33 @@ int main(int argc, char** argv) {
       grpc::ChannelArguments channel_args;
       channel_args.SetInt("tributary.bench.channel", i);
       channel_args.SetMaxReceiveMessageSize(8 << 20);
-      auto stub =
-          tributary::v1::ResolverService::NewStub(grpc::CreateCustomChannel(
-              absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials(),
-              channel_args));
+      auto channel = grpc::CreateCustomChannel(
+          absl::GetFlag(FLAGS_addr), grpc::InsecureChannelCredentials(),
+          channel_args);
       tributary::v1::GetBlobRequest request;
       request.set_repository(absl::GetFlag(FLAGS_repository));
       request.set_digest(absl::GetFlag(FLAGS_digest));
       grpc::ClientContext context;
-      auto reader = stub->GetBlob(&context, request);
-      tributary::v1::GetBlobResponse message;
+      // Raw reads, as the client library's DownloadBlob: no protobuf copy.
+      tributary::client::RawBlobStream stream(*channel, context, request);
+      tributary::client::BlobMessage message;
       tributary::oci::DigestHasher hasher(digest->algorithm());
       int64_t received = 0;
-      while (reader->Read(&message)) {
-        if (message.has_blob() && message.blob().cache().hit()) {
+      while (stream.Next(message)) {
+        if (message.descriptor.has_value() &&
+            message.descriptor->cache().hit()) {
           ++cache_hits;
         }
-        received += static_cast<int64_t>(message.chunk().size());
-        if (verify) {
-          hasher.Update(message.chunk());
+        for (std::string_view piece : message.pieces) {
+          received += static_cast<int64_t>(piece.size());
+          if (verify) {
+            hasher.Update(piece);
+          }
         }
       }
-      grpc::Status status = reader->Finish();
+      const absl::Status status = stream.Finish();
       if (!status.ok()) {
-        std::fprintf(stderr, "stream %d: %s\n", i,
-                     status.error_message().c_str());
+        std::fprintf(stderr, "stream %d: %s\n", i, status.ToString().c_str());
         ++failures;
       } else if (verify) {
         const tributary::oci::Digest got = hasher.Finish();

@@ -21,12 +21,22 @@ absl::Status BlobReceiver::Receive(const v1::GetBlobResponse& message) {
     case v1::GetBlobResponse::kBlob:
       return OnDescriptor(message.blob());
     case v1::GetBlobResponse::kChunk:
-      return OnChunk(message.chunk());
+      return OnChunk({std::string_view(message.chunk())});
     case v1::GetBlobResponse::PART_NOT_SET:
       break;
   }
   return Fail(absl::InternalError(
       "GetBlob stream sent a message with neither descriptor nor chunk"));
+}
+
+absl::Status BlobReceiver::Receive(const BlobMessage& message) {
+  if (!failure_.ok()) {
+    return failure_;
+  }
+  if (message.descriptor.has_value()) {
+    return OnDescriptor(*message.descriptor);
+  }
+  return OnChunk(message.pieces);
 }
 
 absl::Status BlobReceiver::OnDescriptor(const v1::BlobDescriptor& descriptor) {
@@ -49,20 +59,28 @@ absl::Status BlobReceiver::OnDescriptor(const v1::BlobDescriptor& descriptor) {
   return absl::OkStatus();
 }
 
-absl::Status BlobReceiver::OnChunk(const std::string& chunk) {
+absl::Status BlobReceiver::OnChunk(
+    const std::vector<std::string_view>& pieces) {
   if (!have_descriptor_) {
     return Fail(absl::InternalError(
         "GetBlob stream sent data before the blob descriptor"));
   }
-  const int64_t size = static_cast<int64_t>(chunk.size());
+  int64_t size = 0;
+  for (std::string_view piece : pieces) {
+    size += static_cast<int64_t>(piece.size());
+  }
   if (size > descriptor_.size() - received_) {
     return Fail(absl::DataLossError(absl::StrCat(
         "blob ", expected_.str(), " is longer than its declared size ",
         descriptor_.size())));
   }
-  hasher_.Update(chunk);
-  if (absl::Status written = sink_.Write(chunk); !written.ok()) {
-    return Fail(std::move(written));
+  for (std::string_view piece : pieces) {
+    hasher_.Update(piece);
+    if (absl::Status written =
+            sink_.Write(absl::string_view(piece.data(), piece.size()));
+        !written.ok()) {
+      return Fail(std::move(written));
+    }
   }
   received_ += size;
   if (progress_) {

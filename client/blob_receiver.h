@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "client/blob_sink.h"
+#include "client/raw_blob_stream.h"
 #include "service/oci/digest.h"
 #include "tributary/v1/resolver.pb.h"
 
@@ -31,6 +32,9 @@ class BlobReceiver {
   // Feeds the next stream message. After an error the download is over (the
   // sink is aborted): stop reading and cancel the call.
   absl::Status Receive(const v1::GetBlobResponse& message);
+  // The same for a message read raw (RawBlobStream): a chunk's pieces go to
+  // the hasher and the sink without being copied.
+  absl::Status Receive(const BlobMessage& message);
 
   // Ends the download with the call's final status. Returns the descriptor
   // when the blob is complete, verified and committed; otherwise the first
@@ -42,7 +46,7 @@ class BlobReceiver {
 
  private:
   absl::Status OnDescriptor(const v1::BlobDescriptor& descriptor);
-  absl::Status OnChunk(const std::string& chunk);
+  absl::Status OnChunk(const std::vector<std::string_view>& pieces);
   // Aborts the sink (once) and remembers `status` as the outcome.
   absl::Status Fail(absl::Status status);
 

@@ -88,6 +88,25 @@ TEST_F(BlobReceiverTest, CommitsAVerifiedBlobSentInChunks) {
   EXPECT_EQ(sink_.aborts, 0);
 }
 
+TEST_F(BlobReceiverTest, TakesARawChunkPieceByPiece) {
+  ASSERT_TRUE(receiver_.Receive(Descriptor(digest_.str(), 17)).ok());
+  BlobMessage raw;
+  raw.pieces = {"hello, ", "blob ", "world"};
+  ASSERT_TRUE(receiver_.Receive(raw).ok());
+  absl::StatusOr<v1::BlobDescriptor> done = receiver_.Finish(absl::OkStatus());
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(sink_.bytes(), blob_);
+  EXPECT_EQ(progress_, (std::vector<std::pair<int64_t, int64_t>>{{17, 17}}));
+}
+
+TEST_F(BlobReceiverTest, ARawChunkPastTheDeclaredSizeWritesNothing) {
+  ASSERT_TRUE(receiver_.Receive(Descriptor(digest_.str(), 10)).ok());
+  BlobMessage raw;
+  raw.pieces = {"hello, ", "blob world"};
+  EXPECT_EQ(receiver_.Receive(raw).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(sink_.bytes(), "");
+}
+
 TEST_F(BlobReceiverTest, ReportsProgressAfterEveryChunk) {
   ASSERT_TRUE(receiver_.Receive(Descriptor(digest_.str(), 17)).ok());
   ASSERT_TRUE(receiver_.Receive(Chunk("hello, ")).ok());

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "client/raw_blob_stream.h"
 #include "client/status.h"
 #include "service/oci/digest.h"
 
@@ -164,23 +165,17 @@ absl::StatusOr<v1::BlobDescriptor> Client::DownloadBlob(
   request.set_digest(digest);
   request = WithCacheMode(std::move(request), call);
   std::unique_ptr<grpc::ClientContext> context = Context(call);
-  std::unique_ptr<grpc::ClientReader<v1::GetBlobResponse>> reader =
-      resolver_->GetBlob(context.get(), request);
+  // Raw reads: chunk bytes go from gRPC's buffers to the sink uncopied.
+  RawBlobStream stream(*channel_, *context, request);
   BlobReceiver receiver(*std::move(expected), sink, progress);
-  v1::GetBlobResponse message;
-  absl::Status received;
-  while (reader->Read(&message)) {
-    received = receiver.Receive(message);
-    if (!received.ok()) {
+  BlobMessage message;
+  while (stream.Next(message)) {
+    if (!receiver.Receive(message).ok()) {
       context->TryCancel();
       break;
     }
   }
-  while (reader->Read(&message)) {
-    // Drains what was in flight when the call was cancelled.
-  }
-  const absl::Status stream_status = FromGrpcStatus(reader->Finish());
-  return receiver.Finish(stream_status);
+  return receiver.Finish(stream.Finish());
 }
 
 }  // namespace tributary::client
