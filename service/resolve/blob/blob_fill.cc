@@ -59,6 +59,16 @@ FillProgress BlobFill::Progress() const {
   return progress_;
 }
 
+util::Chunk BlobFill::RecentChunk(int64_t position) const {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [offset, chunk] : recent_) {
+    if (offset == position) {
+      return chunk;
+    }
+  }
+  return util::Chunk();
+}
+
 void BlobFill::SendDescriptor(const BlobDescriptorInfo& descriptor) {
   bool fits = true;
   {
@@ -101,9 +111,14 @@ void BlobFill::SendChunk(util::Chunk data) {
     // Under the lock so that Attach never opens the file while it is renamed
     // or removed; a page-cache write of one chunk is short.
     absl::MutexLock lock(&mu_);
+    const int64_t offset = writer_->written();
     appended = writer_->Append(data.view());
     if (appended.ok()) {
       progress_.written = writer_->written();
+      recent_.emplace_back(offset, std::move(data));
+      if (recent_.size() > kRecentChunks) {
+        recent_.pop_front();
+      }
     }
   }
   if (!appended.ok()) {

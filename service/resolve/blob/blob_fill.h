@@ -1,9 +1,11 @@
 #ifndef TRIBUTARY_SERVICE_RESOLVE_BLOB_BLOB_FILL_H_
 #define TRIBUTARY_SERVICE_RESOLVE_BLOB_BLOB_FILL_H_
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -61,6 +63,10 @@ class BlobFill final : public BlobConsumer,
   void Detach(const std::shared_ptr<Doorbell>& doorbell)
       ABSL_LOCKS_EXCLUDED(mu_);
   FillProgress Progress() const ABSL_LOCKS_EXCLUDED(mu_);
+  // The chunk of the file that starts at `position` when it is among the last
+  // few written, else an empty chunk: a reader keeping up sends the very
+  // bytes the producer read, without reading them back from the file.
+  util::Chunk RecentChunk(int64_t position) const ABSL_LOCKS_EXCLUDED(mu_);
   // At shutdown, after the I/O threads stopped: the producer will never call
   // EndStream, so the fill stops keeping itself alive.
   void Orphan() { self_.reset(); }
@@ -88,6 +94,10 @@ class BlobFill final : public BlobConsumer,
   mutable absl::Mutex mu_;
   FillProgress progress_ ABSL_GUARDED_BY(mu_);
   std::vector<std::shared_ptr<Doorbell>> readers_ ABSL_GUARDED_BY(mu_);
+  // The last chunks appended, by their offset in the file. Two: a reader
+  // keeping up is at most one behind; more would only hold memory.
+  static constexpr size_t kRecentChunks = 2;
+  std::deque<std::pair<int64_t, util::Chunk>> recent_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;  // takes no more readers
 };
 

@@ -51,11 +51,12 @@ asio::awaitable<absl::Status> CachedBlobStream::FollowFill(
         (available > 0 && (complete || progress.spill_failed))) {
       const size_t want =
           static_cast<size_t>(std::min(options_.chunk_bytes, available));
-      absl::Status sent = co_await SendFillChunk(file, position, want);
+      absl::StatusOr<size_t> sent =
+          co_await SendFillChunk(fill, file, position, want);
       if (!sent.ok()) {
-        co_return sent;
+        co_return sent.status();
       }
-      position += static_cast<int64_t>(want);
+      position += static_cast<int64_t>(*sent);
       continue;
     }
     if (complete) {
@@ -76,19 +77,26 @@ asio::awaitable<absl::Status> CachedBlobStream::FollowFill(
   }
 }
 
-asio::awaitable<absl::Status> CachedBlobStream::SendFillChunk(
-    const cache::BlobFile& file, int64_t position, size_t want) {
-  absl::StatusOr<util::Chunk> chunk =
-      ReadChunk(file, position, want, cache_.streams().pool());
-  if (!chunk.ok()) {
-    co_return SharedReadFailed(chunk.status().message());
+asio::awaitable<absl::StatusOr<size_t>> CachedBlobStream::SendFillChunk(
+    const BlobFill& fill, const cache::BlobFile& file, int64_t position,
+    size_t want) {
+  // Every recent chunk is in the file already, so it is never past `want`.
+  util::Chunk chunk = fill.RecentChunk(position);
+  if (chunk.empty()) {
+    absl::StatusOr<util::Chunk> read =
+        ReadChunk(file, position, want, cache_.streams().pool());
+    if (!read.ok()) {
+      co_return SharedReadFailed(read.status().message());
+    }
+    chunk = *std::move(read);
   }
   const bool delivered = co_await writes_.Drain();
   if (!delivered) {
     co_return Gone();
   }
-  StartChunk(*std::move(chunk), BlobSource::kUpstream);
-  co_return absl::OkStatus();
+  const size_t sent = chunk.size();
+  StartChunk(std::move(chunk), BlobSource::kUpstream);
+  co_return sent;
 }
 
 asio::awaitable<absl::Status> CachedBlobStream::HandOverAfterSpill(

@@ -107,10 +107,12 @@ class CachedBlobStream final
   asio::awaitable<absl::Status> FollowFill(BlobFill& fill,
                                            const cache::BlobFile& file,
                                            int64_t blob_size);
-  // Reads `want` bytes of the fill's file at `position` and sends them once
-  // the previous chunk is written.
-  asio::awaitable<absl::Status> SendFillChunk(const cache::BlobFile& file,
-                                              int64_t position, size_t want);
+  // Sends the fill's bytes at `position` once the previous chunk is written:
+  // the producer's chunk when it is still at hand, else `want` bytes read
+  // from the file. The bytes sent, or why none were.
+  asio::awaitable<absl::StatusOr<size_t>> SendFillChunk(
+      const BlobFill& fill, const cache::BlobFile& file, int64_t position,
+      size_t want);
   // The store could not keep the blob: this caller's own upstream stream takes
   // over at `position`, the digest still covering every byte.
   asio::awaitable<absl::Status> HandOverAfterSpill(const cache::BlobFile& file,
