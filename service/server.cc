@@ -1,6 +1,9 @@
 #include "service/server.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -9,6 +12,7 @@
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -42,6 +46,26 @@ std::vector<std::string> UpstreamNames(const v1::Config& config) {
     names.push_back(upstream.name());
   }
   return names;
+}
+
+// HTTP/2 connection settings from server: (keepalive, age, streams).
+void SetConnectionLimits(const v1::ServerConfig& server,
+                         grpc::ServerBuilder& builder) {
+  const auto millis = [](const google::protobuf::Duration& duration) {
+    return static_cast<int>(std::min<int64_t>(
+        absl::ToInt64Milliseconds(config::ToAbslDuration(duration)),
+        std::numeric_limits<int>::max()));
+  };
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             millis(server.keepalive_time()));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             millis(server.keepalive_timeout()));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                             millis(server.max_connection_age()));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             millis(server.max_connection_age_grace()));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             server.max_concurrent_streams());
 }
 
 }  // namespace
@@ -158,8 +182,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       *parts->metrics, parts->blob_store.get());
   parts->resolver_service = std::make_unique<api::ResolverService>(
       *parts->caching_resolver, *parts->metrics,
-      config::ToAbslDuration(cfg.server().default_deadline()),
-      cfg.limits().max_blob_streams());
+      api::ServiceLimits{
+          .default_deadline =
+              config::ToAbslDuration(cfg.server().default_deadline()),
+          .max_unary_calls = cfg.limits().max_unary_calls(),
+          .max_blob_streams = cfg.limits().max_blob_streams(),
+          .max_blob_streams_per_peer = cfg.limits().max_blob_streams_per_peer(),
+          .blob_write_stall =
+              config::ToAbslDuration(cfg.limits().blob_write_stall()),
+      });
   parts->admin_service = std::make_unique<api::AdminService>(
       UpstreamStatuses(cfg), *parts->resolver, *parts->metrics);
 
@@ -173,6 +204,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(cfg.server().listen_address(), *credentials,
                            &parts->grpc_port);
+  SetConnectionLimits(cfg.server(), builder);
   builder.RegisterService(parts->resolver_service.get());
   builder.RegisterService(parts->admin_service.get());
   parts->grpc_server = builder.BuildAndStart();

@@ -23,26 +23,29 @@ class BlobReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   BlobReactor(grpc::CallbackServerContext* context,
               const v1::GetBlobRequest& request,
               resolve::CachingResolver& resolver, metrics::Metrics& metrics,
-              StreamLimiter& limiter)
+              StreamLimiter& limiter, WriteStallWatch& stall_watch)
       : metrics_(metrics),
         limiter_(limiter),
+        stall_watch_(stall_watch),
+        stall_([context] { context->TryCancel(); }),
         start_(absl::Now()),
         subject_(EscapeForLog(
             absl::StrCat(request.repository(), "@", request.digest()))),
-        peer_(context->peer()) {
+        peer_(context->peer()),
+        peer_address_(PeerAddress(peer_)) {
     absl::StatusOr<resolve::BlobRequest> blob =
         ToBlobRequest(request, CallDeadline(context));
     if (!blob.ok()) {
       EndStream(blob.status());
       return;
     }
-    if (!limiter_.TryAcquire()) {
-      EndStream(absl::ResourceExhaustedError(
-          absl::StrCat("already serving ", limiter_.max_streams(),
-                       " blob streams (limits.max_blob_streams)")));
+    if (absl::Status admitted = limiter_.TryAcquire(peer_address_);
+        !admitted.ok()) {
+      EndStream(admitted);
       return;
     }
     admitted_ = true;
+    stall_watch_.Add(&stall_);
     stream_ = resolver.NewBlobStream(*std::move(blob),
                                      ToCacheMode(request.cache_mode()), this);
     stream_->Start();
@@ -57,15 +60,24 @@ class BlobReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     blob.mutable_upstream()->set_name(info.upstream);
     SetCacheInfo(info.cache, *blob.mutable_cache());
     message_ = DescriptorMessage(blob);
+    stall_.WriteStarted();
     StartWrite(&message_);
   }
 
   void SendChunk(util::Chunk data) override {
     message_ = ChunkMessage(std::move(data));
+    stall_.WriteStarted();
     StartWrite(&message_);
   }
 
-  void EndStream(const absl::Status& status) override {
+  void EndStream(const absl::Status& produced) override {
+    absl::Status status = produced;
+    if (stall_.stalled()) {
+      status = absl::CancelledError(
+          absl::StrCat("the caller accepted no bytes for ",
+                       absl::FormatDuration(stall_watch_.stall()),
+                       " (limits.blob_write_stall)"));
+    }
     RecordRpc(metrics_, RpcRecord{
                             .rpc = metrics::Rpc::kGetBlob,
                             .status = status,
@@ -77,7 +89,10 @@ class BlobReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
     Finish(ToGrpcStatus(status));
   }
 
-  void OnWriteDone(bool ok) override { stream_->WriteDone(ok); }
+  void OnWriteDone(bool ok) override {
+    stall_.WriteDone();
+    stream_->WriteDone(ok);
+  }
 
   void OnCancel() override {
     if (stream_) {
@@ -87,7 +102,8 @@ class BlobReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   void OnDone() override {
     if (admitted_) {
-      limiter_.Release();
+      stall_watch_.Remove(&stall_);
+      limiter_.Release(peer_address_);
     }
     delete this;
   }
@@ -105,9 +121,12 @@ class BlobReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
 
   metrics::Metrics& metrics_;
   StreamLimiter& limiter_;
+  WriteStallWatch& stall_watch_;
+  WriteStallWatch::Stream stall_;
   const absl::Time start_;
   const std::string subject_;
   const std::string peer_;
+  const std::string peer_address_;
   bool admitted_ = false;
   std::shared_ptr<resolve::BlobStreamHandle> stream_;
   std::string upstream_;      // set before the first write, read at the end
@@ -126,14 +145,15 @@ class RefusedBlobStream final
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StartBlobStream(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer& request,
     resolve::CachingResolver& resolver, metrics::Metrics& metrics,
-    StreamLimiter& limiter) {
+    StreamLimiter& limiter, WriteStallWatch& stall_watch) {
   absl::StatusOr<v1::GetBlobRequest> parsed = ParseBlobRequest(request);
   if (!parsed.ok()) {
     auto* reactor = new RefusedBlobStream();
     reactor->Finish(ToGrpcStatus(parsed.status()));
     return reactor;
   }
-  return new BlobReactor(context, *parsed, resolver, metrics, limiter);
+  return new BlobReactor(context, *parsed, resolver, metrics, limiter,
+                         stall_watch);
 }
 
 }  // namespace tributary::api

@@ -5,6 +5,7 @@
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "service/api/stream_limiter.h"
+#include "service/api/write_stall_watch.h"
 #include "service/metrics/metrics.h"
 #include "service/resolve/caching_resolver.h"
 #include "tributary/v1/resolver.grpc.pb.h"
@@ -19,7 +20,7 @@ namespace tributary::api {
 grpc::ServerWriteReactor<grpc::ByteBuffer>* StartBlobStream(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer& request,
     resolve::CachingResolver& resolver, metrics::Metrics& metrics,
-    StreamLimiter& limiter);
+    StreamLimiter& limiter, WriteStallWatch& stall_watch);
 
 }  // namespace tributary::api
 

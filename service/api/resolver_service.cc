@@ -35,19 +35,24 @@ resolve::Done<T> Reply(UnaryCall call, Response* response, Fill fill) {
 
 ResolverService::ResolverService(resolve::CachingResolver& resolver,
                                  metrics::Metrics& metrics,
-                                 absl::Duration default_deadline,
-                                 int max_blob_streams)
+                                 const ServiceLimits& limits)
     : resolver_(resolver),
       metrics_(metrics),
-      default_deadline_(default_deadline),
-      blob_streams_(max_blob_streams, metrics) {}
+      limits_(limits),
+      unary_calls_(limits.max_unary_calls),
+      blob_streams_(limits.max_blob_streams, limits.max_blob_streams_per_peer,
+                    metrics),
+      stall_watch_(limits.blob_write_stall) {}
 
 grpc::ServerUnaryReactor* ResolverService::GetManifest(
     grpc::CallbackServerContext* context, const v1::GetManifestRequest* request,
     v1::GetManifestResponse* response) {
   UnaryCall call(context, metrics_, metrics::Rpc::kGetManifest,
                  absl::StrCat(request->repository(), " ", request->reference()),
-                 default_deadline_);
+                 limits_.default_deadline, &unary_calls_);
+  if (!call.admission().ok()) {
+    return call.Finish(call.admission());
+  }
   auto query =
       ToManifestQuery(request->repository(), request->reference(),
                       request->accepted_media_types(), call.deadline());
@@ -74,7 +79,10 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
     v1::HeadManifestResponse* response) {
   UnaryCall call(context, metrics_, metrics::Rpc::kHeadManifest,
                  absl::StrCat(request->repository(), " ", request->reference()),
-                 default_deadline_);
+                 limits_.default_deadline, &unary_calls_);
+  if (!call.admission().ok()) {
+    return call.Finish(call.admission());
+  }
   auto query =
       ToManifestQuery(request->repository(), request->reference(),
                       request->accepted_media_types(), call.deadline());
@@ -99,7 +107,10 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
     v1::HeadBlobResponse* response) {
   UnaryCall call(context, metrics_, metrics::Rpc::kHeadBlob,
                  absl::StrCat(request->repository(), " ", request->digest()),
-                 default_deadline_);
+                 limits_.default_deadline, &unary_calls_);
+  if (!call.admission().ok()) {
+    return call.Finish(call.admission());
+  }
   auto query =
       ToBlobQuery(request->repository(), request->digest(), call.deadline());
   if (!query.ok()) {
@@ -117,14 +128,19 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* ResolverService::GetBlob(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
-  return StartBlobStream(context, *request, resolver_, metrics_, blob_streams_);
+  return StartBlobStream(context, *request, resolver_, metrics_, blob_streams_,
+                         stall_watch_);
 }
 
 grpc::ServerUnaryReactor* ResolverService::ListTags(
     grpc::CallbackServerContext* context, const v1::ListTagsRequest* request,
     v1::ListTagsResponse* response) {
   UnaryCall call(context, metrics_, metrics::Rpc::kListTags,
-                 request->repository(), default_deadline_);
+                 request->repository(), limits_.default_deadline,
+                 &unary_calls_);
+  if (!call.admission().ok()) {
+    return call.Finish(call.admission());
+  }
   auto query = ToTagsQuery(*request, call.deadline());
   if (!query.ok()) {
     return call.Finish(query.status());

@@ -3,12 +3,23 @@
 
 #include "absl/time/time.h"
 #include "service/api/stream_limiter.h"
+#include "service/api/write_stall_watch.h"
 #include "service/metrics/metrics.h"
 #include "service/resolve/caching_resolver.h"
 #include "service/resolve/resolver.h"
 #include "tributary/v1/resolver.grpc.pb.h"
 
 namespace tributary::api {
+
+// What the service admits (server.default_deadline and limits.* in the
+// config).
+struct ServiceLimits {
+  absl::Duration default_deadline = absl::Seconds(30);
+  int max_unary_calls = 1024;
+  int max_blob_streams = 256;
+  int max_blob_streams_per_peer = 256;
+  absl::Duration blob_write_stall = absl::Minutes(1);
+};
 
 // The gRPC face of the resolver (callback API). Validates every request before
 // handing a plain query to resolve/; converts statuses only at the edge.
@@ -19,7 +30,7 @@ class ResolverService final
           v1::ResolverService::CallbackService> {
  public:
   ResolverService(resolve::CachingResolver& resolver, metrics::Metrics& metrics,
-                  absl::Duration default_deadline, int max_blob_streams);
+                  const ServiceLimits& limits);
 
   grpc::ServerUnaryReactor* GetManifest(
       grpc::CallbackServerContext* context,
@@ -43,8 +54,10 @@ class ResolverService final
  private:
   resolve::CachingResolver& resolver_;
   metrics::Metrics& metrics_;
-  const absl::Duration default_deadline_;
+  const ServiceLimits limits_;
+  CallLimiter unary_calls_;
   StreamLimiter blob_streams_;
+  WriteStallWatch stall_watch_;
 };
 
 }  // namespace tributary::api

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "service/api/rpc_log.h"
 #include "service/api/status.h"
 
@@ -22,7 +23,8 @@ absl::Time CallDeadline(const grpc::CallbackServerContext* context,
 
 UnaryCall::UnaryCall(grpc::CallbackServerContext* context,
                      metrics::Metrics& metrics, metrics::Rpc rpc,
-                     std::string subject, absl::Duration default_deadline)
+                     std::string subject, absl::Duration default_deadline,
+                     CallLimiter* limiter)
     : reactor_(context->DefaultReactor()),
       metrics_(&metrics),
       rpc_(rpc),
@@ -31,7 +33,15 @@ UnaryCall::UnaryCall(grpc::CallbackServerContext* context,
       subject_(EscapeForLog(subject)),
       peer_(context->peer()),
       start_(absl::Now()),
-      deadline_(CallDeadline(context, default_deadline)) {}
+      deadline_(CallDeadline(context, default_deadline)),
+      limiter_(limiter) {
+  if (limiter_ != nullptr && !limiter_->TryAcquire()) {
+    limiter_ = nullptr;
+    admission_ = absl::ResourceExhaustedError(
+        absl::StrCat("already serving ", limiter->max_calls(),
+                     " calls (limits.max_unary_calls)"));
+  }
+}
 
 UnaryCall::UnaryCall(UnaryCall&& other) noexcept
     : reactor_(std::exchange(other.reactor_, nullptr)),
@@ -41,6 +51,8 @@ UnaryCall::UnaryCall(UnaryCall&& other) noexcept
       peer_(std::move(other.peer_)),
       start_(other.start_),
       deadline_(other.deadline_),
+      limiter_(std::exchange(other.limiter_, nullptr)),
+      admission_(other.admission_),
       finished_(std::exchange(other.finished_, true)) {}
 
 grpc::ServerUnaryReactor* UnaryCall::Finish(const absl::Status& status,
@@ -49,6 +61,10 @@ grpc::ServerUnaryReactor* UnaryCall::Finish(const absl::Status& status,
     return reactor_;
   }
   finished_ = true;
+  if (limiter_ != nullptr) {
+    limiter_->Release();
+    limiter_ = nullptr;
+  }
   RecordRpc(*metrics_, RpcRecord{
                            .rpc = rpc_,
                            .status = status,

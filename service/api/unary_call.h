@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"
+#include "service/api/stream_limiter.h"
 #include "service/metrics/metrics.h"
 
 namespace tributary::api {
@@ -20,15 +21,20 @@ namespace tributary::api {
 class UnaryCall {
  public:
   // `subject` names what was asked ("library/alpine:3.20") for the log line.
+  // The call counts against `limiter` (when given) from here to Finish.
   UnaryCall(grpc::CallbackServerContext* context, metrics::Metrics& metrics,
             metrics::Rpc rpc, std::string subject,
-            absl::Duration default_deadline);
+            absl::Duration default_deadline, CallLimiter* limiter = nullptr);
 
   UnaryCall(UnaryCall&& other) noexcept;
   UnaryCall(const UnaryCall&) = delete;
   UnaryCall& operator=(const UnaryCall&) = delete;
   // Assigning over a call that has not finished would leave its RPC hanging.
   UnaryCall& operator=(UnaryCall&&) = delete;
+
+  // RESOURCE_EXHAUSTED when the limiter was full: finish the call with it
+  // before doing anything else.
+  absl::Status admission() const { return admission_; }
 
   // The caller's deadline, or `default_deadline` from now when it sent none.
   absl::Time deadline() const { return deadline_; }
@@ -51,6 +57,8 @@ class UnaryCall {
   std::string peer_;
   absl::Time start_;
   absl::Time deadline_;
+  CallLimiter* limiter_;  // null once released or when not admitted
+  absl::Status admission_;
   bool finished_ = false;
 };
 

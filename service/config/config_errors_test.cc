@@ -121,6 +121,18 @@ const ErrorCase kErrorCases[] = {
      HubWith("    max_idle_connections: -1\n"),
      {"upstreams[0].max_idle_connections: must be between 1 and 1024 "
       "(got -1)"}},
+    {"RejectsAPerPeerCapAboveTheGlobalOne",
+     absl::StrCat(kHub,
+                  "limits:\n  max_blob_streams: 8\n"
+                  "  max_blob_streams_per_peer: 9\n"),
+     {"limits.max_blob_streams_per_peer: must be between 1 and 8 (got 9)"}},
+    {"RejectsAZeroWriteStall",
+     absl::StrCat(kHub, "limits:\n  blob_write_stall: 0s\n"),
+     {"limits.blob_write_stall: must be positive (got \"0\")"}},
+    {"RejectsTooManyConcurrentStreams",
+     absl::StrCat(kHub, "server:\n  max_concurrent_streams: 100001\n"),
+     {"server.max_concurrent_streams: must be between 1 and 100000 "
+      "(got 100001)"}},
     {"RejectsTinyManifestLimit",
      absl::StrCat(kHub, "limits:\n  max_manifest_bytes: 100\n"),
      {"limits.max_manifest_bytes: must be between 1024 and 67108864 "

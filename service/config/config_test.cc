@@ -35,6 +35,11 @@ server:
   default_deadline: 1.5s
   shutdown_grace: 2m
   io_threads: 8
+  keepalive_time: 30s
+  keepalive_timeout: 5s
+  max_connection_age: 1h
+  max_connection_age_grace: 2m
+  max_concurrent_streams: 100
   tls:
     cert_file: /etc/tributary/tls/server.pem
     key_file: /etc/tributary/tls/server.key
@@ -48,6 +53,9 @@ limits:
   blob_chunk_bytes: 65536
   max_blob_streams: 32
   max_blob_attempts: 3
+  blob_write_stall: 45s
+  max_blob_streams_per_peer: 4
+  max_unary_calls: 500
 cache:
   disabled: true
   memory_bytes: 2097152
@@ -102,6 +110,11 @@ constexpr char kFullProto[] = R"pb(
     default_deadline { seconds: 1 nanos: 500000000 }
     shutdown_grace { seconds: 120 }
     io_threads: 8
+    keepalive_time { seconds: 30 }
+    keepalive_timeout { seconds: 5 }
+    max_connection_age { seconds: 3600 }
+    max_connection_age_grace { seconds: 120 }
+    max_concurrent_streams: 100
     tls {
       cert_file: "/etc/tributary/tls/server.pem"
       key_file: "/etc/tributary/tls/server.key"
@@ -115,6 +128,9 @@ constexpr char kFullProto[] = R"pb(
     blob_chunk_bytes: 65536
     max_blob_streams: 32
     max_blob_attempts: 3
+    blob_write_stall { seconds: 45 }
+    max_blob_streams_per_peer: 4
+    max_unary_calls: 500
   }
   cache {
     disabled: true
@@ -205,6 +221,16 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   EXPECT_EQ(config->limits().blob_chunk_bytes(), 256 << 10);
   EXPECT_EQ(config->limits().max_blob_streams(), 256);
   EXPECT_EQ(config->limits().max_blob_attempts(), 5);
+  EXPECT_EQ(ToAbslDuration(config->limits().blob_write_stall()),
+            absl::Minutes(1));
+  EXPECT_EQ(config->limits().max_blob_streams_per_peer(), 256)
+      << "no separate per-peer cap unless configured";
+  EXPECT_EQ(config->limits().max_unary_calls(), 1024);
+  EXPECT_EQ(ToAbslDuration(config->server().keepalive_time()),
+            absl::Minutes(1));
+  EXPECT_EQ(ToAbslDuration(config->server().max_connection_age()),
+            absl::Minutes(30));
+  EXPECT_EQ(config->server().max_concurrent_streams(), 1000);
 
   ASSERT_EQ(config->upstreams_size(), 1);
   const v1::UpstreamConfig& upstream = config->upstreams(0);

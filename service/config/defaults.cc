@@ -13,6 +13,13 @@ void DefaultString(std::string_view value, std::string& field) {
   }
 }
 
+void DefaultDuration(absl::Duration value, google::protobuf::Duration* field,
+                     bool has_field) {
+  if (!has_field) {
+    *field = ToProtoDuration(value);
+  }
+}
+
 void ApplyServerDefaults(v1::ServerConfig& server) {
   DefaultString(kDefaultServerListenAddress, *server.mutable_listen_address());
   if (!server.has_default_deadline()) {
@@ -23,6 +30,18 @@ void ApplyServerDefaults(v1::ServerConfig& server) {
   }
   if (server.io_threads() == 0) {
     server.set_io_threads(kDefaultIoThreads);
+  }
+  DefaultDuration(kDefaultKeepaliveTime, server.mutable_keepalive_time(),
+                  server.has_keepalive_time());
+  DefaultDuration(kDefaultKeepaliveTimeout, server.mutable_keepalive_timeout(),
+                  server.has_keepalive_timeout());
+  DefaultDuration(kDefaultMaxConnectionAge, server.mutable_max_connection_age(),
+                  server.has_max_connection_age());
+  DefaultDuration(kDefaultMaxConnectionAgeGrace,
+                  server.mutable_max_connection_age_grace(),
+                  server.has_max_connection_age_grace());
+  if (server.max_concurrent_streams() == 0) {
+    server.set_max_concurrent_streams(kDefaultMaxConcurrentStreams);
   }
 }
 
@@ -41,6 +60,14 @@ void ApplyLimitsDefaults(v1::LimitsConfig& limits) {
   }
   if (limits.max_blob_attempts() == 0) {
     limits.set_max_blob_attempts(kDefaultMaxBlobAttempts);
+  }
+  DefaultDuration(kDefaultBlobWriteStall, limits.mutable_blob_write_stall(),
+                  limits.has_blob_write_stall());
+  if (limits.max_blob_streams_per_peer() == 0) {
+    limits.set_max_blob_streams_per_peer(limits.max_blob_streams());
+  }
+  if (limits.max_unary_calls() == 0) {
+    limits.set_max_unary_calls(kDefaultMaxUnaryCalls);
   }
 }
 
@@ -93,13 +120,6 @@ void ApplyUpstreamDefaults(v1::UpstreamConfig& upstream) {
   }
   ApplyRetryDefaults(*upstream.mutable_retry());
   ApplyBreakerDefaults(*upstream.mutable_circuit_breaker());
-}
-
-void DefaultDuration(absl::Duration value, google::protobuf::Duration* field,
-                     bool has_field) {
-  if (!has_field) {
-    *field = ToProtoDuration(value);
-  }
 }
 
 void ApplyCacheDefaults(v1::CacheConfig& cache) {

@@ -22,6 +22,12 @@ inline constexpr std::string_view kDefaultServerListenAddress = "0.0.0.0:50051";
 inline constexpr absl::Duration kDefaultDeadline = absl::Seconds(30);
 inline constexpr absl::Duration kDefaultShutdownGrace = absl::Seconds(20);
 inline constexpr int32_t kDefaultIoThreads = 2;
+inline constexpr absl::Duration kDefaultKeepaliveTime = absl::Minutes(1);
+inline constexpr absl::Duration kDefaultKeepaliveTimeout = absl::Seconds(20);
+inline constexpr absl::Duration kDefaultMaxConnectionAge = absl::Minutes(30);
+inline constexpr absl::Duration kDefaultMaxConnectionAgeGrace =
+    absl::Minutes(10);
+inline constexpr int32_t kDefaultMaxConcurrentStreams = 1000;
 
 // metrics (enabled unless `disabled: true`)
 inline constexpr std::string_view kDefaultMetricsListenAddress = "0.0.0.0:9090";
@@ -33,6 +39,8 @@ inline constexpr int64_t kDefaultBlobChunkBytes = int64_t{256}
                                                   << 10;  // 256 KiB
 inline constexpr int32_t kDefaultMaxBlobStreams = 256;
 inline constexpr int32_t kDefaultMaxBlobAttempts = 5;
+inline constexpr absl::Duration kDefaultBlobWriteStall = absl::Minutes(1);
+inline constexpr int32_t kDefaultMaxUnaryCalls = 1024;
 
 // upstreams[*] (`enabled` defaults to true; library_rewrite UNSPECIFIED is
 // kept: the registry layer then decides by host)

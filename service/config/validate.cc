@@ -194,6 +194,16 @@ void CheckServer(const v1::ServerConfig& server, Errors& errors) {
                 kMaxShutdownGrace, errors);
   CheckRange("server.io_threads", server.io_threads(), 1, kMaxIoThreads,
              errors);
+  CheckDuration("server.keepalive_time", server.keepalive_time(),
+                absl::Hours(24), errors);
+  CheckDuration("server.keepalive_timeout", server.keepalive_timeout(),
+                absl::Minutes(10), errors);
+  CheckDuration("server.max_connection_age", server.max_connection_age(),
+                absl::Hours(24 * 7), errors);
+  CheckDuration("server.max_connection_age_grace",
+                server.max_connection_age_grace(), absl::Hours(24), errors);
+  CheckRange("server.max_concurrent_streams", server.max_concurrent_streams(),
+             1, 100000, errors);
   CheckServerTls(server, errors);
 }
 
@@ -220,6 +230,13 @@ void CheckLimits(const v1::LimitsConfig& limits, Errors& errors) {
   CheckRange("limits.max_blob_streams", limits.max_blob_streams(), 1, 100000,
              errors);
   CheckRange("limits.max_blob_attempts", limits.max_blob_attempts(), 1, 20,
+             errors);
+  CheckDuration("limits.blob_write_stall", limits.blob_write_stall(),
+                absl::Hours(1), errors);
+  CheckRange("limits.max_blob_streams_per_peer",
+             limits.max_blob_streams_per_peer(), 1, limits.max_blob_streams(),
+             errors);
+  CheckRange("limits.max_unary_calls", limits.max_unary_calls(), 1, 100000,
              errors);
 }
 

@@ -270,6 +270,52 @@ TEST_P(BlobStreamTest, StreamsPastTheCapGetResourceExhausted) {
   slow_context->TryCancel();
 }
 
+TEST_P(BlobStreamTest, OnePeerCannotHoldMoreThanItsShareOfStreams) {
+  first_.Route("GET", path_, {.body = blob_, .hold = true});
+  StartServer("  max_blob_streams: 4\n  max_blob_streams_per_peer: 1\n");
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(digest_);
+  auto slow_context = ContextWithTimeout(absl::Seconds(10));
+  auto slow = server_->resolver().GetBlob(slow_context.get(), request);
+  EXPECT_TRUE(first_.WaitForRequests(1));
+  Pulled second = Pull();
+  EXPECT_EQ(second.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(second.status.error_message(),
+              HasSubstr("limits.max_blob_streams_per_peer"));
+  slow_context->TryCancel();
+}
+
+TEST_P(BlobStreamTest, ACallerThatStopsReadingLosesItsStreamSlot) {
+  // Far more than the HTTP/2 windows hold, so writes stall once the caller
+  // stops reading.
+  const std::string big = MakeBlob(48 << 20);
+  const std::string big_digest = Sha256(big);
+  first_.Route("GET", "/v2/demo/app/blobs/" + big_digest, {.body = big});
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer("  max_blob_streams: 1\n  blob_write_stall: 300ms\n");
+  v1::GetBlobRequest request;
+  request.set_repository("demo/app");
+  request.set_digest(big_digest);
+  auto stalled_context = ContextWithTimeout(absl::Seconds(20));
+  auto stalled = server_->resolver().GetBlob(stalled_context.get(), request);
+  v1::GetBlobResponse message;
+  ASSERT_TRUE(stalled->Read(&message));  // then never reads again
+
+  // Within a few stall periods the slot is free for another caller.
+  Pulled next;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    next = Pull();
+    if (next.status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      break;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(next.status.ok()) << next.status.error_message();
+  EXPECT_EQ(next.bytes, blob_);
+  stalled_context->TryCancel();
+}
+
 // With the store on, the shared transfer runs ahead of a caller at disk speed;
 // that it stops when its last reader leaves is tested in blob_cache_test.
 class BlobStreamWithoutStoreTest : public BlobStreamTest {};
