@@ -30,7 +30,8 @@ class BlobReactor final : public grpc::ServerWriteReactor<v1::GetBlobResponse>,
             absl::StrCat(request.repository(), "@", request.digest()))),
         peer_(context->peer()) {
     absl::StatusOr<resolve::BlobRequest> blob =
-        ToBlobRequest(request, CallDeadline(context));
+        Routed(ToBlobRequest(request, CallDeadline(context)),
+               request.registry(), resolver.registries());
     if (!blob.ok()) {
       EndStream(blob.status());
       return;

@@ -49,8 +49,9 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
                  absl::StrCat(request->repository(), " ", request->reference()),
                  default_deadline_);
   auto query =
-      ToManifestQuery(request->repository(), request->reference(),
-                      request->accepted_media_types(), call.deadline());
+      Routed(ToManifestQuery(request->repository(), request->reference(),
+                             request->accepted_media_types(), call.deadline()),
+             request->registry(), resolver_.registries());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
@@ -76,8 +77,9 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
                  absl::StrCat(request->repository(), " ", request->reference()),
                  default_deadline_);
   auto query =
-      ToManifestQuery(request->repository(), request->reference(),
-                      request->accepted_media_types(), call.deadline());
+      Routed(ToManifestQuery(request->repository(), request->reference(),
+                             request->accepted_media_types(), call.deadline()),
+             request->registry(), resolver_.registries());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
@@ -100,8 +102,9 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
   UnaryCall call(context, metrics_, metrics::Rpc::kHeadBlob,
                  absl::StrCat(request->repository(), " ", request->digest()),
                  default_deadline_);
-  auto query =
-      ToBlobQuery(request->repository(), request->digest(), call.deadline());
+  auto query = Routed(
+      ToBlobQuery(request->repository(), request->digest(), call.deadline()),
+      request->registry(), resolver_.registries());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
@@ -125,7 +128,8 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
     v1::ListTagsResponse* response) {
   UnaryCall call(context, metrics_, metrics::Rpc::kListTags,
                  request->repository(), default_deadline_);
-  auto query = ToTagsQuery(*request, call.deadline());
+  auto query = Routed(ToTagsQuery(*request, call.deadline()),
+                      request->registry(), resolver_.registries());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
