@@ -21,11 +21,14 @@ absl::StatusOr<Response> Unary(std::unique_ptr<grpc::ClientContext> context,
   return response;
 }
 
-// `request` with the call's cache mode, when it has one.
+// `request` with the call's cache mode and source registry, when it has them.
 template <class Request>
-Request WithCacheMode(Request request, const CallOptions& call) {
+Request WithCallOptions(Request request, const CallOptions& call) {
   if (call.cache_mode.has_value()) {
     request.set_cache_mode(*call.cache_mode);
+  }
+  if (!call.registry.empty()) {
+    request.set_registry(call.registry);
   }
   return request;
 }
@@ -77,7 +80,7 @@ absl::StatusOr<v1::GetManifestResponse> Client::GetManifest(
     const v1::GetManifestRequest& request, const CallOptions& call) const {
   return Unary<v1::GetManifestResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->GetManifest(context, WithCacheMode(request, call),
+        return resolver_->GetManifest(context, WithCallOptions(request, call),
                                       response);
       });
 }
@@ -86,7 +89,7 @@ absl::StatusOr<v1::HeadManifestResponse> Client::HeadManifest(
     const v1::HeadManifestRequest& request, const CallOptions& call) const {
   return Unary<v1::HeadManifestResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->HeadManifest(context, WithCacheMode(request, call),
+        return resolver_->HeadManifest(context, WithCallOptions(request, call),
                                        response);
       });
 }
@@ -95,7 +98,7 @@ absl::StatusOr<v1::HeadBlobResponse> Client::HeadBlob(
     const v1::HeadBlobRequest& request, const CallOptions& call) const {
   return Unary<v1::HeadBlobResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->HeadBlob(context, WithCacheMode(request, call),
+        return resolver_->HeadBlob(context, WithCallOptions(request, call),
                                    response);
       });
 }
@@ -104,7 +107,7 @@ absl::StatusOr<v1::ListTagsResponse> Client::ListTags(
     const v1::ListTagsRequest& request, const CallOptions& call) const {
   return Unary<v1::ListTagsResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->ListTags(context, WithCacheMode(request, call),
+        return resolver_->ListTags(context, WithCallOptions(request, call),
                                    response);
       });
 }
@@ -162,7 +165,7 @@ absl::StatusOr<v1::BlobDescriptor> Client::DownloadBlob(
   v1::GetBlobRequest request;
   request.set_repository(repository);
   request.set_digest(digest);
-  request = WithCacheMode(std::move(request), call);
+  request = WithCallOptions(std::move(request), call);
   std::unique_ptr<grpc::ClientContext> context = Context(call);
   std::unique_ptr<grpc::ClientReader<v1::GetBlobResponse>> reader =
       resolver_->GetBlob(context.get(), request);

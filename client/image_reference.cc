@@ -10,6 +10,7 @@
 #include "service/oci/digest.h"
 #include "service/oci/names.h"
 #include "service/oci/quote.h"
+#include "service/oci/registry_host.h"
 
 namespace tributary::client {
 namespace {
@@ -33,11 +34,6 @@ bool HasUpper(std::string_view text) {
   return false;
 }
 
-bool IsHostChar(char c) {
-  return absl::ascii_isalnum(c) || c == '.' || c == '-' || c == ':' ||
-         c == '[' || c == ']';
-}
-
 // Docker's rule (distribution/reference splitDockerDomain).
 bool LooksLikeHost(std::string_view component) {
   return component.find_first_of(".:") != std::string_view::npos ||
@@ -51,16 +47,13 @@ absl::StatusOr<RepositoryName> SplitName(const char* kind,
   RepositoryName result;
   const std::size_t slash = name.find('/');
   if (slash != std::string_view::npos && LooksLikeHost(name.substr(0, slash))) {
-    const std::string_view host = name.substr(0, slash);
-    for (char c : host) {
-      if (!IsHostChar(c)) {
-        return Invalid(
-            kind, whole,
-            absl::StrCat("registry host ", oci::QuoteForError(host),
-                         " has the character ", oci::QuoteCharForError(c)));
-      }
+    // Host names are case-insensitive; the server takes them lower-case.
+    const std::string host =
+        absl::AsciiStrToLower(absl::string_view(name.data(), slash));
+    if (absl::Status valid = oci::ValidateRegistryHost(host); !valid.ok()) {
+      return Invalid(kind, whole, valid.message());
     }
-    result.registry_host = std::string(host);
+    result.registry_host = host;
     name.remove_prefix(slash + 1);
   }
   if (absl::Status valid = oci::ValidateRepository(name); !valid.ok()) {

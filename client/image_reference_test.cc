@@ -37,7 +37,8 @@ TEST(ParseImageReferenceTest, SplitsReferencesAsUsersWriteThem) {
       {"localhost/app", "localhost", "app", "latest", ""},
       {"docker.io/library/alpine", "docker.io", "library/alpine", "latest", ""},
       {"[::1]:5000/app:v1", "[::1]:5000", "app", "v1", ""},
-      {"Registry/app", "Registry", "app", "latest", ""},
+      {"Registry/app", "registry", "app", "latest", ""},
+      {"GHCR.io/org/app", "ghcr.io", "org/app", "latest", ""},
       // Docker reads a colon before a slash as a host port.
       {"alpine:5000/app", "alpine:5000", "app", "latest", ""},
       {"my-registry.example:443/a/b/c:Tag", "my-registry.example:443", "a/b/c",
@@ -72,6 +73,8 @@ TEST(ParseImageReferenceTest, RefusesBadReferencesSayingWhy) {
       {"ghcr.io/", "ghcr.io/"},
       {"ghcr.io/Org/app", "Org"},
       {"host_name.io/app", "host_name.io"},
+      {"ghcr.io:0/app", "port"},
+      {"999.1.2.3:5000/app", "IPv4"},
       {"/app", "/app"},
       {"app/", "app/"},
       {std::string(300, 'a'), "255"},
