@@ -31,6 +31,14 @@ resolve::Done<T> Reply(UnaryCall call, Response* response, Fill fill) {
   };
 }
 
+// How the RPC log names a repository: "ghcr.io/org/app" when the request
+// names its source registry.
+std::string LogName(const std::string& registry,
+                    const std::string& repository) {
+  return registry.empty() ? repository
+                          : absl::StrCat(registry, "/", repository);
+}
+
 }  // namespace
 
 ResolverService::ResolverService(resolve::CachingResolver& resolver,
@@ -45,9 +53,11 @@ ResolverService::ResolverService(resolve::CachingResolver& resolver,
 grpc::ServerUnaryReactor* ResolverService::GetManifest(
     grpc::CallbackServerContext* context, const v1::GetManifestRequest* request,
     v1::GetManifestResponse* response) {
-  UnaryCall call(context, metrics_, metrics::Rpc::kGetManifest,
-                 absl::StrCat(request->repository(), " ", request->reference()),
-                 default_deadline_);
+  UnaryCall call(
+      context, metrics_, metrics::Rpc::kGetManifest,
+      absl::StrCat(LogName(request->registry(), request->repository()), " ",
+                   request->reference()),
+      default_deadline_);
   auto query =
       Routed(ToManifestQuery(request->repository(), request->reference(),
                              request->accepted_media_types(), call.deadline()),
@@ -73,9 +83,11 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
     grpc::CallbackServerContext* context,
     const v1::HeadManifestRequest* request,
     v1::HeadManifestResponse* response) {
-  UnaryCall call(context, metrics_, metrics::Rpc::kHeadManifest,
-                 absl::StrCat(request->repository(), " ", request->reference()),
-                 default_deadline_);
+  UnaryCall call(
+      context, metrics_, metrics::Rpc::kHeadManifest,
+      absl::StrCat(LogName(request->registry(), request->repository()), " ",
+                   request->reference()),
+      default_deadline_);
   auto query =
       Routed(ToManifestQuery(request->repository(), request->reference(),
                              request->accepted_media_types(), call.deadline()),
@@ -99,9 +111,11 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
 grpc::ServerUnaryReactor* ResolverService::HeadBlob(
     grpc::CallbackServerContext* context, const v1::HeadBlobRequest* request,
     v1::HeadBlobResponse* response) {
-  UnaryCall call(context, metrics_, metrics::Rpc::kHeadBlob,
-                 absl::StrCat(request->repository(), " ", request->digest()),
-                 default_deadline_);
+  UnaryCall call(
+      context, metrics_, metrics::Rpc::kHeadBlob,
+      absl::StrCat(LogName(request->registry(), request->repository()), " ",
+                   request->digest()),
+      default_deadline_);
   auto query = Routed(
       ToBlobQuery(request->repository(), request->digest(), call.deadline()),
       request->registry(), resolver_.registries());
@@ -127,7 +141,8 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
     grpc::CallbackServerContext* context, const v1::ListTagsRequest* request,
     v1::ListTagsResponse* response) {
   UnaryCall call(context, metrics_, metrics::Rpc::kListTags,
-                 request->repository(), default_deadline_);
+                 LogName(request->registry(), request->repository()),
+                 default_deadline_);
   auto query = Routed(ToTagsQuery(*request, call.deadline()),
                       request->registry(), resolver_.registries());
   if (!query.ok()) {
