@@ -47,13 +47,14 @@ absl::StatusOr<RepositoryName> SplitName(const char* kind,
   RepositoryName result;
   const std::size_t slash = name.find('/');
   if (slash != std::string_view::npos && LooksLikeHost(name.substr(0, slash))) {
-    // Host names are case-insensitive; the server takes them lower-case.
-    const std::string host =
-        absl::AsciiStrToLower(absl::string_view(name.data(), slash));
+    // Checked as the server checks it: lower case only. "UPPER/app" is a host
+    // by Docker's rule, and more likely a mistyped repository than a registry
+    // to lower-case and ask.
+    const std::string_view host = name.substr(0, slash);
     if (absl::Status valid = oci::ValidateRegistryHost(host); !valid.ok()) {
       return Invalid(kind, whole, valid.message());
     }
-    result.registry_host = host;
+    result.registry_host = std::string(host);
     name.remove_prefix(slash + 1);
   }
   if (absl::Status valid = oci::ValidateRepository(name); !valid.ok()) {

@@ -17,9 +17,8 @@ namespace tributary::client {
 // only the upstreams serving it). Without one the server's default registry
 // applies.
 struct ImageReference {
-  // "ghcr.io", "localhost:5000", in lower case (host names are
-  // case-insensitive; the server takes them lower-case only); empty when the
-  // reference names none.
+  // "ghcr.io", "localhost:5000": a lower-case host[:port], as the server
+  // takes it; empty when the reference names none.
   std::string registry_host;
   // "alpine", "library/alpine", "org/app": valid per the OCI name grammar.
   std::string repository;
@@ -48,8 +47,8 @@ struct RepositoryName {
 // Parses "alpine", "library/alpine:3.20", "ghcr.io/org/app@sha256:..." and
 // "app:1.0@sha256:...". Follows Docker's rule for the registry host: the first
 // of two or more '/'-separated components is a host when it contains '.' or
-// ':', is "localhost", or has upper-case letters; it is lower-cased and must
-// then be a host[:port] (oci::ValidateRegistryHost). The repository must follow
+// ':', is "localhost", or has upper-case letters; it must then be a lower-case
+// host[:port] (oci::ValidateRegistryHost). The repository must follow
 // the OCI name grammar (no upper case, no implicit "library/" added: the
 // server's upstreams decide that); tags and digests are validated likewise.
 // Errors are InvalidArgument and quote the input.

@@ -68,7 +68,8 @@ TEST(ParseCallSpecTest, RefusesMalformedCallsSayingWhy) {
       {"GetManifest a b", "takes one REF"},
       {"HeadBlob demo/app", "REPO DIGEST"},
       {"ListTags", "one REPO"},
-      {"GetManifest GHCR_io.x/org/app", "registry \"ghcr_io.x\""},
+      {"GetManifest ghcr_io.x/org/app", "registry \"ghcr_io.x\""},
+      {"ListTags GHCR.io/org/app", "upper-case"},
       {"GetManifest Bad", "Bad"},
       {"ListTags app:tag", "no tag"},
   };

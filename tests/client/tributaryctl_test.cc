@@ -284,7 +284,7 @@ TEST_F(TributaryctlTest, ARegistryHostRoutesTheRequestToThatRegistry) {
   ASSERT_EQ(run.code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("upstream: local"));
   EXPECT_EQ(run.err, "");
-  const CtlRun tags = Demo({"tags", "Docker.IO/demo/app", "--all"});
+  const CtlRun tags = Demo({"tags", "docker.io/demo/app", "--all"});
   ASSERT_EQ(tags.code, 0) << tags.err;
   EXPECT_EQ(tags.out, "v1\nv2\nv3\n");
   const CtlRun blob = Demo({"head-blob", "localhost:5000/demo/app",
