@@ -22,11 +22,14 @@ absl::StatusOr<Response> Unary(std::unique_ptr<grpc::ClientContext> context,
   return response;
 }
 
-// `request` with the call's cache mode, when it has one.
+// `request` with the call's cache mode and source registry, when it has them.
 template <class Request>
-Request WithCacheMode(Request request, const CallOptions& call) {
+Request WithCallOptions(Request request, const CallOptions& call) {
   if (call.cache_mode.has_value()) {
     request.set_cache_mode(*call.cache_mode);
+  }
+  if (!call.registry.empty()) {
+    request.set_registry(call.registry);
   }
   return request;
 }
@@ -78,7 +81,7 @@ absl::StatusOr<v1::GetManifestResponse> Client::GetManifest(
     const v1::GetManifestRequest& request, const CallOptions& call) const {
   return Unary<v1::GetManifestResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->GetManifest(context, WithCacheMode(request, call),
+        return resolver_->GetManifest(context, WithCallOptions(request, call),
                                       response);
       });
 }
@@ -87,7 +90,7 @@ absl::StatusOr<v1::HeadManifestResponse> Client::HeadManifest(
     const v1::HeadManifestRequest& request, const CallOptions& call) const {
   return Unary<v1::HeadManifestResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->HeadManifest(context, WithCacheMode(request, call),
+        return resolver_->HeadManifest(context, WithCallOptions(request, call),
                                        response);
       });
 }
@@ -96,7 +99,7 @@ absl::StatusOr<v1::HeadBlobResponse> Client::HeadBlob(
     const v1::HeadBlobRequest& request, const CallOptions& call) const {
   return Unary<v1::HeadBlobResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->HeadBlob(context, WithCacheMode(request, call),
+        return resolver_->HeadBlob(context, WithCallOptions(request, call),
                                    response);
       });
 }
@@ -105,7 +108,7 @@ absl::StatusOr<v1::ListTagsResponse> Client::ListTags(
     const v1::ListTagsRequest& request, const CallOptions& call) const {
   return Unary<v1::ListTagsResponse>(
       Context(call), [&](grpc::ClientContext* context, auto* response) {
-        return resolver_->ListTags(context, WithCacheMode(request, call),
+        return resolver_->ListTags(context, WithCallOptions(request, call),
                                    response);
       });
 }
@@ -163,7 +166,7 @@ absl::StatusOr<v1::BlobDescriptor> Client::DownloadBlob(
   v1::GetBlobRequest request;
   request.set_repository(repository);
   request.set_digest(digest);
-  request = WithCacheMode(std::move(request), call);
+  request = WithCallOptions(std::move(request), call);
   std::unique_ptr<grpc::ClientContext> context = Context(call);
   // Raw reads: chunk bytes go from gRPC's buffers to the sink uncopied.
   RawBlobStream stream(*channel_, *context, request);

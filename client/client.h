@@ -26,6 +26,11 @@ struct CallOptions {
   // request as it is. Where each answer came from is in the response's
   // `cache` (CacheInfo).
   std::optional<v1::CacheMode> cache_mode;
+  // The source registry ("ghcr.io"): set, it replaces the request's own
+  // `registry` (every request but ListUpstreams has one), so ListAllTags and
+  // DownloadBlob reach it too; empty leaves the request as it is (the
+  // server's default registry unless the request names one).
+  std::string registry;
 };
 
 // Every tag of a repository, gathered page by page.

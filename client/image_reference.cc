@@ -10,6 +10,7 @@
 #include "service/oci/digest.h"
 #include "service/oci/names.h"
 #include "service/oci/quote.h"
+#include "service/oci/registry_host.h"
 
 namespace tributary::client {
 namespace {
@@ -33,11 +34,6 @@ bool HasUpper(std::string_view text) {
   return false;
 }
 
-bool IsHostChar(char c) {
-  return absl::ascii_isalnum(c) || c == '.' || c == '-' || c == ':' ||
-         c == '[' || c == ']';
-}
-
 // Docker's rule (distribution/reference splitDockerDomain).
 bool LooksLikeHost(std::string_view component) {
   return component.find_first_of(".:") != std::string_view::npos ||
@@ -51,14 +47,12 @@ absl::StatusOr<RepositoryName> SplitName(const char* kind,
   RepositoryName result;
   const std::size_t slash = name.find('/');
   if (slash != std::string_view::npos && LooksLikeHost(name.substr(0, slash))) {
+    // Checked as the server checks it: lower case only. "UPPER/app" is a host
+    // by Docker's rule, and more likely a mistyped repository than a registry
+    // to lower-case and ask.
     const std::string_view host = name.substr(0, slash);
-    for (char c : host) {
-      if (!IsHostChar(c)) {
-        return Invalid(
-            kind, whole,
-            absl::StrCat("registry host ", oci::QuoteForError(host),
-                         " has the character ", oci::QuoteCharForError(c)));
-      }
+    if (absl::Status valid = oci::ValidateRegistryHost(host); !valid.ok()) {
+      return Invalid(kind, whole, valid.message());
     }
     result.registry_host = std::string(host);
     name.remove_prefix(slash + 1);

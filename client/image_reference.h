@@ -11,13 +11,14 @@ namespace tributary::client {
 // An image reference as users write it, split into its parts. Plain value
 // type.
 //
-// Tributary resolves against its own ordered upstreams, so a registry host in
-// the reference ("ghcr.io/org/app") names nothing Tributary can use. The parser
-// reports it in `registry_host` instead of folding it into the repository, and
-// leaves the choice to the caller: tributaryctl refuses such references unless
-// --ignore-registry-host says to drop the host (and then says so on stderr).
+// A registry host in the reference ("ghcr.io/org/app") names the source
+// registry: the parser reports it in `registry_host`, apart from the
+// repository, and callers pass it as the request's `registry` (Tributary asks
+// only the upstreams serving it). Without one the server's default registry
+// applies.
 struct ImageReference {
-  // "ghcr.io", "localhost:5000"; empty when the reference names none.
+  // "ghcr.io", "localhost:5000": a lower-case host[:port], as the server
+  // takes it; empty when the reference names none.
   std::string registry_host;
   // "alpine", "library/alpine", "org/app": valid per the OCI name grammar.
   std::string repository;
@@ -46,7 +47,8 @@ struct RepositoryName {
 // Parses "alpine", "library/alpine:3.20", "ghcr.io/org/app@sha256:..." and
 // "app:1.0@sha256:...". Follows Docker's rule for the registry host: the first
 // of two or more '/'-separated components is a host when it contains '.' or
-// ':', is "localhost", or has upper-case letters. The repository must follow
+// ':', is "localhost", or has upper-case letters; it must then be a lower-case
+// host[:port] (oci::ValidateRegistryHost). The repository must follow
 // the OCI name grammar (no upper case, no implicit "library/" added: the
 // server's upstreams decide that); tags and digests are validated likewise.
 // Errors are InvalidArgument and quote the input.

@@ -37,7 +37,6 @@ TEST(ParseImageReferenceTest, SplitsReferencesAsUsersWriteThem) {
       {"localhost/app", "localhost", "app", "latest", ""},
       {"docker.io/library/alpine", "docker.io", "library/alpine", "latest", ""},
       {"[::1]:5000/app:v1", "[::1]:5000", "app", "v1", ""},
-      {"Registry/app", "Registry", "app", "latest", ""},
       // Docker reads a colon before a slash as a host port.
       {"alpine:5000/app", "alpine:5000", "app", "latest", ""},
       {"my-registry.example:443/a/b/c:Tag", "my-registry.example:443", "a/b/c",
@@ -72,6 +71,10 @@ TEST(ParseImageReferenceTest, RefusesBadReferencesSayingWhy) {
       {"ghcr.io/", "ghcr.io/"},
       {"ghcr.io/Org/app", "Org"},
       {"host_name.io/app", "host_name.io"},
+      {"ghcr.io:0/app", "port"},
+      {"Registry/app", "upper-case"},
+      {"GHCR.io/org/app", "upper-case"},
+      {"999.1.2.3:5000/app", "IPv4"},
       {"/app", "/app"},
       {"app/", "app/"},
       {std::string(300, 'a'), "255"},

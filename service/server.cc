@@ -177,7 +177,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     parts->blob_store = *std::move(store);
   }
   parts->caching_resolver = std::make_unique<resolve::CachingResolver>(
-      *parts->resolver, cfg.cache(),
+      *parts->resolver, resolve::SourceRegistries::FromConfig(cfg), cfg.cache(),
       config::ToAbslDuration(cfg.server().default_deadline()), clock,
       *parts->metrics, parts->blob_store.get());
   parts->resolver_service = std::make_unique<api::ResolverService>(

@@ -35,6 +35,7 @@ std::vector<v1::UpstreamStatus> UpstreamStatuses(const v1::Config& config) {
     status.set_enabled(!upstream.has_enabled() || upstream.enabled());
     status.set_api_prefix(upstream.api_prefix());
     status.set_library_rewrite(registry::LibraryRewriteApplies(upstream));
+    *status.mutable_registries() = upstream.registries();
     *status.mutable_scope_include() = upstream.scope().include();
     *status.mutable_scope_exclude() = upstream.scope().exclude();
     *status.mutable_auth() = AuthOf(upstream);

@@ -17,53 +17,64 @@ namespace {
 
 constexpr char kUsagePayload[] = "type.tributary.dev/tributaryctl.UsageError";
 
-absl::Status HostRefused(const std::string& text, const std::string& host,
-                         const std::string& without_host) {
-  return absl::InvalidArgumentError(absl::StrCat(
-      oci::QuoteForError(text), " names registry host ",
-      oci::QuoteForError(host),
-      ", which Tributary cannot use: it resolves against its configured "
-      "upstreams. Write ",
-      oci::QuoteForError(without_host), " or pass --ignore-registry-host"));
-}
-
 void NoteIgnoredHost(const CommandContext& context, const std::string& host,
                      const std::string& asked) {
   context.console.err << "tributaryctl: note: ignoring registry host "
-                      << oci::QuoteForError(host)
-                      << "; asking Tributary's upstreams for "
-                      << oci::QuoteForError(asked) << "\n";
+                      << oci::QuoteForError(host) << "; asking for "
+                      << oci::QuoteForError(asked)
+                      << " in Tributary's default registry\n";
 }
 
-// Parses operand `index` as an image reference and applies the host policy.
-absl::StatusOr<ImageReference> ImageOperand(const CommandContext& context,
-                                            size_t index) {
-  const std::string& text = context.operands[index];
-  absl::StatusOr<ImageReference> reference = ParseImageReference(text);
-  if (!reference.ok() || reference->registry_host.empty()) {
-    return reference;
+// The call options for a repository on `host`: the request goes to that
+// source registry (empty: the server's default), unless
+// --ignore-registry-host drops the host, which is then said on stderr.
+CallOptions CallFor(const CommandContext& context, const std::string& host,
+                    const std::string& asked) {
+  CallOptions call = context.call;
+  if (host.empty()) {
+    return call;
   }
-  if (!context.ignore_registry_host) {
-    return HostRefused(text, reference->registry_host, reference->ToString());
+  if (context.ignore_registry_host) {
+    NoteIgnoredHost(context, host, asked);
+    return call;
   }
-  NoteIgnoredHost(context, reference->registry_host, reference->ToString());
-  return reference;
+  call.registry = host;
+  return call;
 }
 
-absl::StatusOr<std::string> RepositoryOperand(const CommandContext& context,
-                                              size_t index) {
-  const std::string& text = context.operands[index];
-  absl::StatusOr<RepositoryName> name = ParseRepositoryName(text);
+// Operand `index` as an image reference, and the call options that route it.
+struct ImageTarget {
+  ImageReference reference;
+  CallOptions call;
+};
+
+absl::StatusOr<ImageTarget> ImageOperand(const CommandContext& context,
+                                         size_t index) {
+  absl::StatusOr<ImageReference> reference =
+      ParseImageReference(context.operands[index]);
+  if (!reference.ok()) {
+    return reference.status();
+  }
+  CallOptions call =
+      CallFor(context, reference->registry_host, reference->ToString());
+  return ImageTarget{*std::move(reference), std::move(call)};
+}
+
+// Operand `index` as a repository name, and the call options that route it.
+struct RepositoryTarget {
+  std::string repository;
+  CallOptions call;
+};
+
+absl::StatusOr<RepositoryTarget> RepositoryOperand(
+    const CommandContext& context, size_t index) {
+  absl::StatusOr<RepositoryName> name =
+      ParseRepositoryName(context.operands[index]);
   if (!name.ok()) {
     return name.status();
   }
-  if (!name->registry_host.empty()) {
-    if (!context.ignore_registry_host) {
-      return HostRefused(text, name->registry_host, name->repository);
-    }
-    NoteIgnoredHost(context, name->registry_host, name->repository);
-  }
-  return name->repository;
+  CallOptions call = CallFor(context, name->registry_host, name->repository);
+  return RepositoryTarget{std::move(name->repository), std::move(call)};
 }
 
 // Where the answer came from, on stderr: for commands whose stdout is the
@@ -73,18 +84,19 @@ void NoteCache(const CommandContext& context, const v1::CacheInfo& cache) {
 }
 
 absl::Status RunManifest(const CommandContext& context) {
-  absl::StatusOr<ImageReference> reference = ImageOperand(context, 0);
-  if (!reference.ok()) {
-    return reference.status();
+  absl::StatusOr<ImageTarget> target = ImageOperand(context, 0);
+  if (!target.ok()) {
+    return target.status();
   }
+  const ImageReference& reference = target->reference;
   v1::GetManifestRequest request;
-  request.set_repository(reference->repository);
-  request.set_reference(reference->manifest_reference());
+  request.set_repository(reference.repository);
+  request.set_reference(reference.manifest_reference());
   for (const std::string& type : context.args.GetAll("accept")) {
     request.add_accepted_media_types(type);
   }
   absl::StatusOr<v1::GetManifestResponse> manifest =
-      context.client.GetManifest(request, context.call);
+      context.client.GetManifest(request, target->call);
   if (!manifest.ok()) {
     return manifest.status();
   }
@@ -97,8 +109,8 @@ absl::Status RunManifest(const CommandContext& context) {
     NoteCache(context, manifest->cache());
   } else {
     PrintRecord(out, Format::kJson,
-                Record{{"repository", reference->repository},
-                       {"reference", reference->manifest_reference()},
+                Record{{"repository", reference.repository},
+                       {"reference", reference.manifest_reference()},
                        {"digest", manifest->digest()},
                        {"media_type", manifest->media_type()},
                        {"size", manifest->size()},
@@ -110,21 +122,22 @@ absl::Status RunManifest(const CommandContext& context) {
 }
 
 absl::Status RunHeadManifest(const CommandContext& context) {
-  absl::StatusOr<ImageReference> reference = ImageOperand(context, 0);
-  if (!reference.ok()) {
-    return reference.status();
+  absl::StatusOr<ImageTarget> target = ImageOperand(context, 0);
+  if (!target.ok()) {
+    return target.status();
   }
+  const ImageReference& reference = target->reference;
   v1::HeadManifestRequest request;
-  request.set_repository(reference->repository);
-  request.set_reference(reference->manifest_reference());
+  request.set_repository(reference.repository);
+  request.set_reference(reference.manifest_reference());
   absl::StatusOr<v1::HeadManifestResponse> head =
-      context.client.HeadManifest(request, context.call);
+      context.client.HeadManifest(request, target->call);
   if (!head.ok()) {
     return head.status();
   }
   PrintRecord(context.console.out, context.format,
-              Record{{"repository", reference->repository},
-                     {"reference", reference->manifest_reference()},
+              Record{{"repository", reference.repository},
+                     {"reference", reference.manifest_reference()},
                      {"digest", head->digest()},
                      {"media_type", head->media_type()},
                      {"size", head->size()},
@@ -134,20 +147,21 @@ absl::Status RunHeadManifest(const CommandContext& context) {
 }
 
 absl::Status RunHeadBlob(const CommandContext& context) {
-  absl::StatusOr<std::string> repository = RepositoryOperand(context, 0);
-  if (!repository.ok()) {
-    return repository.status();
+  absl::StatusOr<RepositoryTarget> target = RepositoryOperand(context, 0);
+  if (!target.ok()) {
+    return target.status();
   }
+  const std::string& repository = target->repository;
   v1::HeadBlobRequest request;
-  request.set_repository(*repository);
+  request.set_repository(repository);
   request.set_digest(context.operands[1]);
   absl::StatusOr<v1::HeadBlobResponse> head =
-      context.client.HeadBlob(request, context.call);
+      context.client.HeadBlob(request, target->call);
   if (!head.ok()) {
     return head.status();
   }
   PrintRecord(context.console.out, context.format,
-              Record{{"repository", *repository},
+              Record{{"repository", repository},
                      {"digest", context.operands[1]},
                      {"size", head->size()},
                      {"upstream", head->upstream().name()},
@@ -156,10 +170,11 @@ absl::Status RunHeadBlob(const CommandContext& context) {
 }
 
 absl::Status RunPullBlob(const CommandContext& context) {
-  absl::StatusOr<std::string> repository = RepositoryOperand(context, 0);
-  if (!repository.ok()) {
-    return repository.status();
+  absl::StatusOr<RepositoryTarget> target = RepositoryOperand(context, 0);
+  if (!target.ok()) {
+    return target.status();
   }
+  const std::string& repository = target->repository;
   const std::string path = context.args.Get("file");
   if (path.empty()) {
     return UsageError("pull-blob needs -o FILE");
@@ -171,15 +186,15 @@ absl::Status RunPullBlob(const CommandContext& context) {
   }
   ProgressBar bar(context.console.err, context.console.err_is_terminal);
   absl::StatusOr<v1::BlobDescriptor> blob = context.client.DownloadBlob(
-      *repository, digest, **sink,
+      repository, digest, **sink,
       [&bar](int64_t received, int64_t total) { bar.Update(received, total); },
-      context.call);
+      target->call);
   bar.Finish();
   if (!blob.ok()) {
     return blob.status();
   }
   PrintRecord(context.console.out, context.format,
-              Record{{"repository", *repository},
+              Record{{"repository", repository},
                      {"digest", blob->digest()},
                      {"size", blob->size()},
                      {"media_type", blob->media_type()},
@@ -217,10 +232,11 @@ void PrintTags(const CommandContext& context, Record record,
 }
 
 absl::Status RunTags(const CommandContext& context) {
-  absl::StatusOr<std::string> repository = RepositoryOperand(context, 0);
-  if (!repository.ok()) {
-    return repository.status();
+  absl::StatusOr<RepositoryTarget> target = RepositoryOperand(context, 0);
+  if (!target.ok()) {
+    return target.status();
   }
+  const std::string& repository = target->repository;
   absl::StatusOr<int> page_size = PageSize(context.args);
   if (!page_size.ok()) {
     return page_size.status();
@@ -230,7 +246,7 @@ absl::Status RunTags(const CommandContext& context) {
       return UsageError("--all starts at the first tag; drop --last");
     }
     absl::StatusOr<TagList> all =
-        context.client.ListAllTags(*repository, *page_size, context.call);
+        context.client.ListAllTags(repository, *page_size, target->call);
     if (!all.ok()) {
       return all.status();
     }
@@ -243,11 +259,11 @@ absl::Status RunTags(const CommandContext& context) {
     return absl::OkStatus();
   }
   v1::ListTagsRequest request;
-  request.set_repository(*repository);
+  request.set_repository(repository);
   request.set_page_size(*page_size);
   request.set_last(context.args.Get("last"));
   absl::StatusOr<v1::ListTagsResponse> page =
-      context.client.ListTags(request, context.call);
+      context.client.ListTags(request, target->call);
   if (!page.ok()) {
     return page.status();
   }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 
 namespace tributary::client::cli {
@@ -77,10 +78,15 @@ Record UpstreamRecord(const v1::UpstreamStatus& upstream) {
   for (const std::string& pattern : upstream.scope_exclude()) {
     scope["exclude"].push_back(pattern);
   }
+  Record registries = Record::array();
+  for (const std::string& registry : upstream.registries()) {
+    registries.push_back(registry);
+  }
   return Record{
       {"order", upstream.order()},
       {"name", upstream.name()},
       {"url", upstream.url()},
+      {"registries", registries},
       {"api_prefix", upstream.api_prefix()},
       {"enabled", upstream.enabled()},
       {"library_rewrite", upstream.library_rewrite()},
@@ -116,6 +122,10 @@ void PrintUpstreamsTable(std::ostream& out,
     if (!upstream.last_error().empty()) {
       out << "      last error at " << TimeText(upstream.last_error_time())
           << ": " << upstream.last_error() << "\n";
+    }
+    if (!upstream.registries().empty()) {
+      out << "      serves " << absl::StrJoin(upstream.registries(), ", ")
+          << "\n";
     }
   }
 }

@@ -29,6 +29,8 @@ v1::UpstreamStatus OpenMirror() {
   upstream.set_request_count(120);
   upstream.set_failure_count(7);
   upstream.add_scope_include("library/*");
+  upstream.add_registries("docker.io");
+  upstream.add_registries("ghcr.io");
   upstream.mutable_auth()->set_method(v1::AUTH_METHOD_BASIC);
   upstream.mutable_auth()->set_username("bob");
   return upstream;
@@ -48,6 +50,7 @@ TEST(UpstreamRecordTest, CarriesConfigurationAndHealth) {
   EXPECT_EQ(record["failure_count"], 7);
   EXPECT_EQ(record["scope"]["include"], Record({"library/*"}));
   EXPECT_EQ(record["scope"]["exclude"], Record::array());
+  EXPECT_EQ(record["registries"], Record({"docker.io", "ghcr.io"}));
   EXPECT_EQ(record["auth"]["method"], "basic");
   EXPECT_EQ(record["auth"]["username"], "bob");
   EXPECT_TRUE(record["tls"].is_null());  // an http:// upstream
@@ -76,7 +79,8 @@ TEST(PrintUpstreamsTableTest, ShowsTheCircuitAndTheLastError) {
   EXPECT_THAT(out.str(), HasSubstr("open (probe at 2027-01-15T08:00:30Z)\n"
                                    "      last error at 2027-01-15T08:00:00Z: "
                                    "UNAVAILABLE: connect 10.0.0.5:5000: "
-                                   "refused\n"));
+                                   "refused\n"
+                                   "      serves docker.io, ghcr.io\n"));
   EXPECT_THAT(out.str(), HasSubstr("closed\n"));
 }
 

@@ -15,34 +15,6 @@ absl::Status Malformed(const std::string& text, const std::string& why) {
       absl::StrCat("call \"", text, "\": ", why, " (one of: ", kForms, ")"));
 }
 
-absl::StatusOr<ImageReference> Reference(const std::string& text,
-                                         const std::string& word) {
-  absl::StatusOr<ImageReference> reference = ParseImageReference(word);
-  if (!reference.ok()) {
-    return reference.status();
-  }
-  if (!reference->registry_host.empty()) {
-    return Malformed(text, absl::StrCat("drop the registry host \"",
-                                        reference->registry_host,
-                                        "\": Tributary uses its upstreams"));
-  }
-  return reference;
-}
-
-absl::StatusOr<std::string> Repository(const std::string& text,
-                                       const std::string& word) {
-  absl::StatusOr<RepositoryName> name = ParseRepositoryName(word);
-  if (!name.ok()) {
-    return name.status();
-  }
-  if (!name->registry_host.empty()) {
-    return Malformed(
-        text, absl::StrCat("drop the registry host \"", name->registry_host,
-                           "\": Tributary uses its upstreams"));
-  }
-  return name->repository;
-}
-
 }  // namespace
 
 absl::StatusOr<CallSpec> ParseCallSpec(const std::string& text) {
@@ -59,16 +31,18 @@ absl::StatusOr<CallSpec> ParseCallSpec(const std::string& text) {
     if (operands != 1) {
       return Malformed(text, absl::StrCat(method, " takes one REF"));
     }
-    absl::StatusOr<ImageReference> reference = Reference(text, words[1]);
+    absl::StatusOr<ImageReference> reference = ParseImageReference(words[1]);
     if (!reference.ok()) {
       return reference.status();
     }
     if (method == "GetManifest") {
       spec.rpc = Rpc::kGetManifest;
+      spec.get_manifest.set_registry(reference->registry_host);
       spec.get_manifest.set_repository(reference->repository);
       spec.get_manifest.set_reference(reference->manifest_reference());
     } else {
       spec.rpc = Rpc::kHeadManifest;
+      spec.head_manifest.set_registry(reference->registry_host);
       spec.head_manifest.set_repository(reference->repository);
       spec.head_manifest.set_reference(reference->manifest_reference());
     }
@@ -78,12 +52,13 @@ absl::StatusOr<CallSpec> ParseCallSpec(const std::string& text) {
     if (operands != 2) {
       return Malformed(text, "HeadBlob takes REPO DIGEST");
     }
-    absl::StatusOr<std::string> repository = Repository(text, words[1]);
-    if (!repository.ok()) {
-      return repository.status();
+    absl::StatusOr<RepositoryName> name = ParseRepositoryName(words[1]);
+    if (!name.ok()) {
+      return name.status();
     }
     spec.rpc = Rpc::kHeadBlob;
-    spec.head_blob.set_repository(*repository);
+    spec.head_blob.set_registry(name->registry_host);
+    spec.head_blob.set_repository(name->repository);
     spec.head_blob.set_digest(words[2]);
     return spec;
   }
@@ -91,12 +66,13 @@ absl::StatusOr<CallSpec> ParseCallSpec(const std::string& text) {
     if (operands != 1) {
       return Malformed(text, "ListTags takes one REPO");
     }
-    absl::StatusOr<std::string> repository = Repository(text, words[1]);
-    if (!repository.ok()) {
-      return repository.status();
+    absl::StatusOr<RepositoryName> name = ParseRepositoryName(words[1]);
+    if (!name.ok()) {
+      return name.status();
     }
     spec.rpc = Rpc::kListTags;
-    spec.list_tags.set_repository(*repository);
+    spec.list_tags.set_registry(name->registry_host);
+    spec.list_tags.set_repository(name->repository);
     return spec;
   }
   return Malformed(text, absl::StrCat("unknown RPC \"", method, "\""));

@@ -25,8 +25,9 @@ struct CallSpec {
 };
 
 // Parses "GetManifest REF", "HeadManifest REF", "HeadBlob REPO DIGEST" or
-// "ListTags REPO" (words separated by spaces; REF as tributaryctl reads it,
-// without a registry host). Errors are InvalidArgument naming the problem.
+// "ListTags REPO" (words separated by spaces; REF and REPO as tributaryctl
+// reads them: a registry host, "ghcr.io/org/app", sets the request's
+// `registry`). Errors are InvalidArgument naming the problem.
 absl::StatusOr<CallSpec> ParseCallSpec(const std::string& text);
 
 }  // namespace tributary::client::loadgen

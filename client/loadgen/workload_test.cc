@@ -40,6 +40,26 @@ TEST(ParseCallSpecTest, ReadsHeadBlobAndListTags) {
   EXPECT_EQ(tags->list_tags.repository(), "demo/app");
 }
 
+TEST(ParseCallSpecTest, ARegistryHostSetsTheSourceRegistry) {
+  auto manifest = ParseCallSpec("GetManifest ghcr.io/org/app:v1");
+  ASSERT_TRUE(manifest.ok()) << manifest.status();
+  EXPECT_EQ(manifest->get_manifest.registry(), "ghcr.io");
+  EXPECT_EQ(manifest->get_manifest.repository(), "org/app");
+  auto head = ParseCallSpec("HeadManifest localhost:5000/app");
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->head_manifest.registry(), "localhost:5000");
+  auto blob = ParseCallSpec(std::string("HeadBlob quay.io/org/app ") + kDigest);
+  ASSERT_TRUE(blob.ok()) << blob.status();
+  EXPECT_EQ(blob->head_blob.registry(), "quay.io");
+  EXPECT_EQ(blob->head_blob.repository(), "org/app");
+  auto tags = ParseCallSpec("ListTags ghcr.io/org/app");
+  ASSERT_TRUE(tags.ok()) << tags.status();
+  EXPECT_EQ(tags->list_tags.registry(), "ghcr.io");
+  auto plain = ParseCallSpec("ListTags org/app");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_EQ(plain->list_tags.registry(), "");
+}
+
 TEST(ParseCallSpecTest, RefusesMalformedCallsSayingWhy) {
   const std::pair<std::string, std::string> cases[] = {
       {"", "empty"},
@@ -48,8 +68,8 @@ TEST(ParseCallSpecTest, RefusesMalformedCallsSayingWhy) {
       {"GetManifest a b", "takes one REF"},
       {"HeadBlob demo/app", "REPO DIGEST"},
       {"ListTags", "one REPO"},
-      {"GetManifest ghcr.io/org/app", "registry host"},
-      {"ListTags ghcr.io/org/app", "registry host"},
+      {"GetManifest ghcr_io.x/org/app", "registry \"ghcr_io.x\""},
+      {"ListTags GHCR.io/org/app", "upper-case"},
       {"GetManifest Bad", "Bad"},
       {"ListTags app:tag", "no tag"},
   };

@@ -34,7 +34,8 @@ class BlobReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
         peer_(context->peer()),
         peer_address_(PeerAddress(peer_)) {
     absl::StatusOr<resolve::BlobRequest> blob =
-        ToBlobRequest(request, CallDeadline(context));
+        Routed(ToBlobRequest(request, CallDeadline(context)),
+               request.registry(), resolver.registries());
     if (!blob.ok()) {
       EndStream(blob.status());
       return;

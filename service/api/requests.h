@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "service/resolve/resolver.h"
+#include "service/resolve/source_registries.h"
 #include "tributary/v1/resolver.pb.h"
 
 namespace tributary::api {
@@ -29,6 +30,39 @@ absl::StatusOr<resolve::BlobRequest> ToBlobRequest(
 
 absl::StatusOr<resolve::TagsQuery> ToTagsQuery(
     const v1::ListTagsRequest& request, absl::Time deadline);
+
+// Where a query's source registry lives.
+inline std::string& SourceRegistryOf(resolve::ManifestQuery& query) {
+  return query.source_registry;
+}
+inline std::string& SourceRegistryOf(resolve::BlobQuery& query) {
+  return query.source_registry;
+}
+inline std::string& SourceRegistryOf(resolve::TagsQuery& query) {
+  return query.source_registry;
+}
+inline std::string& SourceRegistryOf(resolve::BlobRequest& request) {
+  return request.query.source_registry;
+}
+
+// `query` (a validated one, or its error, which wins) for the source registry
+// the request names in its `registry` field, routed by `registries`: the
+// default when empty, INVALID_ARGUMENT when ill-formed, NOT_FOUND when no
+// upstream serves it (see resolve::SourceRegistries::Route).
+template <class Query>
+absl::StatusOr<Query> Routed(absl::StatusOr<Query> query,
+                             const std::string& registry,
+                             const resolve::SourceRegistries& registries) {
+  if (!query.ok()) {
+    return query;
+  }
+  absl::StatusOr<std::string> routed = registries.Route(registry);
+  if (!routed.ok()) {
+    return routed.status();
+  }
+  SourceRegistryOf(*query) = *std::move(routed);
+  return query;
+}
 
 // The request's cache mode, in resolve/'s terms.
 resolve::CacheMode ToCacheMode(v1::CacheMode mode);

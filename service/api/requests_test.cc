@@ -334,5 +334,69 @@ TEST(ToTagsQueryTest, RejectsBadLastNamingTheField) {
   }
 }
 
+// docker.io (the default) and ghcr.io are served.
+resolve::SourceRegistries Registries() {
+  return resolve::SourceRegistries("docker.io", {"docker.io", "ghcr.io"});
+}
+
+TEST(RoutedTest, GivesARequestWithoutARegistryTheDefault) {
+  absl::StatusOr<resolve::ManifestQuery> query = Routed(
+      ToManifestQuery("alpine", "latest", {}, kDeadline), "", Registries());
+  ASSERT_TRUE(query.ok()) << query.status();
+  EXPECT_EQ(query->source_registry, "docker.io");
+}
+
+TEST(RoutedTest, KeepsAServedRegistryForEveryKindOfQuery) {
+  auto manifest = Routed(ToManifestQuery("org/app", "v1", {}, kDeadline),
+                         "ghcr.io", Registries());
+  ASSERT_TRUE(manifest.ok()) << manifest.status();
+  EXPECT_EQ(manifest->source_registry, "ghcr.io");
+  auto blob = Routed(ToBlobQuery("org/app", kSha256, kDeadline), "ghcr.io",
+                     Registries());
+  ASSERT_TRUE(blob.ok()) << blob.status();
+  EXPECT_EQ(blob->source_registry, "ghcr.io");
+  v1::GetBlobRequest get_blob;
+  get_blob.set_repository("org/app");
+  get_blob.set_digest(kSha256);
+  auto stream =
+      Routed(ToBlobRequest(get_blob, kDeadline), "ghcr.io", Registries());
+  ASSERT_TRUE(stream.ok()) << stream.status();
+  EXPECT_EQ(stream->query.source_registry, "ghcr.io");
+  auto tags = Routed(ToTagsQuery(TagsRequest("org/app", 0, ""), kDeadline),
+                     "ghcr.io", Registries());
+  ASSERT_TRUE(tags.ok()) << tags.status();
+  EXPECT_EQ(tags->source_registry, "ghcr.io");
+}
+
+TEST(RoutedTest, RejectsAnIllFormedRegistryNamingTheField) {
+  for (const std::string& registry :
+       {std::string("GHCR.io"), std::string("ghcr.io/org"),
+        std::string("https://ghcr.io"), std::string("ghcr.io:0"),
+        std::string("ghcr.io\r\nX: 1")}) {
+    SCOPED_TRACE(absl::CHexEscape(registry));
+    ExpectInvalid(Routed(ToManifestQuery("alpine", "latest", {}, kDeadline),
+                         registry, Registries())
+                      .status(),
+                  {"registry \""});
+  }
+}
+
+TEST(RoutedTest, ARegistryNoUpstreamServesIsNotFound) {
+  const absl::Status status =
+      Routed(ToManifestQuery("alpine", "latest", {}, kDeadline), "quay.io",
+             Registries())
+          .status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(status.message(), "no upstream serves it"))
+      << status;
+}
+
+TEST(RoutedTest, ReportsTheQuerysOwnErrorFirst) {
+  ExpectInvalid(Routed(ToManifestQuery("Alpine", "latest", {}, kDeadline),
+                       "quay.io", Registries())
+                    .status(),
+                {"repository", "upper-case"});
+}
+
 }  // namespace
 }  // namespace tributary::api

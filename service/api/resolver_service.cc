@@ -31,6 +31,14 @@ resolve::Done<T> Reply(UnaryCall call, Response* response, Fill fill) {
   };
 }
 
+// How the RPC log names a repository: "ghcr.io/org/app" when the request
+// names its source registry.
+std::string LogName(const std::string& registry,
+                    const std::string& repository) {
+  return registry.empty() ? repository
+                          : absl::StrCat(registry, "/", repository);
+}
+
 }  // namespace
 
 ResolverService::ResolverService(resolve::CachingResolver& resolver,
@@ -47,15 +55,18 @@ ResolverService::ResolverService(resolve::CachingResolver& resolver,
 grpc::ServerUnaryReactor* ResolverService::GetManifest(
     grpc::CallbackServerContext* context, const v1::GetManifestRequest* request,
     v1::GetManifestResponse* response) {
-  UnaryCall call(context, metrics_, metrics::Rpc::kGetManifest,
-                 absl::StrCat(request->repository(), " ", request->reference()),
-                 limits_.default_deadline, &unary_calls_);
+  UnaryCall call(
+      context, metrics_, metrics::Rpc::kGetManifest,
+      absl::StrCat(LogName(request->registry(), request->repository()), " ",
+                   request->reference()),
+      limits_.default_deadline, &unary_calls_);
   if (!call.admission().ok()) {
     return call.Finish(call.admission());
   }
   auto query =
-      ToManifestQuery(request->repository(), request->reference(),
-                      request->accepted_media_types(), call.deadline());
+      Routed(ToManifestQuery(request->repository(), request->reference(),
+                             request->accepted_media_types(), call.deadline()),
+             request->registry(), resolver_.registries());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
@@ -77,15 +88,18 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
     grpc::CallbackServerContext* context,
     const v1::HeadManifestRequest* request,
     v1::HeadManifestResponse* response) {
-  UnaryCall call(context, metrics_, metrics::Rpc::kHeadManifest,
-                 absl::StrCat(request->repository(), " ", request->reference()),
-                 limits_.default_deadline, &unary_calls_);
+  UnaryCall call(
+      context, metrics_, metrics::Rpc::kHeadManifest,
+      absl::StrCat(LogName(request->registry(), request->repository()), " ",
+                   request->reference()),
+      limits_.default_deadline, &unary_calls_);
   if (!call.admission().ok()) {
     return call.Finish(call.admission());
   }
   auto query =
-      ToManifestQuery(request->repository(), request->reference(),
-                      request->accepted_media_types(), call.deadline());
+      Routed(ToManifestQuery(request->repository(), request->reference(),
+                             request->accepted_media_types(), call.deadline()),
+             request->registry(), resolver_.registries());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
@@ -105,14 +119,17 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
 grpc::ServerUnaryReactor* ResolverService::HeadBlob(
     grpc::CallbackServerContext* context, const v1::HeadBlobRequest* request,
     v1::HeadBlobResponse* response) {
-  UnaryCall call(context, metrics_, metrics::Rpc::kHeadBlob,
-                 absl::StrCat(request->repository(), " ", request->digest()),
-                 limits_.default_deadline, &unary_calls_);
+  UnaryCall call(
+      context, metrics_, metrics::Rpc::kHeadBlob,
+      absl::StrCat(LogName(request->registry(), request->repository()), " ",
+                   request->digest()),
+      limits_.default_deadline, &unary_calls_);
   if (!call.admission().ok()) {
     return call.Finish(call.admission());
   }
-  auto query =
-      ToBlobQuery(request->repository(), request->digest(), call.deadline());
+  auto query = Routed(
+      ToBlobQuery(request->repository(), request->digest(), call.deadline()),
+      request->registry(), resolver_.registries());
   if (!query.ok()) {
     return call.Finish(query.status());
   }
@@ -136,12 +153,13 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
     grpc::CallbackServerContext* context, const v1::ListTagsRequest* request,
     v1::ListTagsResponse* response) {
   UnaryCall call(context, metrics_, metrics::Rpc::kListTags,
-                 request->repository(), limits_.default_deadline,
-                 &unary_calls_);
+                 LogName(request->registry(), request->repository()),
+                 limits_.default_deadline, &unary_calls_);
   if (!call.admission().ok()) {
     return call.Finish(call.admission());
   }
-  auto query = ToTagsQuery(*request, call.deadline());
+  auto query = Routed(ToTagsQuery(*request, call.deadline()),
+                      request->registry(), resolver_.registries());
   if (!query.ok()) {
     return call.Finish(query.status());
   }

@@ -321,6 +321,27 @@ const ErrorCase kErrorCases[] = {
     {"RejectsServerClientCaWithoutACertificate",
      absl::StrCat(kHub, "server:\n  tls:\n    client_ca_file: /ca.pem\n"),
      {"server.tls: needs cert_file and key_file"}},
+    // Source registries.
+    {"RejectsAnIllFormedRegistryNamingItsIndex",
+     HubWith("    registries: [docker.io, Quay.io]\n"),
+     {"upstreams[0].registries[1]: registry \"Quay.io\": upper-case"}},
+    {"RejectsARegistryWithAScheme",
+     HubWith("    registries: [\"https://ghcr.io\"]\n"),
+     {"upstreams[0].registries[0]: registry \"https://ghcr.io\""}},
+    {"RejectsARegistryListedTwiceByOneUpstream",
+     HubWith("    registries: [docker.io, ghcr.io, docker.io]\n"),
+     {"upstreams[0].registries[2]: duplicate registry \"docker.io\" (also "
+      "registries[0])"}},
+    {"RejectsAnIllFormedDefaultRegistry",
+     absl::StrCat(kHub, "default_registry: docker.io/library\n"),
+     {"test.yaml: default_registry: registry \"docker.io/library\""}},
+    {"RejectsADefaultRegistryNoUpstreamServes",
+     absl::StrCat(HubWith("    registries: [docker.io]\n"),
+                  "  - name: ghcr\n    url: https://ghcr.io\n"
+                  "    registries: [ghcr.io]\n"
+                  "default_registry: quay.io\n"),
+     {"default_registry: \"quay.io\" is served by no upstream",
+      "(docker.io, ghcr.io)"}},
     // Cache.
     {"RejectsAZeroCacheTtl",
      absl::StrCat(kHub, "cache:\n  manifest_ttl: 0s\n"),

@@ -17,6 +17,7 @@ namespace tributary::config {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kSource[] = "test.yaml";
@@ -68,9 +69,11 @@ cache:
   negative_ttl: 11s
   blob_directory: /srv/blobs
   blob_disk_bytes: 1073741824
+default_registry: quay.io
 upstreams:
   - name: mirror.internal
     url: http://mirror.internal:5000/
+    registries: [docker.io, quay.io]
     api_prefix: /registry/v2
     connect_timeout: 250ms
     request_timeout: 1m30s
@@ -92,6 +95,7 @@ upstreams:
       exclude: [myorg/secret]
   - name: ghcr
     url: https://ghcr.io
+    registries: ["ghcr.io"]
     enabled: false
     library_rewrite: LIBRARY_REWRITE_NEVER
     auth:
@@ -145,9 +149,12 @@ constexpr char kFullProto[] = R"pb(
     blob_directory: "/srv/blobs"
     blob_disk_bytes: 1073741824
   }
+  default_registry: "quay.io"
   upstreams {
     name: "mirror.internal"
     url: "http://mirror.internal:5000/"
+    registries: "docker.io"
+    registries: "quay.io"
     api_prefix: "/registry/v2"
     enabled: true
     connect_timeout { nanos: 250000000 }
@@ -172,6 +179,7 @@ constexpr char kFullProto[] = R"pb(
   upstreams {
     name: "ghcr"
     url: "https://ghcr.io"
+    registries: "ghcr.io"
     api_prefix: "/v2"
     enabled: false
     connect_timeout { seconds: 5 }
@@ -231,6 +239,7 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   EXPECT_EQ(ToAbslDuration(config->server().max_connection_age()),
             absl::Minutes(30));
   EXPECT_EQ(config->server().max_concurrent_streams(), 1000);
+  EXPECT_EQ(config->default_registry(), "docker.io");
 
   ASSERT_EQ(config->upstreams_size(), 1);
   const v1::UpstreamConfig& upstream = config->upstreams(0);
@@ -255,6 +264,24 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   EXPECT_FALSE(upstream.circuit_breaker().disabled());
   EXPECT_TRUE(upstream.scope().include().empty());
   EXPECT_TRUE(upstream.scope().exclude().empty());
+  EXPECT_THAT(upstream.registries(), ElementsAre("docker.io"));
+}
+
+TEST(ParseConfigTest, GivesAnUpstreamWithoutRegistriesTheDefaultRegistry) {
+  const absl::StatusOr<v1::Config> config = ParseConfig(R"yaml(
+default_registry: registry.internal:5000
+upstreams:
+  - name: local
+    url: http://10.0.0.5:5000
+  - name: ghcr
+    url: https://ghcr.io
+    registries: [ghcr.io]
+)yaml",
+                                                        kSource);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(config->upstreams(0).registries(),
+              ElementsAre("registry.internal:5000"));
+  EXPECT_THAT(config->upstreams(1).registries(), ElementsAre("ghcr.io"));
 }
 
 TEST(ParseConfigTest, ReadsEveryFieldOfAFullConfig) {

@@ -99,8 +99,12 @@ void ApplyBreakerDefaults(v1::CircuitBreakerConfig& breaker) {
   }
 }
 
-void ApplyUpstreamDefaults(v1::UpstreamConfig& upstream) {
+void ApplyUpstreamDefaults(std::string_view default_registry,
+                           v1::UpstreamConfig& upstream) {
   DefaultString(kDefaultApiPrefix, *upstream.mutable_api_prefix());
+  if (upstream.registries().empty()) {
+    upstream.add_registries(std::string(default_registry));
+  }
   if (!upstream.has_enabled()) {
     upstream.set_enabled(true);
   }
@@ -154,8 +158,9 @@ void ApplyDefaults(v1::Config& config) {
                 *config.mutable_metrics()->mutable_listen_address());
   ApplyLimitsDefaults(*config.mutable_limits());
   ApplyCacheDefaults(*config.mutable_cache());
+  DefaultString(kDefaultRegistry, *config.mutable_default_registry());
   for (v1::UpstreamConfig& upstream : *config.mutable_upstreams()) {
-    ApplyUpstreamDefaults(upstream);
+    ApplyUpstreamDefaults(config.default_registry(), upstream);
   }
 }
 

@@ -42,6 +42,11 @@ inline constexpr int32_t kDefaultMaxBlobAttempts = 5;
 inline constexpr absl::Duration kDefaultBlobWriteStall = absl::Minutes(1);
 inline constexpr int32_t kDefaultMaxUnaryCalls = 1024;
 
+// default_registry; an upstream without `registries` serves the default
+// registry (filled in), so configs written before source registries existed
+// keep their meaning.
+inline constexpr std::string_view kDefaultRegistry = "docker.io";
+
 // upstreams[*] (`enabled` defaults to true; library_rewrite UNSPECIFIED is
 // kept: the registry layer then decides by host)
 inline constexpr std::string_view kDefaultApiPrefix = "/v2";

@@ -7,12 +7,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "service/config/addresses.h"
 #include "service/config/duration.h"
 #include "service/config/errors.h"
 #include "service/config/security.h"
+#include "service/oci/registry_host.h"
 #include "service/oci/repository_glob.h"
 
 namespace tributary::config::internal {
@@ -161,6 +163,56 @@ void CheckUpstream(absl::string_view path, const v1::UpstreamConfig& upstream,
   CheckUpstreamSecurity(path, upstream, errors);
 }
 
+// The registries one upstream serves. The default registry, filled in for an
+// upstream that names none, is checked once, at default_registry.
+void CheckRegistries(absl::string_view path, const v1::Config& config,
+                     const v1::UpstreamConfig& upstream, Errors& errors) {
+  absl::flat_hash_map<std::string, int> first_index;
+  for (int i = 0; i < upstream.registries_size(); ++i) {
+    const std::string& name = upstream.registries(i);
+    const std::string entry = absl::StrCat(path, ".registries[", i, "]");
+    if (name != config.default_registry()) {
+      if (absl::Status valid = oci::ValidateRegistryHost(name); !valid.ok()) {
+        errors.Add(entry, valid.message());
+        continue;
+      }
+    }
+    const auto [it, inserted] = first_index.emplace(name, i);
+    if (!inserted) {
+      errors.Add(entry, absl::StrCat("duplicate registry ", Quote(name),
+                                     " (also registries[", it->second, "])"));
+    }
+  }
+}
+
+// A request without a registry must have somewhere to go.
+void CheckDefaultRegistry(const v1::Config& config, Errors& errors) {
+  const std::string& name = config.default_registry();
+  if (absl::Status valid = oci::ValidateRegistryHost(name); !valid.ok()) {
+    errors.Add("default_registry", valid.message());
+    return;
+  }
+  std::vector<std::string> served;
+  for (const v1::UpstreamConfig& upstream : config.upstreams()) {
+    for (const std::string& registry : upstream.registries()) {
+      if (registry == name) {
+        return;
+      }
+      if (std::find(served.begin(), served.end(), registry) == served.end()) {
+        served.push_back(registry);
+      }
+    }
+  }
+  if (served.empty()) {
+    return;  // no upstreams: reported at "upstreams"
+  }
+  errors.Add("default_registry",
+             absl::StrCat(Quote(name),
+                          " is served by no upstream; add it to an upstream's "
+                          "registries or choose one that is served (",
+                          absl::StrJoin(served, ", "), ")"));
+}
+
 void CheckUpstreams(const v1::Config& config, Errors& errors) {
   if (config.upstreams().empty()) {
     errors.Add("upstreams", "at least one upstream is required");
@@ -172,6 +224,7 @@ void CheckUpstreams(const v1::Config& config, Errors& errors) {
     const v1::UpstreamConfig& upstream = config.upstreams(i);
     const std::string path = absl::StrCat("upstreams[", i, "]");
     CheckUpstream(path, upstream, errors);
+    CheckRegistries(path, config, upstream, errors);
     const auto [it, inserted] = first_index.emplace(upstream.name(), i);
     if (!inserted && !upstream.name().empty()) {
       errors.Add(
@@ -267,6 +320,7 @@ std::vector<std::string> Validate(const v1::Config& config) {
   CheckServer(config.server(), errors);
   CheckMetrics(config, errors);
   CheckUpstreams(config, errors);
+  CheckDefaultRegistry(config, errors);
   CheckLimits(config.limits(), errors);
   CheckCache(config.cache(), errors);
   return std::move(errors).Take();

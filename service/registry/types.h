@@ -13,8 +13,14 @@ namespace tributary::registry {
 
 // Plain, validated requests and answers of the distribution API; no gRPC, no
 // HTTP.
+//
+// `source_registry` names the registry the repository belongs to ("docker.io",
+// "ghcr.io"): the fan-out asks only upstreams serving it, and caches keep
+// registries apart. One upstream's client never reads it (the upstream serves
+// it by configuration). Empty only where nothing routes by registry (tests).
 
 struct ManifestQuery {
+  std::string source_registry;
   std::string
       repository;  // as the caller named it (before any library/ rewrite)
   oci::Reference reference;
@@ -35,6 +41,7 @@ struct ManifestHead {
 };
 
 struct BlobQuery {
+  std::string source_registry;
   std::string repository;
   oci::Digest digest;
   absl::Time deadline = absl::InfiniteFuture();
@@ -45,6 +52,7 @@ struct BlobHead {
 };
 
 struct TagsQuery {
+  std::string source_registry;
   std::string repository;
   int page_size = 0;  // 0: the upstream decides
   std::string last;

@@ -13,12 +13,14 @@
 namespace tributary::resolve {
 namespace {
 
-// Keys name everything that can change the answer; the accepted media types
-// do (content negotiation).
+// Keys name everything that can change the answer: the source registry
+// ("library/nginx" on docker.io is not "library/nginx" on ghcr.io), and for
+// manifests the accepted media types (content negotiation). The same keys
+// are the single-flight keys: only identical requests share a fan-out.
 std::string ManifestKey(const registry::ManifestQuery& query,
                         absl::string_view reference) {
-  return absl::StrCat(query.repository, "\n", reference, "\n",
-                      absl::StrJoin(query.accept, ","));
+  return absl::StrCat(query.source_registry, "\n", query.repository, "\n",
+                      reference, "\n", absl::StrJoin(query.accept, ","));
 }
 
 int64_t ManifestBytes(const registry::Manifest& manifest) {
@@ -53,12 +55,14 @@ void Uncached(cache::CacheMode mode, Done<T>& done,
 }  // namespace
 
 CachingResolver::CachingResolver(Resolver& resolver,
+                                 SourceRegistries registries,
                                  const v1::CacheConfig& config,
                                  absl::Duration fetch_timeout,
                                  const util::Clock& clock,
                                  metrics::Metrics& metrics,
                                  cache::BlobStore* blob_store)
     : resolver_(resolver),
+      registries_(std::move(registries)),
       config_(config),
       enabled_(!config.disabled()),
       fetch_timeout_(fetch_timeout),
@@ -166,7 +170,8 @@ void CachingResolver::HeadBlob(registry::BlobQuery query, cache::CacheMode mode,
   }
   // Whether a repository holds a blob can change (it may be deleted or
   // pushed), so even by digest the answer expires.
-  blob_heads_.Get(absl::StrCat(query.repository, "\n", query.digest.str()),
+  blob_heads_.Get(absl::StrCat(query.source_registry, "\n", query.repository,
+                               "\n", query.digest.str()),
                   mode, Expiring(config_.head_blob_ttl()), std::move(fetch),
                   std::move(done));
 }
@@ -182,9 +187,10 @@ void CachingResolver::ListTags(registry::TagsQuery query, cache::CacheMode mode,
     Uncached(mode, done, fetch);
     return;
   }
-  tags_.Get(
-      absl::StrCat(query.repository, "\n", query.page_size, "\n", query.last),
-      mode, Expiring(config_.tags_ttl()), std::move(fetch), std::move(done));
+  tags_.Get(absl::StrCat(query.source_registry, "\n", query.repository, "\n",
+                         query.page_size, "\n", query.last),
+            mode, Expiring(config_.tags_ttl()), std::move(fetch),
+            std::move(done));
 }
 
 }  // namespace tributary::resolve

@@ -8,6 +8,7 @@
 #include "service/metrics/metrics.h"
 #include "service/registry/types.h"
 #include "service/resolve/resolver.h"
+#include "service/resolve/source_registries.h"
 #include "service/util/clock.h"
 #include "tributary/v1/config.pb.h"
 
@@ -34,9 +35,9 @@ class BlobCache;
 class CachingResolver {
  public:
   // `blob_store` may be null (the disk store is off); it must outlive this.
-  CachingResolver(Resolver& resolver, const v1::CacheConfig& config,
-                  absl::Duration fetch_timeout, const util::Clock& clock,
-                  metrics::Metrics& metrics,
+  CachingResolver(Resolver& resolver, SourceRegistries registries,
+                  const v1::CacheConfig& config, absl::Duration fetch_timeout,
+                  const util::Clock& clock, metrics::Metrics& metrics,
                   cache::BlobStore* blob_store = nullptr);
   ~CachingResolver();
 
@@ -57,6 +58,9 @@ class CachingResolver {
 
   // For what the cache does not cover (upstream status).
   Resolver& resolver() { return resolver_; }
+  // How api/ routes a request's source registry before calling here: every
+  // query's source_registry is one this table returned (cache keys hold it).
+  const SourceRegistries& registries() const { return registries_; }
 
  private:
   // The deadline of a fan-out that may be shared.
@@ -67,6 +71,7 @@ class CachingResolver {
                              const google::protobuf::Duration& ttl) const;
 
   Resolver& resolver_;
+  const SourceRegistries registries_;
   const v1::CacheConfig config_;
   const bool enabled_;
   const absl::Duration fetch_timeout_;

@@ -18,9 +18,29 @@ namespace {
 
 namespace asio = boost::asio;
 
+// "ghcr.io/org/app": how errors name a repository, with its source registry.
+std::string Qualified(const std::string& source_registry,
+                      const std::string& repository) {
+  if (source_registry.empty()) {
+    return repository;
+  }
+  return absl::StrCat(source_registry, "/", repository);
+}
+
 std::string ManifestSubject(const ManifestQuery& query) {
-  return absl::StrCat(query.repository, query.reference.is_digest() ? "@" : ":",
+  return absl::StrCat(Qualified(query.source_registry, query.repository),
+                      query.reference.is_digest() ? "@" : ":",
                       query.reference.str());
+}
+
+// Who is asked, and until when.
+template <class Query>
+AttemptLimits LimitsOf(const Query& query) {
+  return AttemptLimits{
+      .source_registry = query.source_registry,
+      .repository = query.repository,
+      .deadline = query.deadline,
+  };
 }
 
 std::vector<std::unique_ptr<Upstream>> MakeUpstreams(
@@ -52,15 +72,14 @@ class Resolver::Impl {
   // Runs the fan-out for one call, `call` asking one upstream; `done` gets
   // the answer.
   template <class T, class Call>
-  void Start(std::string subject, std::string repository, absl::Time deadline,
-             Call call, Done<T> done) {
+  void Start(std::string subject, AttemptLimits limits, Call call,
+             Done<T> done) {
     // Each call gets its own strand: its I/O objects (timers that cancel
     // lookups, pooled connections) are then never touched by two threads at
     // once.
     asio::co_spawn(
         asio::make_strand(executor_),
-        FanOut<T>(std::move(subject), std::move(repository), deadline,
-                  std::move(call)),
+        FanOut<T>(std::move(subject), std::move(limits), std::move(call)),
         [done = std::move(done)](std::exception_ptr error,
                                  absl::StatusOr<Resolved<T>> result) {
           // `done` runs once whatever happens.
@@ -79,12 +98,9 @@ class Resolver::Impl {
  private:
   template <class T, class Call>
   asio::awaitable<absl::StatusOr<Resolved<T>>> FanOut(std::string subject,
-                                                      std::string repository,
-                                                      absl::Time deadline,
+                                                      AttemptLimits limits,
                                                       Call call) {
-    AttemptLoop loop(
-        upstreams_, metrics_,
-        {.repository = std::move(repository), .deadline = deadline});
+    AttemptLoop loop(upstreams_, metrics_, std::move(limits));
     absl::StatusOr<T> answer = absl::UnknownError("no upstream answered");
     Upstream* answered = co_await loop.Next(
         [&](registry::Registry& upstream) -> asio::awaitable<absl::Status> {
@@ -135,10 +151,9 @@ const BlobStreams& Resolver::blob_streams() const {
 
 void Resolver::GetManifest(ManifestQuery query, Done<Manifest> done) {
   std::string subject = ManifestSubject(query);
-  std::string repository = query.repository;
-  const absl::Time deadline = query.deadline;
+  AttemptLimits limits = LimitsOf(query);
   impl_->Start<Manifest>(
-      std::move(subject), std::move(repository), deadline,
+      std::move(subject), std::move(limits),
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.GetManifest(query);
       },
@@ -147,10 +162,9 @@ void Resolver::GetManifest(ManifestQuery query, Done<Manifest> done) {
 
 void Resolver::HeadManifest(ManifestQuery query, Done<ManifestHead> done) {
   std::string subject = ManifestSubject(query);
-  std::string repository = query.repository;
-  const absl::Time deadline = query.deadline;
+  AttemptLimits limits = LimitsOf(query);
   impl_->Start<ManifestHead>(
-      std::move(subject), std::move(repository), deadline,
+      std::move(subject), std::move(limits),
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.HeadManifest(query);
       },
@@ -158,11 +172,12 @@ void Resolver::HeadManifest(ManifestQuery query, Done<ManifestHead> done) {
 }
 
 void Resolver::HeadBlob(BlobQuery query, Done<BlobHead> done) {
-  std::string subject = absl::StrCat(query.repository, "@", query.digest.str());
-  std::string repository = query.repository;
-  const absl::Time deadline = query.deadline;
+  std::string subject =
+      absl::StrCat(Qualified(query.source_registry, query.repository), "@",
+                   query.digest.str());
+  AttemptLimits limits = LimitsOf(query);
   impl_->Start<BlobHead>(
-      std::move(subject), std::move(repository), deadline,
+      std::move(subject), std::move(limits),
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.HeadBlob(query);
       },
@@ -170,11 +185,11 @@ void Resolver::HeadBlob(BlobQuery query, Done<BlobHead> done) {
 }
 
 void Resolver::ListTags(TagsQuery query, Done<TagPage> done) {
-  std::string subject = absl::StrCat(query.repository, " tags");
-  std::string repository = query.repository;
-  const absl::Time deadline = query.deadline;
+  std::string subject =
+      absl::StrCat(Qualified(query.source_registry, query.repository), " tags");
+  AttemptLimits limits = LimitsOf(query);
   impl_->Start<TagPage>(
-      std::move(subject), std::move(repository), deadline,
+      std::move(subject), std::move(limits),
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.ListTags(query);
       },

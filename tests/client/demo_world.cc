@@ -48,8 +48,11 @@ absl::StatusOr<std::unique_ptr<DemoWorld>> DemoWorld::Start() {
     upstream.Route("GET", absl::StrCat("/v2/demo/app/tags/list", query),
                    TagsResponse());
   }
-  auto server =
-      RunningServer::Start(TestConfigYaml({{"local", upstream.url()}}));
+  // The default registry and a second source registry, both served by the
+  // one upstream, so clients can name either.
+  auto server = RunningServer::Start(
+      TestConfigYaml({{"local", upstream.url(),
+                       "    registries: [docker.io, \"localhost:5000\"]\n"}}));
   if (!server.ok()) {
     return server.status();
   }

@@ -25,7 +25,8 @@ inline constexpr char kDemoBlob[] = "demo layer bytes";
 // that serves demo/app: manifest v1 (by tag and by digest), blob kDemoBlob
 // (HEAD and GET), a blob whose bytes do not match its digest, and tags v1, v2,
 // v3 (ignoring n and last, as distribution 2.8 does, so the server pages).
-// Anything else is 404.
+// Anything else is 404. "local" serves the source registries docker.io (the
+// default) and localhost:5000; no upstream serves any other.
 class DemoWorld {
  public:
   static absl::StatusOr<std::unique_ptr<DemoWorld>> Start();

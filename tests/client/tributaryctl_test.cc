@@ -279,12 +279,30 @@ TEST_F(TributaryctlTest, ADeadlineExitsFour) {
   ExpectOneErrorLine(run, "DEADLINE_EXCEEDED");
 }
 
-TEST_F(TributaryctlTest, ARegistryHostIsRefusedWithAHint) {
+TEST_F(TributaryctlTest, ARegistryHostRoutesTheRequestToThatRegistry) {
+  const CtlRun run = Demo({"head-manifest", "localhost:5000/demo/app:v1"});
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("upstream: local"));
+  EXPECT_EQ(run.err, "");
+  const CtlRun tags = Demo({"tags", "docker.io/demo/app", "--all"});
+  ASSERT_EQ(tags.code, 0) << tags.err;
+  EXPECT_EQ(tags.out, "v1\nv2\nv3\n");
+  const CtlRun blob = Demo({"head-blob", "localhost:5000/demo/app",
+                            DemoWorld::blob_digest(), "--output", "json"});
+  ASSERT_EQ(blob.code, 0) << blob.err;
+  EXPECT_EQ(blob.Json()["upstream"], "local");
+}
+
+TEST_F(TributaryctlTest, ARegistryNoUpstreamServesExitsFive) {
   const CtlRun run = Demo({"manifest", "ghcr.io/demo/app:v1"});
+  EXPECT_EQ(run.code, 5);
+  ExpectOneErrorLine(run, "registry \"ghcr.io\": no upstream serves it");
+}
+
+TEST_F(TributaryctlTest, AnIllFormedRegistryHostExitsThreeBeforeAnyCall) {
+  const CtlRun run = Demo({"manifest", "ghcr.io:99999/demo/app:v1"});
   EXPECT_EQ(run.code, 3);
-  ExpectOneErrorLine(run, "names registry host \"ghcr.io\"");
-  EXPECT_THAT(run.err, HasSubstr("Write \"demo/app:v1\""));
-  EXPECT_THAT(run.err, HasSubstr("--ignore-registry-host"));
+  ExpectOneErrorLine(run, "port");
 }
 
 TEST_F(TributaryctlTest, IgnoreRegistryHostDropsTheHostAndSaysSo) {

@@ -113,8 +113,8 @@ TEST_F(ScopeErrorTest, OutOfEveryScopeIsNotFoundNamingEachUpstream) {
       (*server)->resolver().GetManifest(context.get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(status.error_message(),
-            "myorg/app:v1: first: skipped: not in its scope; second: "
-            "skipped: not in its scope");
+            "docker.io/myorg/app:v1: first: skipped: not in its scope; "
+            "second: skipped: not in its scope");
   EXPECT_TRUE(first_.requests().empty());
   EXPECT_TRUE(second_.requests().empty());
 }

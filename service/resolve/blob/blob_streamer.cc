@@ -163,7 +163,8 @@ class BlobStreamer final : public BlobStreamHandle,
 
 asio::awaitable<absl::Status> BlobStreamer::Pump() {
   AttemptLoop loop(upstreams_, metrics_,
-                   {.repository = request_.query.repository,
+                   {.source_registry = request_.query.source_registry,
+                    .repository = request_.query.repository,
                     .deadline = request_.query.deadline,
                     .max_requests = options_.max_attempts,
                     .cancellation = &cancellation_});

@@ -75,7 +75,7 @@ asio::awaitable<Upstream*> AttemptLoop::Next(const Exchange& exchange) {
   while (current_ < upstreams_.size() && requests_ < limits_.max_requests &&
          !cancelled()) {
     Upstream& upstream = *upstreams_[current_];
-    if (!upstream.enabled()) {
+    if (!upstream.enabled() || !upstream.Serves(limits_.source_registry)) {
       MoveOn();
       continue;
     }

@@ -24,6 +24,9 @@ using Exchange =
     std::function<boost::asio::awaitable<absl::Status>(registry::Registry&)>;
 
 struct AttemptLimits {
+  // Only upstreams serving it are asked; the others are passed over like a
+  // disabled one (they were never candidates, so errors do not name them).
+  std::string source_registry;
   std::string repository;  // for the upstreams' scope rules
   absl::Time deadline = absl::InfiniteFuture();  // the caller's
   // Requests over all upstreams (a blob stream caps its resumes so).
@@ -33,8 +36,9 @@ struct AttemptLimits {
 };
 
 // The one walk over the ordered upstreams, shared by manifests, HEADs, tag
-// lists and blobs. For each upstream in order: skip it when disabled, out of
-// scope or its circuit is open (no network I/O); stop at the caller's
+// lists and blobs. For each upstream in order: pass it over when disabled or
+// not serving the source registry; skip it when out of scope or its circuit
+// is open (no network I/O); stop at the caller's
 // deadline; send the exchange under a circuit-breaker permit and record the
 // outcome (breaker, status, metrics); retry a retryable failure per the
 // upstream's retry policy after a backoff that a cancel cuts short; else

@@ -167,6 +167,26 @@ TEST_F(AttemptLoopTest, SkipsDisabledAndOutOfScopeUpstreams) {
   EXPECT_TRUE(loop.failures()[0].skipped);
 }
 
+TEST_F(AttemptLoopTest, AsksOnlyTheUpstreamsServingTheSourceRegistryInOrder) {
+  const auto serving = [](const std::string& name,
+                          const std::string& registry) {
+    v1::UpstreamConfig config = FakeRegistry::Named(name)->upstream();
+    config.add_registries(registry);
+    return std::make_unique<FakeRegistry>(config);
+  };
+  FakeRegistry& hub = Add(serving("hub", "docker.io"));
+  FakeRegistry& mirror = Add(serving("mirror", "ghcr.io"));
+  FakeRegistry& third = Add(serving("third", "ghcr.io"));
+  third.on_manifest = [](auto&) { return AManifest(); };
+  AttemptLoop loop = Loop({.source_registry = "ghcr.io"});
+
+  EXPECT_EQ(RunNext(loop), "third");
+  EXPECT_EQ(hub.manifest_calls(), 0);
+  EXPECT_EQ(mirror.manifest_calls(), 1);
+  ASSERT_EQ(loop.failures().size(), 1u);  // hub was never a candidate
+  EXPECT_EQ(loop.failures()[0].upstream, "mirror");
+}
+
 TEST_F(AttemptLoopTest, AsksNoUpstreamOnceTheDeadlineHasPassed) {
   FakeRegistry& hub = Add("hub");
   AttemptLoop loop = Loop({.deadline = absl::Now() - absl::Seconds(1)});

@@ -1,5 +1,6 @@
 #include "service/resolve/fanout/upstream.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -73,6 +74,8 @@ Upstream::Upstream(int index, std::unique_ptr<registry::Registry> client,
       enabled_(!client_->upstream().has_enabled() ||
                client_->upstream().enabled()),
       scope_(Scope::FromConfig(client_->upstream().scope())),
+      registries_(client_->upstream().registries().begin(),
+                  client_->upstream().registries().end()),
       retry_policy_(RetryPolicy::FromConfig(client_->upstream().retry())),
       clock_(clock),
       metrics_(metrics),
@@ -81,6 +84,12 @@ Upstream::Upstream(int index, std::unique_ptr<registry::Registry> client,
 
 bool Upstream::InScope(absl::string_view repository) const {
   return scope_.Admits(repository, urls_.Repository(repository));
+}
+
+bool Upstream::Serves(absl::string_view name) const {
+  return registries_.empty() ||
+         std::find(registries_.begin(), registries_.end(), name) !=
+             registries_.end();
 }
 
 std::optional<Upstream::Permit> Upstream::Admit() {

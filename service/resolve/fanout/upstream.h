@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -59,6 +60,10 @@ class Upstream {
 
   // Whether the scope rules let this upstream be asked for `repository`.
   bool InScope(absl::string_view repository) const;
+  // Whether it serves the source registry `name` (config `registries`). An
+  // upstream configured without any (only where config/ did not fill in the
+  // default: tests) serves every registry.
+  bool Serves(absl::string_view name) const;
 
   // A permit to send one request, or nullopt when the circuit is open: skip
   // this upstream (the skip is counted in the metrics).
@@ -82,6 +87,7 @@ class Upstream {
   const registry::UrlBuilder urls_;
   const bool enabled_;
   const Scope scope_;
+  const std::vector<std::string> registries_;
   const RetryPolicy retry_policy_;
   const util::Clock& clock_;
   metrics::Metrics& metrics_;

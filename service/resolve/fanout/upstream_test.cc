@@ -31,6 +31,9 @@ class UpstreamTest : public ::testing::Test {
     config.mutable_retry()->set_max_attempts(3);
     if (extra_text_proto == "disabled") {
       config.set_enabled(false);
+    } else if (extra_text_proto == "docker.io and quay.io") {
+      config.add_registries("docker.io");
+      config.add_registries("quay.io");
     } else if (extra_text_proto == "scoped") {
       config.mutable_scope()->add_include("library/*");
       config.mutable_scope()->add_exclude("library/private*");
@@ -64,6 +67,21 @@ TEST_F(UpstreamTest, AppliesTheScopeToBothNamesOfARepository) {
   EXPECT_TRUE(upstream->InScope("library/alpine"));
   EXPECT_FALSE(upstream->InScope("library/private-base"));
   EXPECT_FALSE(upstream->InScope("myorg/app"));
+}
+
+TEST_F(UpstreamTest, ServesOnlyTheSourceRegistriesItIsConfiguredFor) {
+  auto upstream = Make("docker.io and quay.io");
+  EXPECT_TRUE(upstream->Serves("docker.io"));
+  EXPECT_TRUE(upstream->Serves("quay.io"));
+  EXPECT_FALSE(upstream->Serves("ghcr.io"));
+  EXPECT_FALSE(upstream->Serves("docker.io:443"));
+  EXPECT_FALSE(upstream->Serves(""));
+}
+
+TEST_F(UpstreamTest, ServesEveryRegistryWhenBuiltWithoutAny) {
+  auto upstream = Make();
+  EXPECT_TRUE(upstream->Serves("ghcr.io"));
+  EXPECT_TRUE(upstream->Serves(""));
 }
 
 TEST_F(UpstreamTest, CountsRequestsFailuresAndTheLastSuccess) {
