@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -326,6 +327,102 @@ TEST(BlobStoreTest, SizeAndEntriesTracked) {
   store->Remove(five);
   EXPECT_EQ(store->entries(), 1);
   EXPECT_EQ(store->size_bytes(), 10);
+}
+
+// A folder outside the store holding one file, `name`, with `bytes`: what an
+// attacker would like the store to delete, overwrite or serve.
+fs::path Victim(const fs::path& dir, const std::string& name,
+                const std::string& bytes) {
+  const fs::path victim =
+      dir.parent_path() / (dir.filename().string() + "_victim");
+  fs::remove_all(victim);
+  WriteFile(victim / name, bytes);
+  return victim;
+}
+
+std::string Contents(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+mode_t ModeOf(const fs::path& path) {
+  struct stat info;
+  EXPECT_EQ(::lstat(path.c_str(), &info), 0) << path;
+  return info.st_mode & 07777;
+}
+
+TEST(BlobStoreTest, ASymlinkedTmpIsReplacedNotEmptiedAtOpen) {
+  const fs::path dir = TestDirectory();
+  const fs::path victim = Victim(dir, "precious", "keep me");
+  fs::create_symlink(victim, dir / "tmp");
+
+  auto store = OpenStore(dir, kLarge);
+
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Contents(victim / "precious"), "keep me");
+  EXPECT_FALSE(fs::is_symlink(dir / "tmp"));
+  EXPECT_TRUE(fs::is_directory(dir / "tmp"));
+}
+
+TEST(BlobStoreTest, AFanOutFolderSwappedForASymlinkIsNeverFollowed) {
+  const fs::path dir = TestDirectory();
+  auto store = OpenStore(dir, kLarge);
+  const oci::Digest digest = Put(*store, "the real blob");
+  const std::string hex(digest.hex());
+  const fs::path fan_out = store->PathOf(digest).parent_path();
+  const fs::path victim = Victim(dir, hex, "forged");
+  fs::remove_all(fan_out);
+  fs::create_symlink(victim, fan_out);
+
+  EXPECT_EQ(store->Find(digest), nullptr);  // not served from the victim
+  Put(*store, "the real blob");             // not renamed into the victim
+  store->Remove(digest);                    // not removed from the victim
+
+  EXPECT_EQ(Contents(victim / hex), "forged");
+  EXPECT_FALSE(fs::is_symlink(fan_out));
+  EXPECT_TRUE(fs::is_directory(fan_out));
+}
+
+TEST(BlobStoreTest, ABlobFileSwappedForASymlinkIsNeverServed) {
+  const fs::path dir = TestDirectory();
+  auto store = OpenStore(dir, kLarge);
+  const oci::Digest digest = Put(*store, "the real blob");
+  const fs::path victim = Victim(dir, "secret", "not a blob");
+  fs::remove(store->PathOf(digest));
+  fs::create_symlink(victim / "secret", store->PathOf(digest));
+
+  EXPECT_EQ(store->Find(digest), nullptr);
+  EXPECT_EQ(store->entries(), 0);
+  EXPECT_EQ(Contents(victim / "secret"), "not a blob");
+}
+
+TEST(BlobStoreTest, FilesAreTheServiceUsersOnly) {
+  const fs::path dir = TestDirectory() / "store";
+  auto store = OpenStore(dir, kLarge);
+  const oci::Digest digest = Put(*store, "private");
+  auto writer = store->Create(DigestOf("pending"));
+  ASSERT_TRUE(writer.ok());
+
+  EXPECT_EQ(ModeOf(dir), 0700);
+  EXPECT_EQ(ModeOf(dir / "tmp"), 0700);
+  EXPECT_EQ(ModeOf(dir / "sha256"), 0700);
+  EXPECT_EQ(ModeOf(store->PathOf(digest).parent_path()), 0700);
+  EXPECT_EQ(ModeOf(store->PathOf(digest)), 0600);
+  for (const auto& entry : fs::directory_iterator(dir / "tmp")) {
+    EXPECT_EQ(ModeOf(entry.path()), 0600) << entry.path();
+  }
+}
+
+TEST(BlobStoreTest, AWorldWritableDirectoryIsRefused) {
+  const fs::path dir = TestDirectory();
+  fs::permissions(dir, fs::perms::all);
+
+  auto store = BlobStore::Open(dir, kLarge, nullptr);
+
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr(dir.string() + " is writable by group or others"));
 }
 
 }  // namespace

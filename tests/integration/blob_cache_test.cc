@@ -415,5 +415,16 @@ TEST_F(BlobCacheTest, AnUnwritableStoreFailsAtStartNamingTheField) {
   EXPECT_THAT(running.status().message(), HasSubstr(store_.string()));
 }
 
+TEST_F(BlobCacheTest, AStoreOthersCanWriteFailsAtStartNamingTheField) {
+  // A directory a local user prepared (or left open) is refused, not used.
+  fs::permissions(store_, fs::perms::all);
+  auto running = RunningServer::Start(
+      TestConfigYaml({{"first", first_.url()}}, CacheYaml()));
+  ASSERT_FALSE(running.ok());
+  EXPECT_THAT(running.status().message(),
+              HasSubstr(absl::StrCat("cache.blob_directory: ", store_.string(),
+                                     " is writable by group or others")));
+}
+
 }  // namespace
 }  // namespace tributary::testing
