@@ -39,8 +39,13 @@ int WriteFully(int fd, std::string_view bytes) {
 
 }  // namespace
 
-BlobFile::BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified)
-    : fd_(fd), size_(size), stored_at_(stored_at), verified_(verified) {}
+BlobFile::BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified,
+                   uint64_t generation)
+    : fd_(fd),
+      size_(size),
+      stored_at_(stored_at),
+      verified_(verified),
+      generation_(generation) {}
 
 BlobFile::~BlobFile() { ::close(fd_); }
 
@@ -109,7 +114,7 @@ absl::StatusOr<std::unique_ptr<BlobFile>> BlobWriter::OpenReader() const {
     return SystemError("cannot open", temp_, file.error);
   }
   return std::make_unique<BlobFile>(file.fd.Release(), written_, absl::Now(),
-                                    /*verified=*/false);
+                                    /*verified=*/false, /*generation=*/0);
 }
 
 absl::Status BlobWriter::Commit() {
@@ -200,7 +205,8 @@ absl::Status BlobStore::Scan() {
     lru_.push_front({.digest = std::move(blob.digest),
                      .bytes = blob.bytes,
                      .stored_at = blob.modified,
-                     .verified = false});
+                     .verified = false,
+                     .generation = ++last_generation_});
     index_[lru_.front().digest] = lru_.begin();
     stored_bytes_ += blob.bytes;
   }
@@ -245,7 +251,7 @@ std::unique_ptr<BlobFile> BlobStore::Find(const oci::Digest& digest) {
     lru_.splice(lru_.begin(), lru_, found->second);
     const Stored& stored = *found->second;
     file = std::make_unique<BlobFile>(fd, stored.bytes, stored.stored_at,
-                                      stored.verified);
+                                      stored.verified, stored.generation);
   }
   // Best effort: the modification time is the recency the next start-up
   // scan orders by. Needs no lock: it touches only the open file.
@@ -268,23 +274,36 @@ absl::StatusOr<std::unique_ptr<BlobWriter>> BlobStore::Create(
       new BlobWriter(*this, digest, std::move(temp), file.fd.Release()));
 }
 
-void BlobStore::MarkVerified(const oci::Digest& digest) {
+void BlobStore::MarkVerified(const oci::Digest& digest, uint64_t generation) {
   absl::MutexLock lock(&mu_);
   auto found = index_.find(digest.str());
-  if (found != index_.end()) {
+  if (found != index_.end() && found->second->generation == generation) {
     found->second->verified = true;
   }
 }
 
-void BlobStore::Remove(const oci::Digest& digest) {
+void BlobStore::Remove(const oci::Digest& digest, uint64_t generation) {
   absl::MutexLock lock(&mu_);
   auto found = index_.find(digest.str());
-  if (found == index_.end()) {
+  // Another generation is a newer copy: its file replaced the one the
+  // caller judged, so unlinking the name would delete good bytes.
+  if (found == index_.end() || found->second->generation != generation) {
     return;
   }
   UnlinkLocked(*found->second);
   EraseLocked(found->second);
   ReportSizeLocked();
+}
+
+BlobStore::CopyState BlobStore::StateOf(const oci::Digest& digest,
+                                        uint64_t generation) const {
+  absl::MutexLock lock(&mu_);
+  auto found = index_.find(digest.str());
+  if (found == index_.end() || found->second->generation != generation) {
+    return CopyState::kGone;
+  }
+  return found->second->verified ? CopyState::kVerified
+                                 : CopyState::kUnverified;
 }
 
 int64_t BlobStore::size_bytes() const {
@@ -349,7 +368,8 @@ absl::Status BlobStore::Publish(const oci::Digest& digest,
   lru_.push_front({.digest = digest.str(),
                    .bytes = bytes,
                    .stored_at = absl::Now(),
-                   .verified = true});
+                   .verified = true,
+                   .generation = ++last_generation_});
   index_[digest.str()] = lru_.begin();
   ReportSizeLocked();
   return absl::OkStatus();

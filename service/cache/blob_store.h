@@ -26,7 +26,8 @@ namespace tributary::cache {
 // renamed into place. Thread-safe: reads are positional.
 class BlobFile {
  public:
-  BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified);
+  BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified,
+           uint64_t generation);
   ~BlobFile();
   BlobFile(const BlobFile&) = delete;
   BlobFile& operator=(const BlobFile&) = delete;
@@ -38,6 +39,11 @@ class BlobFile {
   // False for a file found by the start-up scan and not yet hashed by this
   // process: its bytes may have rotted since they were verified.
   bool verified() const { return verified_; }
+  // Which copy of the blob this is: every file the store indexes gets a new
+  // generation, so a caller acting on what it read (MarkVerified, Remove)
+  // never touches a newer copy committed meanwhile. 0 for a file still being
+  // written.
+  uint64_t generation() const { return generation_; }
   // Reads up to `max` bytes at `offset`; 0 at the end of what is written.
   absl::StatusOr<size_t> ReadAt(int64_t offset, char* data, size_t max) const;
 
@@ -46,6 +52,7 @@ class BlobFile {
   const int64_t size_;
   const absl::Time stored_at_;
   const bool verified_;
+  const uint64_t generation_;
 };
 
 class BlobStore;
@@ -127,10 +134,19 @@ class BlobStore {
   // Starts writing a blob; fails when the temporary file cannot be created.
   absl::StatusOr<std::unique_ptr<BlobWriter>> Create(const oci::Digest& digest)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Records that a scanned blob's bytes hashed to its digest.
-  void MarkVerified(const oci::Digest& digest) ABSL_LOCKS_EXCLUDED(mu_);
-  // Drops a blob, e.g. one whose bytes no longer match its digest.
-  void Remove(const oci::Digest& digest) ABSL_LOCKS_EXCLUDED(mu_);
+  // Records that a scanned blob's bytes hashed to its digest; only while
+  // `generation` (BlobFile::generation) is still the stored copy.
+  void MarkVerified(const oci::Digest& digest, uint64_t generation)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Drops the copy `generation` of a blob, e.g. one whose bytes no longer
+  // match its digest; a newer copy (a refresh committed since the caller
+  // opened its file) is kept.
+  void Remove(const oci::Digest& digest, uint64_t generation)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Where the copy `generation` of a blob stands now.
+  enum class CopyState { kGone, kUnverified, kVerified };
+  CopyState StateOf(const oci::Digest& digest, uint64_t generation) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   int64_t size_bytes() const ABSL_LOCKS_EXCLUDED(mu_);
   int64_t entries() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -145,6 +161,7 @@ class BlobStore {
     int64_t bytes = 0;
     absl::Time stored_at;
     bool verified = false;
+    uint64_t generation = 0;
   };
   using List = std::list<Stored>;
 
@@ -178,6 +195,7 @@ class BlobStore {
   absl::flat_hash_map<std::string, List::iterator> index_ ABSL_GUARDED_BY(mu_);
   int64_t stored_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t reserved_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t last_generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<uint64_t> next_temp_{0};  // makes temporary file names unique
 };
 

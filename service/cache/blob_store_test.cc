@@ -103,7 +103,7 @@ TEST(BlobStoreTest, RestartIndexesStoredBlobsAsUnverified) {
   EXPECT_FALSE(file->verified());
   EXPECT_EQ(file->size(), 12);
   EXPECT_EQ(ReadAll(*file), "stored bytes");
-  store->MarkVerified(digest);
+  store->MarkVerified(digest, file->generation());
   EXPECT_TRUE(store->Find(digest)->verified());
 }
 
@@ -231,7 +231,7 @@ TEST(BlobStoreTest, RemoveDropsBlob) {
   auto store = OpenStore(dir, kLarge);
   const oci::Digest digest = Put(*store, "doomed");
 
-  store->Remove(digest);
+  store->Remove(digest, store->Find(digest)->generation());
 
   EXPECT_EQ(store->Find(digest), nullptr);
   EXPECT_FALSE(fs::exists(store->PathOf(digest)));
@@ -324,7 +324,7 @@ TEST(BlobStoreTest, SizeAndEntriesTracked) {
   EXPECT_EQ(store->entries(), 2);
   EXPECT_EQ(store->size_bytes(), 15);
 
-  store->Remove(five);
+  store->Remove(five, store->Find(five)->generation());
   EXPECT_EQ(store->entries(), 1);
   EXPECT_EQ(store->size_bytes(), 10);
 }
@@ -376,7 +376,7 @@ TEST(BlobStoreTest, AFanOutFolderSwappedForASymlinkIsNeverFollowed) {
 
   EXPECT_EQ(store->Find(digest), nullptr);  // not served from the victim
   Put(*store, "the real blob");             // not renamed into the victim
-  store->Remove(digest);                    // not removed from the victim
+  store->Remove(digest, store->Find(digest)->generation());  // nor from it
 
   EXPECT_EQ(Contents(victim / hex), "forged");
   EXPECT_FALSE(fs::is_symlink(fan_out));
@@ -423,6 +423,48 @@ TEST(BlobStoreTest, AWorldWritableDirectoryIsRefused) {
   EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(store.status().message()),
               HasSubstr(dir.string() + " is writable by group or others"));
+}
+
+TEST(BlobStoreTest, RemovingAJudgedCopyKeepsAFreshOneCommittedSince) {
+  const fs::path dir = TestDirectory();
+  Put(*OpenStore(dir, kLarge), "blob bytes");
+  auto store = OpenStore(dir, kLarge);  // restarted: the copy is unverified
+  const oci::Digest digest = DigestOf("blob bytes");
+  auto judged = store->Find(digest);
+  ASSERT_NE(judged, nullptr);
+  ASSERT_FALSE(judged->verified());
+
+  // A refresh commits a fresh, verified copy while the old one is hashed...
+  Put(*store, "blob bytes");
+  // ...and then the old copy is found wanting.
+  store->MarkVerified(digest, judged->generation());
+  store->Remove(digest, judged->generation());
+
+  auto fresh = store->Find(digest);
+  ASSERT_NE(fresh, nullptr);
+  EXPECT_TRUE(fresh->verified());
+  EXPECT_NE(fresh->generation(), judged->generation());
+  EXPECT_EQ(ReadAll(*fresh), "blob bytes");
+  EXPECT_EQ(store->StateOf(digest, judged->generation()),
+            BlobStore::CopyState::kGone);
+  EXPECT_EQ(store->StateOf(digest, fresh->generation()),
+            BlobStore::CopyState::kVerified);
+}
+
+TEST(BlobStoreTest, StateOfACopyFollowsItsCheck) {
+  const fs::path dir = TestDirectory();
+  const oci::Digest digest = Put(*OpenStore(dir, kLarge), "checked");
+  auto store = OpenStore(dir, kLarge);
+  const uint64_t generation = store->Find(digest)->generation();
+
+  EXPECT_EQ(store->StateOf(digest, generation),
+            BlobStore::CopyState::kUnverified);
+  store->MarkVerified(digest, generation);
+  EXPECT_EQ(store->StateOf(digest, generation),
+            BlobStore::CopyState::kVerified);
+  store->Remove(digest, generation);
+  EXPECT_EQ(store->StateOf(digest, generation), BlobStore::CopyState::kGone);
+  EXPECT_FALSE(fs::exists(store->PathOf(digest)));
 }
 
 }  // namespace
