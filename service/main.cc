@@ -121,7 +121,8 @@ int main(int argc, char** argv) {
   sigset_t signals = BlockShutdownSignals();
   auto server = tributary::Server::Start(*std::move(config));
   if (!server.ok()) {
-    spdlog::error("cannot start: {}", std::string(server.status().message()));
+    spdlog::error("cannot start: {}: {}", path,
+                  std::string(server.status().message()));
     return 1;
   }
   int signal = 0;

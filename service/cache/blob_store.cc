@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "service/cache/blob_store_scan.h"
+#include "service/cache/store_directory.h"
 #include "service/cache/system_error.h"
 #include "service/oci/absl_compat.h"
 
@@ -38,8 +39,13 @@ int WriteFully(int fd, std::string_view bytes) {
 
 }  // namespace
 
-BlobFile::BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified)
-    : fd_(fd), size_(size), stored_at_(stored_at), verified_(verified) {}
+BlobFile::BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified,
+                   uint64_t generation)
+    : fd_(fd),
+      size_(size),
+      stored_at_(stored_at),
+      verified_(verified),
+      generation_(generation) {}
 
 BlobFile::~BlobFile() { ::close(fd_); }
 
@@ -60,11 +66,12 @@ absl::StatusOr<size_t> BlobFile::ReadAt(int64_t offset, char* data,
   }
 }
 
-BlobWriter::BlobWriter(BlobStore& store, oci::Digest digest, fs::path temp,
-                       int fd)
+BlobWriter::BlobWriter(BlobStore& store, oci::Digest digest,
+                       std::string temp_name, int fd)
     : store_(store),
       digest_(std::move(digest)),
-      temp_(std::move(temp)),
+      temp_name_(std::move(temp_name)),
+      temp_(store.directory_ / "tmp" / temp_name_),
       fd_(fd) {}
 
 BlobWriter::~BlobWriter() {
@@ -72,7 +79,7 @@ BlobWriter::~BlobWriter() {
     return;  // the temporary file is gone and the reservation released
   }
   ::close(fd_);
-  ::unlink(temp_.c_str());
+  RemoveTemp();
   store_.Release(reserved_);
 }
 
@@ -102,12 +109,12 @@ absl::StatusOr<std::unique_ptr<BlobFile>> BlobWriter::OpenReader() const {
   if (absl::Status usable = CheckUsable(); !usable.ok()) {
     return usable;
   }
-  const int fd = ::open(temp_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return SystemError("cannot open", temp_, errno);
+  Opened file = OpenFileAt(store_.tmp_fd_.get(), temp_name_, O_RDONLY);
+  if (file.error != 0) {
+    return SystemError("cannot open", temp_, file.error);
   }
-  return std::make_unique<BlobFile>(fd, written_, absl::Now(),
-                                    /*verified=*/false);
+  return std::make_unique<BlobFile>(file.fd.Release(), written_, absl::Now(),
+                                    /*verified=*/false, /*generation=*/0);
 }
 
 absl::Status BlobWriter::Commit() {
@@ -124,7 +131,7 @@ absl::Status BlobWriter::Commit() {
     return Fail(SystemError("cannot close", temp_, error));
   }
   fd_ = -1;
-  if (absl::Status published = store_.Publish(digest_, temp_, written_);
+  if (absl::Status published = store_.Publish(digest_, temp_name_, written_);
       !published.ok()) {
     return Fail(std::move(published));
   }
@@ -148,38 +155,48 @@ absl::Status BlobWriter::Fail(absl::Status status) {
     ::close(fd_);
     fd_ = -1;
   }
-  ::unlink(temp_.c_str());
+  RemoveTemp();
   store_.Release(reserved_);
   reserved_ = 0;
   store_.RecordError(digest_.str(), status);
   return status;
 }
 
+void BlobWriter::RemoveTemp() const {
+  ::unlinkat(store_.tmp_fd_.get(), temp_name_.c_str(), 0);
+}
+
 absl::StatusOr<std::unique_ptr<BlobStore>> BlobStore::Open(
     fs::path directory, int64_t max_bytes, metrics::Metrics* metrics) {
-  std::error_code error;
-  for (const fs::path& path : {directory, directory / "tmp"}) {
-    fs::create_directories(path, error);
-    if (error) {
-      return SystemError("cannot create blob store directory", path, error);
-    }
+  absl::StatusOr<UniqueFd> directory_fd = OpenStoreDirectory(directory);
+  if (!directory_fd.ok()) {
+    return directory_fd.status();
+  }
+  absl::StatusOr<UniqueFd> tmp_fd =
+      OpenEmptyTmp(directory_fd->get(), directory);
+  if (!tmp_fd.ok()) {
+    return tmp_fd.status();
   }
   std::unique_ptr<BlobStore> store(
-      new BlobStore(std::move(directory), max_bytes, metrics));
+      new BlobStore(std::move(directory), *std::move(directory_fd),
+                    *std::move(tmp_fd), max_bytes, metrics));
   if (absl::Status scanned = store->Scan(); !scanned.ok()) {
     return scanned;
   }
   return store;
 }
 
-BlobStore::BlobStore(fs::path directory, int64_t max_bytes,
-                     metrics::Metrics* metrics)
+BlobStore::BlobStore(fs::path directory, UniqueFd directory_fd, UniqueFd tmp_fd,
+                     int64_t max_bytes, metrics::Metrics* metrics)
     : directory_(std::move(directory)),
+      directory_fd_(std::move(directory_fd)),
+      tmp_fd_(std::move(tmp_fd)),
       max_bytes_(max_bytes),
       metrics_(metrics) {}
 
 absl::Status BlobStore::Scan() {
-  absl::StatusOr<std::vector<FoundBlob>> found = ScanBlobDirectory(directory_);
+  absl::StatusOr<std::vector<FoundBlob>> found =
+      ScanBlobDirectory(directory_fd_.get(), directory_);
   if (!found.ok()) {
     return found.status();
   }
@@ -188,7 +205,8 @@ absl::Status BlobStore::Scan() {
     lru_.push_front({.digest = std::move(blob.digest),
                      .bytes = blob.bytes,
                      .stored_at = blob.modified,
-                     .verified = false});
+                     .verified = false,
+                     .generation = ++last_generation_});
     index_[lru_.front().digest] = lru_.begin();
     stored_bytes_ += blob.bytes;
   }
@@ -215,22 +233,25 @@ std::unique_ptr<BlobFile> BlobStore::Find(const oci::Digest& digest) {
     if (found == index_.end()) {
       return nullptr;
     }
-    const fs::path path = PathOf(digest);
-    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      const int error = errno;
-      if (error == ENOENT) {
-        EraseLocked(found->second);  // deleted behind our back
-        ReportSizeLocked();
-      } else {
-        RecordError(digest.str(), SystemError("cannot open", path, error));
+    Opened opened = OpenFanOut(digest);
+    if (opened.error == 0) {
+      opened = OpenFileAt(opened.fd.get(), std::string(digest.hex()), O_RDONLY);
+    }
+    if (opened.error != 0) {
+      if (opened.error != ENOENT) {
+        // A link or something else planted under the name: never served.
+        RecordError(digest.str(),
+                    SystemError("cannot open", PathOf(digest), opened.error));
       }
+      EraseLocked(found->second);
+      ReportSizeLocked();
       return nullptr;
     }
+    fd = opened.fd.Release();
     lru_.splice(lru_.begin(), lru_, found->second);
     const Stored& stored = *found->second;
     file = std::make_unique<BlobFile>(fd, stored.bytes, stored.stored_at,
-                                      stored.verified);
+                                      stored.verified, stored.generation);
   }
   // Best effort: the modification time is the recency the next start-up
   // scan orders by. Needs no lock: it touches only the open file.
@@ -240,36 +261,49 @@ std::unique_ptr<BlobFile> BlobStore::Find(const oci::Digest& digest) {
 
 absl::StatusOr<std::unique_ptr<BlobWriter>> BlobStore::Create(
     const oci::Digest& digest) {
-  const fs::path temp =
-      directory_ / "tmp" /
+  std::string temp =
       absl::StrCat(oci::AsAbsl(digest.hex()), ".", next_temp_.fetch_add(1));
-  const int fd =
-      ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    absl::Status status = SystemError("cannot create", temp, errno);
+  Opened file = OpenFileAt(tmp_fd_.get(), temp, O_WRONLY | O_CREAT | O_EXCL);
+  if (file.error != 0) {
+    absl::Status status =
+        SystemError("cannot create", directory_ / "tmp" / temp, file.error);
     RecordError(digest.str(), status);
     return status;
   }
-  return std::unique_ptr<BlobWriter>(new BlobWriter(*this, digest, temp, fd));
+  return std::unique_ptr<BlobWriter>(
+      new BlobWriter(*this, digest, std::move(temp), file.fd.Release()));
 }
 
-void BlobStore::MarkVerified(const oci::Digest& digest) {
+void BlobStore::MarkVerified(const oci::Digest& digest, uint64_t generation) {
   absl::MutexLock lock(&mu_);
   auto found = index_.find(digest.str());
-  if (found != index_.end()) {
+  if (found != index_.end() && found->second->generation == generation) {
     found->second->verified = true;
   }
 }
 
-void BlobStore::Remove(const oci::Digest& digest) {
+void BlobStore::Remove(const oci::Digest& digest, uint64_t generation) {
   absl::MutexLock lock(&mu_);
   auto found = index_.find(digest.str());
-  if (found == index_.end()) {
+  // Another generation is a newer copy: its file replaced the one the
+  // caller judged, so unlinking the name would delete good bytes.
+  if (found == index_.end() || found->second->generation != generation) {
     return;
   }
   UnlinkLocked(*found->second);
   EraseLocked(found->second);
   ReportSizeLocked();
+}
+
+BlobStore::CopyState BlobStore::StateOf(const oci::Digest& digest,
+                                        uint64_t generation) const {
+  absl::MutexLock lock(&mu_);
+  auto found = index_.find(digest.str());
+  if (found == index_.end() || found->second->generation != generation) {
+    return CopyState::kGone;
+  }
+  return found->second->verified ? CopyState::kVerified
+                                 : CopyState::kUnverified;
 }
 
 int64_t BlobStore::size_bytes() const {
@@ -311,18 +345,18 @@ void BlobStore::Release(int64_t bytes) {
   reserved_bytes_ -= bytes;
 }
 
-absl::Status BlobStore::Publish(const oci::Digest& digest, const fs::path& temp,
-                                int64_t bytes) {
+absl::Status BlobStore::Publish(const oci::Digest& digest,
+                                const std::string& temp_name, int64_t bytes) {
   const fs::path path = PathOf(digest);
   // Under the lock, so that no eviction or Remove of an older copy of the
   // same digest unlinks the file just renamed into place.
   absl::MutexLock lock(&mu_);
-  std::error_code error;
-  fs::create_directories(path.parent_path(), error);
-  if (error) {
-    return SystemError("cannot create", path.parent_path(), error);
+  Opened fan_out = MakeFanOut(digest);
+  if (fan_out.error != 0) {
+    return SystemError("cannot create", path.parent_path(), fan_out.error);
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
+  if (::renameat(tmp_fd_.get(), temp_name.c_str(), fan_out.fd.get(),
+                 std::string(digest.hex()).c_str()) != 0) {
     return SystemError("cannot rename into", path, errno);
   }
   // The rename replaced any older copy's file; only its entry is left.
@@ -334,7 +368,8 @@ absl::Status BlobStore::Publish(const oci::Digest& digest, const fs::path& temp,
   lru_.push_front({.digest = digest.str(),
                    .bytes = bytes,
                    .stored_at = absl::Now(),
-                   .verified = true});
+                   .verified = true,
+                   .generation = ++last_generation_});
   index_[digest.str()] = lru_.begin();
   ReportSizeLocked();
   return absl::OkStatus();
@@ -365,12 +400,38 @@ void BlobStore::UnlinkLocked(const Stored& stored) {
   if (!digest.ok()) {
     return;  // cannot happen: only Digest text is indexed
   }
-  const fs::path path = PathOf(*digest);
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+  Opened fan_out = OpenFanOut(*digest);
+  int error = fan_out.error;
+  if (error == 0 && ::unlinkat(fan_out.fd.get(),
+                               std::string(digest->hex()).c_str(), 0) != 0) {
+    error = errno;
+  }
+  if (error != 0 && error != ENOENT) {
     // The entry goes anyway: the bytes are no longer counted, and the next
     // start-up scan finds the file again if it is still there.
-    RecordError(stored.digest, SystemError("cannot remove", path, errno));
+    RecordError(stored.digest,
+                SystemError("cannot remove", PathOf(*digest), error));
   }
+}
+
+Opened BlobStore::OpenFanOut(const oci::Digest& digest) const {
+  Opened algorithm = OpenDirectoryAt(
+      directory_fd_.get(), std::string(oci::AlgorithmName(digest.algorithm())));
+  if (algorithm.error != 0) {
+    return algorithm;
+  }
+  return OpenDirectoryAt(algorithm.fd.get(),
+                         std::string(digest.hex().substr(0, 2)));
+}
+
+Opened BlobStore::MakeFanOut(const oci::Digest& digest) const {
+  Opened algorithm = ReplaceWithDirectoryAt(
+      directory_fd_.get(), std::string(oci::AlgorithmName(digest.algorithm())));
+  if (algorithm.error != 0) {
+    return algorithm;
+  }
+  return ReplaceWithDirectoryAt(algorithm.fd.get(),
+                                std::string(digest.hex().substr(0, 2)));
 }
 
 void BlobStore::EraseLocked(List::iterator it) {

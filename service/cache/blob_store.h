@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "service/cache/dir_fd.h"
 #include "service/metrics/metrics.h"
 #include "service/oci/digest.h"
 
@@ -25,7 +26,8 @@ namespace tributary::cache {
 // renamed into place. Thread-safe: reads are positional.
 class BlobFile {
  public:
-  BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified);
+  BlobFile(int fd, int64_t size, absl::Time stored_at, bool verified,
+           uint64_t generation);
   ~BlobFile();
   BlobFile(const BlobFile&) = delete;
   BlobFile& operator=(const BlobFile&) = delete;
@@ -37,6 +39,11 @@ class BlobFile {
   // False for a file found by the start-up scan and not yet hashed by this
   // process: its bytes may have rotted since they were verified.
   bool verified() const { return verified_; }
+  // Which copy of the blob this is: every file the store indexes gets a new
+  // generation, so a caller acting on what it read (MarkVerified, Remove)
+  // never touches a newer copy committed meanwhile. 0 for a file still being
+  // written.
+  uint64_t generation() const { return generation_; }
   // Reads up to `max` bytes at `offset`; 0 at the end of what is written.
   absl::StatusOr<size_t> ReadAt(int64_t offset, char* data, size_t max) const;
 
@@ -45,6 +52,7 @@ class BlobFile {
   const int64_t size_;
   const absl::Time stored_at_;
   const bool verified_;
+  const uint64_t generation_;
 };
 
 class BlobStore;
@@ -75,18 +83,20 @@ class BlobWriter {
 
  private:
   friend class BlobStore;
-  BlobWriter(BlobStore& store, oci::Digest digest, std::filesystem::path temp,
+  BlobWriter(BlobStore& store, oci::Digest digest, std::string temp_name,
              int fd);
   // FailedPrecondition once the writer has failed or committed.
   absl::Status CheckUsable() const;
   // Gives up on the blob: closes and removes the temporary file, releases the
   // reservation and has the store record `status`, which it returns.
   absl::Status Fail(absl::Status status);
+  void RemoveTemp() const;
 
   BlobStore& store_;  // must outlive the writer
   const oci::Digest digest_;
-  const std::filesystem::path temp_;
-  int fd_;  // -1 once closed
+  const std::string temp_name_;       // in the store's tmp/
+  const std::filesystem::path temp_;  // the same, for messages
+  int fd_;                            // -1 once closed
   int64_t written_ = 0;
   int64_t reserved_ = 0;  // bytes of the store's cap this writer holds
   bool failed_ = false;
@@ -99,11 +109,17 @@ class BlobWriter {
 // blobs being written count against the cap as they grow. Survives a
 // restart: Open indexes what is there (oldest modification time = least
 // recently used) and removes what a crash left in tmp/. Thread-safe.
+//
+// No local user can steer it: the directory must be the service user's alone
+// (store_directory.h), and every file and folder in it is opened, created,
+// renamed and removed relative to the directory's descriptor without
+// following a symbolic link; files are created 0600, folders 0700.
 class BlobStore {
  public:
-  // Creates the directories, cleans tmp/, indexes the blobs and evicts down to
+  // Opens (or creates, 0700) the directory, refusing one that another user
+  // could tamper with, cleans tmp/, indexes the blobs and evicts down to
   // `max_bytes`. Fails naming the directory and the reason when it cannot be
-  // created or written. `metrics` may be null (unit tests).
+  // created, trusted or written. `metrics` may be null (unit tests).
   static absl::StatusOr<std::unique_ptr<BlobStore>> Open(
       std::filesystem::path directory, int64_t max_bytes,
       metrics::Metrics* metrics);
@@ -118,10 +134,19 @@ class BlobStore {
   // Starts writing a blob; fails when the temporary file cannot be created.
   absl::StatusOr<std::unique_ptr<BlobWriter>> Create(const oci::Digest& digest)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Records that a scanned blob's bytes hashed to its digest.
-  void MarkVerified(const oci::Digest& digest) ABSL_LOCKS_EXCLUDED(mu_);
-  // Drops a blob, e.g. one whose bytes no longer match its digest.
-  void Remove(const oci::Digest& digest) ABSL_LOCKS_EXCLUDED(mu_);
+  // Records that a scanned blob's bytes hashed to its digest; only while
+  // `generation` (BlobFile::generation) is still the stored copy.
+  void MarkVerified(const oci::Digest& digest, uint64_t generation)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Drops the copy `generation` of a blob, e.g. one whose bytes no longer
+  // match its digest; a newer copy (a refresh committed since the caller
+  // opened its file) is kept.
+  void Remove(const oci::Digest& digest, uint64_t generation)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  // Where the copy `generation` of a blob stands now.
+  enum class CopyState { kGone, kUnverified, kVerified };
+  CopyState StateOf(const oci::Digest& digest, uint64_t generation) const
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   int64_t size_bytes() const ABSL_LOCKS_EXCLUDED(mu_);
   int64_t entries() const ABSL_LOCKS_EXCLUDED(mu_);
@@ -136,19 +161,23 @@ class BlobStore {
     int64_t bytes = 0;
     absl::Time stored_at;
     bool verified = false;
+    uint64_t generation = 0;
   };
   using List = std::list<Stored>;
 
-  BlobStore(std::filesystem::path directory, int64_t max_bytes,
-            metrics::Metrics* metrics);
+  BlobStore(std::filesystem::path directory, UniqueFd directory_fd,
+            UniqueFd tmp_fd, int64_t max_bytes, metrics::Metrics* metrics);
   absl::Status Scan() ABSL_LOCKS_EXCLUDED(mu_);
   // Makes room for `bytes` more; false when even an empty store is too small.
   bool Reserve(int64_t bytes) ABSL_LOCKS_EXCLUDED(mu_);
   void Release(int64_t bytes) ABSL_LOCKS_EXCLUDED(mu_);
   // Moves a written blob's reservation into the index.
-  absl::Status Publish(const oci::Digest& digest,
-                       const std::filesystem::path& temp, int64_t bytes)
-      ABSL_LOCKS_EXCLUDED(mu_);
+  absl::Status Publish(const oci::Digest& digest, const std::string& temp_name,
+                       int64_t bytes) ABSL_LOCKS_EXCLUDED(mu_);
+  // The fan-out folder of `digest` (`<algorithm>/ab/`), opened without
+  // following links; Make creates it (replacing a non-folder) when missing.
+  Opened OpenFanOut(const oci::Digest& digest) const;
+  Opened MakeFanOut(const oci::Digest& digest) const;
   void RecordError(std::string_view what, const absl::Status& status);
   bool EvictOneLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Deletes a blob's file; the caller erases its entry.
@@ -157,6 +186,8 @@ class BlobStore {
   void ReportSizeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::filesystem::path directory_;
+  const UniqueFd directory_fd_;  // everything is opened relative to it
+  const UniqueFd tmp_fd_;        // <directory>/tmp
   const int64_t max_bytes_;
   metrics::Metrics* const metrics_;
   mutable absl::Mutex mu_;
@@ -164,6 +195,7 @@ class BlobStore {
   absl::flat_hash_map<std::string, List::iterator> index_ ABSL_GUARDED_BY(mu_);
   int64_t stored_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t reserved_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t last_generation_ ABSL_GUARDED_BY(mu_) = 0;
   std::atomic<uint64_t> next_temp_{0};  // makes temporary file names unique
 };
 

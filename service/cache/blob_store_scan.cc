@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <string_view>
-#include <system_error>
 
 #include "absl/strings/str_cat.h"
 #include "service/cache/system_error.h"
@@ -23,97 +23,118 @@ namespace fs = std::filesystem;
 constexpr oci::DigestAlgorithm kAlgorithms[] = {oci::DigestAlgorithm::kSha256,
                                                 oci::DigestAlgorithm::kSha512};
 
-// The last component of a path as text, for comparing with names we expect.
-std::string NameOf(const fs::path& path) { return path.filename().string(); }
-
 bool IsFanOutName(std::string_view name) {
   return name.size() == 2 && std::all_of(name.begin(), name.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
          });
 }
 
-// Removes `path` and whatever is beneath it; a leftover we fail to remove is
-// logged and left for the next start.
-void RemoveLeftover(const fs::path& path) {
-  std::error_code error;
-  fs::remove_all(path, error);
-  if (error) {
-    spdlog::warn("blob store: cannot remove {}: {}", path.string(),
-                 error.message());
+// Removes `name` (and whatever is beneath it) from the folder `parent`,
+// shown as `where`; a leftover we fail to remove is logged and left for the
+// next start.
+void RemoveLeftover(int parent, const fs::path& where,
+                    const std::string& name) {
+  if (const int error = RemoveTreeAt(parent, name); error != 0) {
+    spdlog::warn("blob store: cannot remove {}: {}", (where / name).string(),
+                 std::strerror(error));
   }
 }
 
-// Indexes the blob files of one fan-out directory (`<algorithm>/ab/`) into
+// Indexes the blob files of one fan-out folder (`<algorithm>/ab/`) into
 // `found` and removes everything else in it.
-void ScanFanOut(oci::DigestAlgorithm algorithm, const fs::path& fan_out,
-                std::vector<FoundBlob>& found) {
-  std::error_code error;
-  for (fs::directory_iterator it(fan_out, error), end; !error && it != end;
-       it.increment(error)) {
-    const fs::path& path = it->path();
-    const std::string name = NameOf(path);
-    auto digest = oci::Digest::Parse(
-        absl::StrCat(oci::AsAbsl(oci::AlgorithmName(algorithm)), ":", name));
-    struct stat info;
-    const bool is_blob =
-        digest.ok() && name.compare(0, 2, NameOf(fan_out)) == 0 &&
-        ::lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
+void ScanFanOut(oci::DigestAlgorithm algorithm, int fan_out,
+                const fs::path& where, std::vector<FoundBlob>& found) {
+  std::vector<DirEntry> entries;
+  if (const int error = ListDirectory(fan_out, entries); error != 0) {
+    spdlog::warn("blob store: cannot list {}: {}", where.string(),
+                 std::strerror(error));
+  }
+  const std::string prefix = where.filename().string();
+  for (const DirEntry& entry : entries) {
+    auto digest = oci::Digest::Parse(absl::StrCat(
+        oci::AsAbsl(oci::AlgorithmName(algorithm)), ":", entry.name));
+    const bool is_blob = digest.ok() && entry.name.compare(0, 2, prefix) == 0 &&
+                         entry.type == S_IFREG;
     if (!is_blob) {
-      RemoveLeftover(path);
+      RemoveLeftover(fan_out, where, entry.name);
       continue;
     }
     found.push_back({.digest = digest->str(),
-                     .bytes = static_cast<int64_t>(info.st_size),
-                     .modified = absl::TimeFromTimespec(info.st_mtim)});
+                     .bytes = static_cast<int64_t>(entry.size),
+                     .modified = absl::TimeFromTimespec(entry.modified)});
   }
-  if (error) {
-    spdlog::warn("blob store: cannot list {}: {}", fan_out.string(),
-                 error.message());
+}
+
+// Scans one algorithm folder (`<store>/sha256/`), fan-out folder by fan-out
+// folder; anything else in it is removed.
+absl::Status ScanAlgorithm(int store, const fs::path& directory,
+                           oci::DigestAlgorithm algorithm,
+                           std::vector<FoundBlob>& found) {
+  const std::string name(oci::AlgorithmName(algorithm));
+  const fs::path root = directory / name;
+  Opened folder = OpenDirectoryAt(store, name);
+  if (folder.error == ENOENT) {
+    return absl::OkStatus();
   }
+  if (folder.error == ENOTDIR || folder.error == ELOOP) {
+    RemoveLeftover(store, directory, name);  // a file or a link: not ours
+    return absl::OkStatus();
+  }
+  if (folder.error != 0) {
+    return SystemError("cannot scan blob store directory", root, folder.error);
+  }
+  std::vector<DirEntry> entries;
+  if (const int error = ListDirectory(folder.fd.get(), entries); error != 0) {
+    return SystemError("cannot scan blob store directory", root, error);
+  }
+  for (const DirEntry& entry : entries) {
+    Opened fan_out = entry.type == S_IFDIR && IsFanOutName(entry.name)
+                         ? OpenDirectoryAt(folder.fd.get(), entry.name)
+                         : Opened{.error = ENOTDIR};
+    if (fan_out.error != 0) {
+      RemoveLeftover(folder.fd.get(), root, entry.name);
+      continue;
+    }
+    ScanFanOut(algorithm, fan_out.fd.get(), root / entry.name, found);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<std::vector<FoundBlob>> ScanBlobDirectory(
-    const fs::path& directory) {
+absl::StatusOr<UniqueFd> OpenEmptyTmp(int store, const fs::path& directory) {
   const fs::path tmp = directory / "tmp";
-  std::error_code error;
-  for (fs::directory_iterator it(tmp, error), end; !error && it != end;
-       it.increment(error)) {
-    RemoveLeftover(it->path());  // a crash's unfinished writes
+  Opened folder = ReplaceWithDirectoryAt(store, "tmp");
+  if (folder.error != 0) {
+    return SystemError("cannot create blob store directory", tmp, folder.error);
   }
-  if (error) {
+  std::vector<DirEntry> entries;
+  if (const int error = ListDirectory(folder.fd.get(), entries); error != 0) {
     return SystemError("cannot clean blob store directory", tmp, error);
   }
-  // Prove the directory writable now rather than at the first blob.
-  const fs::path probe = tmp / "probe";
-  const int fd =
-      ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return SystemError("cannot write in blob store directory", tmp, errno);
+  for (const DirEntry& entry : entries) {
+    RemoveLeftover(folder.fd.get(), tmp, entry.name);  // unfinished writes
   }
-  ::close(fd);
-  ::unlink(probe.c_str());
+  // Prove the directory writable now rather than at the first blob.
+  Opened probe =
+      OpenFileAt(folder.fd.get(), "probe", O_WRONLY | O_CREAT | O_EXCL);
+  if (probe.error != 0) {
+    return SystemError("cannot write in blob store directory", tmp,
+                       probe.error);
+  }
+  ::unlinkat(folder.fd.get(), "probe", 0);
+  return std::move(folder.fd);
+}
 
+absl::StatusOr<std::vector<FoundBlob>> ScanBlobDirectory(
+    int store, const fs::path& directory) {
   std::vector<FoundBlob> found;
   for (oci::DigestAlgorithm algorithm : kAlgorithms) {
-    const fs::path root = directory / oci::AlgorithmName(algorithm);
-    for (fs::directory_iterator it(root, error), end; !error && it != end;
-         it.increment(error)) {
-      std::error_code type_error;
-      const bool fan_out =
-          IsFanOutName(NameOf(it->path())) &&
-          it->symlink_status(type_error).type() == fs::file_type::directory;
-      if (fan_out) {
-        ScanFanOut(algorithm, it->path(), found);
-      } else {
-        RemoveLeftover(it->path());
-      }
+    if (absl::Status scanned =
+            ScanAlgorithm(store, directory, algorithm, found);
+        !scanned.ok()) {
+      return scanned;
     }
-    if (error && error != std::errc::no_such_file_or_directory) {
-      return SystemError("cannot scan blob store directory", root, error);
-    }
-    error.clear();
   }
   // Oldest first: the least recently used.
   std::sort(found.begin(), found.end(),

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "service/cache/dir_fd.h"
 
 namespace tributary::cache {
 
@@ -18,14 +19,20 @@ struct FoundBlob {
   absl::Time modified;  // its last use (a hit moves it forward)
 };
 
-// What BlobStore::Open finds in its directory (layout in blob_store.h): it
-// empties tmp/ (a crash's unfinished writes), proves the directory writable,
-// and removes from the algorithm folders whatever is not a blob file under
-// its digest's name and fan-out folder. Returns the blobs, least recently
-// used first. Fails naming the folder and the reason when it cannot be
-// listed or written.
+// The store's tmp/ folder in `store` (its directory's descriptor), emptied
+// of a crash's unfinished writes and proved writable; whatever else held the
+// name (a file, a symbolic link) is removed, never followed. `directory`
+// names the store in messages. Fails naming the folder and the reason.
+absl::StatusOr<UniqueFd> OpenEmptyTmp(int store,
+                                      const std::filesystem::path& directory);
+
+// What BlobStore::Open finds in its directory (layout in blob_store.h),
+// walked by descriptor without following a symbolic link: it removes from
+// the algorithm folders whatever is not a regular blob file under its
+// digest's name and fan-out folder. Returns the blobs, least recently used
+// first. Fails naming the folder and the reason when it cannot be listed.
 absl::StatusOr<std::vector<FoundBlob>> ScanBlobDirectory(
-    const std::filesystem::path& directory);
+    int store, const std::filesystem::path& directory);
 
 }  // namespace tributary::cache
 

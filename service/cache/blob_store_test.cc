@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -102,7 +103,7 @@ TEST(BlobStoreTest, RestartIndexesStoredBlobsAsUnverified) {
   EXPECT_FALSE(file->verified());
   EXPECT_EQ(file->size(), 12);
   EXPECT_EQ(ReadAll(*file), "stored bytes");
-  store->MarkVerified(digest);
+  store->MarkVerified(digest, file->generation());
   EXPECT_TRUE(store->Find(digest)->verified());
 }
 
@@ -230,7 +231,7 @@ TEST(BlobStoreTest, RemoveDropsBlob) {
   auto store = OpenStore(dir, kLarge);
   const oci::Digest digest = Put(*store, "doomed");
 
-  store->Remove(digest);
+  store->Remove(digest, store->Find(digest)->generation());
 
   EXPECT_EQ(store->Find(digest), nullptr);
   EXPECT_FALSE(fs::exists(store->PathOf(digest)));
@@ -323,9 +324,147 @@ TEST(BlobStoreTest, SizeAndEntriesTracked) {
   EXPECT_EQ(store->entries(), 2);
   EXPECT_EQ(store->size_bytes(), 15);
 
-  store->Remove(five);
+  store->Remove(five, store->Find(five)->generation());
   EXPECT_EQ(store->entries(), 1);
   EXPECT_EQ(store->size_bytes(), 10);
+}
+
+// A folder outside the store holding one file, `name`, with `bytes`: what an
+// attacker would like the store to delete, overwrite or serve.
+fs::path Victim(const fs::path& dir, const std::string& name,
+                const std::string& bytes) {
+  const fs::path victim =
+      dir.parent_path() / (dir.filename().string() + "_victim");
+  fs::remove_all(victim);
+  WriteFile(victim / name, bytes);
+  return victim;
+}
+
+std::string Contents(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+mode_t ModeOf(const fs::path& path) {
+  struct stat info;
+  EXPECT_EQ(::lstat(path.c_str(), &info), 0) << path;
+  return info.st_mode & 07777;
+}
+
+TEST(BlobStoreTest, ASymlinkedTmpIsReplacedNotEmptiedAtOpen) {
+  const fs::path dir = TestDirectory();
+  const fs::path victim = Victim(dir, "precious", "keep me");
+  fs::create_symlink(victim, dir / "tmp");
+
+  auto store = OpenStore(dir, kLarge);
+
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Contents(victim / "precious"), "keep me");
+  EXPECT_FALSE(fs::is_symlink(dir / "tmp"));
+  EXPECT_TRUE(fs::is_directory(dir / "tmp"));
+}
+
+TEST(BlobStoreTest, AFanOutFolderSwappedForASymlinkIsNeverFollowed) {
+  const fs::path dir = TestDirectory();
+  auto store = OpenStore(dir, kLarge);
+  const oci::Digest digest = Put(*store, "the real blob");
+  const std::string hex(digest.hex());
+  const fs::path fan_out = store->PathOf(digest).parent_path();
+  const fs::path victim = Victim(dir, hex, "forged");
+  fs::remove_all(fan_out);
+  fs::create_symlink(victim, fan_out);
+
+  EXPECT_EQ(store->Find(digest), nullptr);  // not served from the victim
+  Put(*store, "the real blob");             // not renamed into the victim
+  store->Remove(digest, store->Find(digest)->generation());  // nor from it
+
+  EXPECT_EQ(Contents(victim / hex), "forged");
+  EXPECT_FALSE(fs::is_symlink(fan_out));
+  EXPECT_TRUE(fs::is_directory(fan_out));
+}
+
+TEST(BlobStoreTest, ABlobFileSwappedForASymlinkIsNeverServed) {
+  const fs::path dir = TestDirectory();
+  auto store = OpenStore(dir, kLarge);
+  const oci::Digest digest = Put(*store, "the real blob");
+  const fs::path victim = Victim(dir, "secret", "not a blob");
+  fs::remove(store->PathOf(digest));
+  fs::create_symlink(victim / "secret", store->PathOf(digest));
+
+  EXPECT_EQ(store->Find(digest), nullptr);
+  EXPECT_EQ(store->entries(), 0);
+  EXPECT_EQ(Contents(victim / "secret"), "not a blob");
+}
+
+TEST(BlobStoreTest, FilesAreTheServiceUsersOnly) {
+  const fs::path dir = TestDirectory() / "store";
+  auto store = OpenStore(dir, kLarge);
+  const oci::Digest digest = Put(*store, "private");
+  auto writer = store->Create(DigestOf("pending"));
+  ASSERT_TRUE(writer.ok());
+
+  EXPECT_EQ(ModeOf(dir), 0700);
+  EXPECT_EQ(ModeOf(dir / "tmp"), 0700);
+  EXPECT_EQ(ModeOf(dir / "sha256"), 0700);
+  EXPECT_EQ(ModeOf(store->PathOf(digest).parent_path()), 0700);
+  EXPECT_EQ(ModeOf(store->PathOf(digest)), 0600);
+  for (const auto& entry : fs::directory_iterator(dir / "tmp")) {
+    EXPECT_EQ(ModeOf(entry.path()), 0600) << entry.path();
+  }
+}
+
+TEST(BlobStoreTest, AWorldWritableDirectoryIsRefused) {
+  const fs::path dir = TestDirectory();
+  fs::permissions(dir, fs::perms::all);
+
+  auto store = BlobStore::Open(dir, kLarge, nullptr);
+
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(store.status().message()),
+              HasSubstr(dir.string() + " is writable by group or others"));
+}
+
+TEST(BlobStoreTest, RemovingAJudgedCopyKeepsAFreshOneCommittedSince) {
+  const fs::path dir = TestDirectory();
+  Put(*OpenStore(dir, kLarge), "blob bytes");
+  auto store = OpenStore(dir, kLarge);  // restarted: the copy is unverified
+  const oci::Digest digest = DigestOf("blob bytes");
+  auto judged = store->Find(digest);
+  ASSERT_NE(judged, nullptr);
+  ASSERT_FALSE(judged->verified());
+
+  // A refresh commits a fresh, verified copy while the old one is hashed...
+  Put(*store, "blob bytes");
+  // ...and then the old copy is found wanting.
+  store->MarkVerified(digest, judged->generation());
+  store->Remove(digest, judged->generation());
+
+  auto fresh = store->Find(digest);
+  ASSERT_NE(fresh, nullptr);
+  EXPECT_TRUE(fresh->verified());
+  EXPECT_NE(fresh->generation(), judged->generation());
+  EXPECT_EQ(ReadAll(*fresh), "blob bytes");
+  EXPECT_EQ(store->StateOf(digest, judged->generation()),
+            BlobStore::CopyState::kGone);
+  EXPECT_EQ(store->StateOf(digest, fresh->generation()),
+            BlobStore::CopyState::kVerified);
+}
+
+TEST(BlobStoreTest, StateOfACopyFollowsItsCheck) {
+  const fs::path dir = TestDirectory();
+  const oci::Digest digest = Put(*OpenStore(dir, kLarge), "checked");
+  auto store = OpenStore(dir, kLarge);
+  const uint64_t generation = store->Find(digest)->generation();
+
+  EXPECT_EQ(store->StateOf(digest, generation),
+            BlobStore::CopyState::kUnverified);
+  store->MarkVerified(digest, generation);
+  EXPECT_EQ(store->StateOf(digest, generation),
+            BlobStore::CopyState::kVerified);
+  store->Remove(digest, generation);
+  EXPECT_EQ(store->StateOf(digest, generation), BlobStore::CopyState::kGone);
+  EXPECT_FALSE(fs::exists(store->PathOf(digest)));
 }
 
 }  // namespace

@@ -10,11 +10,19 @@ constexpr int64_t kEntryOverhead = 128;
 }  // namespace
 
 MemoryCache::MemoryCache(int64_t capacity_bytes, metrics::Metrics* metrics)
-    : capacity_bytes_(capacity_bytes), metrics_(metrics) {}
+    : metrics_(metrics) {
+  negative_.capacity = capacity_bytes / kNegativeShare;
+  positive_.capacity = capacity_bytes - negative_.capacity;
+}
 
 int64_t MemoryCache::Cost(const Item& item) {
-  return static_cast<int64_t>(item.first.size()) + item.second.bytes +
+  // The key is held twice: in the list and as the index's key.
+  return 2 * static_cast<int64_t>(item.first.size()) + item.second.bytes +
          kEntryOverhead;
+}
+
+MemoryCache::Partition& MemoryCache::PartitionOf(const Entry& entry) {
+  return entry.value == nullptr ? negative_ : positive_;
 }
 
 std::optional<Entry> MemoryCache::Lookup(const std::string& key) {
@@ -23,7 +31,8 @@ std::optional<Entry> MemoryCache::Lookup(const std::string& key) {
   if (found == index_.end()) {
     return std::nullopt;
   }
-  lru_.splice(lru_.begin(), lru_, found->second);
+  List& lru = PartitionOf(found->second->second).lru;
+  lru.splice(lru.begin(), lru, found->second);
   return found->second->second;
 }
 
@@ -33,17 +42,18 @@ void MemoryCache::Insert(const std::string& key, Entry entry) {
   if (found != index_.end()) {
     EraseLocked(found->second);
   }
-  lru_.emplace_front(key, std::move(entry));
-  const int64_t cost = Cost(lru_.front());
-  if (cost > capacity_bytes_) {
-    lru_.pop_front();
+  Partition& partition = PartitionOf(entry);
+  partition.lru.emplace_front(key, std::move(entry));
+  const int64_t cost = Cost(partition.lru.front());
+  if (cost > partition.capacity) {
+    partition.lru.pop_front();
     ReportSizeLocked();
     return;
   }
-  index_[key] = lru_.begin();
-  bytes_ += cost;
-  while (bytes_ > capacity_bytes_) {
-    EraseLocked(std::prev(lru_.end()));
+  index_[key] = partition.lru.begin();
+  partition.bytes += cost;
+  while (partition.bytes > partition.capacity) {
+    EraseLocked(std::prev(partition.lru.end()));
     if (metrics_ != nullptr) {
       metrics_->RecordCacheEviction(metrics::CacheStore::kMemory);
     }
@@ -61,21 +71,23 @@ void MemoryCache::Erase(const std::string& key) {
 }
 
 void MemoryCache::EraseLocked(List::iterator it) {
-  bytes_ -= Cost(*it);
+  Partition& partition = PartitionOf(it->second);
+  partition.bytes -= Cost(*it);
   index_.erase(it->first);
-  lru_.erase(it);
+  partition.lru.erase(it);
 }
 
 void MemoryCache::ReportSizeLocked() {
   if (metrics_ != nullptr) {
-    metrics_->RecordCacheSize(metrics::CacheStore::kMemory, bytes_,
+    metrics_->RecordCacheSize(metrics::CacheStore::kMemory,
+                              positive_.bytes + negative_.bytes,
                               static_cast<int64_t>(index_.size()));
   }
 }
 
 int64_t MemoryCache::size_bytes() const {
   absl::MutexLock lock(&mu_);
-  return bytes_;
+  return positive_.bytes + negative_.bytes;
 }
 
 int64_t MemoryCache::entries() const {

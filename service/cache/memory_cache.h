@@ -27,11 +27,20 @@ struct Entry {
 };
 
 // A least-recently-used map from string keys to entries, bounded by the bytes
-// the entries (and their keys) cost. Knows nothing of TTLs: callers decide
-// from `stored_at` what an entry is still good for. Thread-safe.
+// the entries cost: the value as its owner estimates it, the key as often as
+// it is held (a manifest's key carries its Accept list, up to 32 x 255
+// bytes), and a fixed overhead. Negative entries (remembered NOT_FOUNDs) have
+// their own small share of the capacity, 1/16, and evict only each other:
+// requests for random names cannot flush the real answers. Knows nothing of
+// TTLs: callers decide from `stored_at` what an entry is still good for.
+// Thread-safe.
 class MemoryCache {
  public:
-  // `metrics` may be null (unit tests); otherwise it must outlive the cache.
+  // The share of the capacity negative entries get: 1 / kNegativeShare.
+  static constexpr int64_t kNegativeShare = 16;
+
+  // `capacity_bytes` bounds everything held; `metrics` may be null (unit
+  // tests); otherwise it must outlive the cache.
   MemoryCache(int64_t capacity_bytes, metrics::Metrics* metrics);
 
   MemoryCache(const MemoryCache&) = delete;
@@ -50,17 +59,24 @@ class MemoryCache {
  private:
   using Item = std::pair<std::string, Entry>;
   using List = std::list<Item>;
+  // Entries of one kind (positive or negative) under their own byte cap.
+  struct Partition {
+    int64_t capacity = 0;
+    List lru;  // most recently used first
+    int64_t bytes = 0;
+  };
 
   static int64_t Cost(const Item& item);
+  Partition& PartitionOf(const Entry& entry) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void EraseLocked(List::iterator it) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ReportSizeLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  const int64_t capacity_bytes_;
   metrics::Metrics* const metrics_;
   mutable absl::Mutex mu_;
-  List lru_ ABSL_GUARDED_BY(mu_);  // most recently used first
+  Partition positive_ ABSL_GUARDED_BY(mu_);
+  Partition negative_ ABSL_GUARDED_BY(mu_);
+  // Every key twice: here and in its partition's list (both are counted).
   absl::flat_hash_map<std::string, List::iterator> index_ ABSL_GUARDED_BY(mu_);
-  int64_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace tributary::cache

@@ -361,7 +361,7 @@ TEST(LoadConfigFileTest, ShippedConfigSpellsOutOnlyDefaults) {
   ASSERT_TRUE(shipped.ok()) << shipped.status();
   ASSERT_TRUE(minimal.ok()) << minimal.status();
   // The one choice it makes: the disk store is on (it has no default place).
-  EXPECT_EQ(shipped->cache().blob_directory(), "/var/tmp/tributary/blobs");
+  EXPECT_EQ(shipped->cache().blob_directory(), "/var/cache/tributary");
   shipped->mutable_cache()->clear_blob_directory();
   EXPECT_TRUE(MessageDifferencer::Equals(*shipped, *minimal));
 }

@@ -15,6 +15,7 @@
 #include "service/registry/link_header.h"
 #include "service/registry/manifest_checks.h"
 #include "service/registry/origins.h"
+#include "service/registry/tag_list_json.h"
 #include "service/registry/tag_paging.h"
 #include "spdlog/spdlog.h"
 
@@ -134,35 +135,14 @@ absl::StatusOr<BlobBody> CheckedBlobBody(
   return body;
 }
 
-absl::StatusOr<TagPage> ParseTagPage(const http::Response& response) {
-  auto json = nlohmann::json::parse(response.body, nullptr,
-                                    /*allow_exceptions=*/false);
-  if (!json.is_object()) {
-    return absl::DataLossError("tag list is not a JSON object");
+absl::StatusOr<TagPage> ParseTagPage(const http::Response& response,
+                                     const TagsQuery& query) {
+  absl::StatusOr<TagListBody> list =
+      ParseTagListJson(response.body, query.page_size, query.last);
+  if (!list.ok()) {
+    return list.status();
   }
-  TagPage page;
-  if (json.contains("name") && json["name"].is_string()) {
-    // Passed on to callers only when it is a repository name.
-    std::string name = json["name"].get<std::string>();
-    if (oci::ValidateRepository(name).ok()) {
-      page.name = std::move(name);
-    } else {
-      spdlog::warn(
-          "tag list: dropped a \"name\" that is not a repository name");
-    }
-  }
-  // "tags" may be null for an empty repository.
-  if (json.contains("tags") && json["tags"].is_array()) {
-    for (const auto& tag : json["tags"]) {
-      // An upstream's tag that is not a valid tag would be refused by every
-      // other RPC; it is not passed on.
-      if (tag.is_string() && oci::ValidateTag(tag.get<std::string>()).ok()) {
-        page.tags.push_back(tag.get<std::string>());
-      }
-    }
-  } else if (json.contains("tags") && !json["tags"].is_null()) {
-    return absl::DataLossError("tag list \"tags\" is not an array");
-  }
+  TagPage page{.name = std::move(list->name), .tags = std::move(list->tags)};
   if (auto last = NextPageLast(response.Header("Link")); last.has_value()) {
     if (oci::ValidateTag(*last).ok()) {
       page.next_last = *last;
@@ -336,7 +316,7 @@ asio::awaitable<absl::StatusOr<TagPage>> RegistryClient::ListTags(
   if (!response.ok()) {
     co_return response.status();
   }
-  absl::StatusOr<TagPage> page = ParseTagPage(*response);
+  absl::StatusOr<TagPage> page = ParseTagPage(*response, query);
   if (page.ok()) {
     ApplyTagPaging(query.page_size, query.last, *page);
   }

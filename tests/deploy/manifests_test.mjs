@@ -51,21 +51,27 @@ function kustomizations() {
   return found.sort((a, b) => a.rel.localeCompare(b.rel));
 }
 
-// The volume of the blob store: mounted writable in the main container at
-// exactly cache.blob_directory (the root filesystem is read-only, and a
-// directory inside another mount would share its space). Throws naming what
+// The volume of the blob store: mounted writable in the main container, with
+// cache.blob_directory exactly one folder inside it. Not the mount itself: a
+// volume's root is world-writable (an emptyDir is root-owned, mode 0777 or,
+// with fsGroup, 2777), and Tributary refuses a store others can write; the
+// folder inside it Tributary creates 0700 for itself. Not deeper, nor inside
+// another mount: the store would share the volume's space. Throws naming what
 // is wrong.
 function blobStoreVolume(w) {
   const directory = w.config.cache?.blob_directory;
   check(directory, "the config sets no cache.blob_directory: the disk store is off");
   const mounts = w.container.volumeMounts || [];
-  const mount = mounts.find((m) => m.mountPath === directory);
+  check(!mounts.some((m) => m.mountPath === directory),
+    `cache.blob_directory ${directory} is a volume's root, which others can write and Tributary ` +
+    `refuses; use a folder inside it (${directory}/blobs)`);
+  const mount = mounts.find((m) => path.posix.dirname(directory) === m.mountPath);
   const around = mounts.filter((m) => directory.startsWith(`${m.mountPath}/`)).map((m) => m.mountPath);
-  check(mount, `cache.blob_directory ${directory} is the mountPath of no volume of ${w.container.name}` +
-    (around.length ? ` (it is inside ${around.join(", ")}; give the store its own volume)` : ""));
-  check(mount.readOnly !== true, `the volume at cache.blob_directory ${directory} is mounted read-only`);
+  check(mount, `cache.blob_directory ${directory} is no folder directly inside a volume of ${w.container.name}` +
+    (around.length ? ` (it is deeper inside ${around.join(", ")}; give the store its own volume)` : ""));
+  check(mount.readOnly !== true, `the volume of cache.blob_directory ${directory} is mounted read-only`);
   const volume = w.pod.volumes.find((v) => v.name === mount.name);
-  check(volume, `volume ${mount.name} at ${directory} is not in the pod`);
+  check(volume, `volume ${mount.name} at ${mount.mountPath} is not in the pod`);
   return volume;
 }
 
@@ -141,10 +147,14 @@ test("the schema check rejects a typo, a wrong type and a bad enum (negative con
 test("the blob store check rejects a shared, read-only or too small volume (negative control)", () => {
   const base = workload(render(path.join(k8sRoot, "base")));
   const cases = [
-    ["a directory inside the mount", (w) => { w.config.cache.blob_directory += "/blobs"; }, "give the store its own volume"],
+    ["a directory deeper inside the mount", (w) => { w.config.cache.blob_directory += "/x"; }, "give the store its own volume"],
+    ["the volume's root", (w) => {
+      w.config.cache.blob_directory = path.posix.dirname(w.config.cache.blob_directory);
+    }, "Tributary refuses"],
     ["no directory", (w) => { delete w.config.cache.blob_directory; }, "the disk store is off"],
     ["a read-only mount", (w) => {
-      w.container.volumeMounts.find((m) => m.mountPath === w.config.cache.blob_directory).readOnly = true;
+      w.container.volumeMounts.find((m) => m.mountPath === path.posix.dirname(w.config.cache.blob_directory))
+        .readOnly = true;
     }, "mounted read-only"],
     ["a cap at the sizeLimit", (w) => { w.config.cache.blob_disk_bytes = 10 * 2 ** 30; }, "is not below emptyDir"],
     ["the default cap over a 4Gi volume", (w) => {

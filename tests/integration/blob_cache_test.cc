@@ -415,5 +415,43 @@ TEST_F(BlobCacheTest, AnUnwritableStoreFailsAtStartNamingTheField) {
   EXPECT_THAT(running.status().message(), HasSubstr(store_.string()));
 }
 
+TEST_F(BlobCacheTest, AStoreOthersCanWriteFailsAtStartNamingTheField) {
+  // A directory a local user prepared (or left open) is refused, not used.
+  fs::permissions(store_, fs::perms::all);
+  auto running = RunningServer::Start(
+      TestConfigYaml({{"first", first_.url()}}, CacheYaml()));
+  ASSERT_FALSE(running.ok());
+  EXPECT_THAT(running.status().message(),
+              HasSubstr(absl::StrCat("cache.blob_directory: ", store_.string(),
+                                     " is writable by group or others")));
+}
+
+TEST_F(BlobCacheTest, CallersOfACorruptStoredBlobShareOneCheckAndOneRemoval) {
+  // Large enough that hashing it takes longer than the callers take to come.
+  UseBlob(MakeBlob(8 << 20));
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer();
+  ASSERT_TRUE(Pull().status.ok());
+  server_.reset();
+  {
+    std::string rotten = blob_;
+    rotten[4 << 20] ^= 0x20;
+    std::ofstream out(StoredFile(), std::ios::binary | std::ios::trunc);
+    out << rotten;
+  }
+  StartServer();
+
+  for (const Pulled& pulled : PullConcurrently(6)) {
+    ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+    EXPECT_TRUE(pulled.bytes == blob_);
+  }
+
+  // One caller hashed the copy and removed it; the others took its verdict
+  // (each hashing and removing by itself counted one disk error per caller).
+  EXPECT_THAT(server_->server().MetricsText(),
+              HasSubstr("\ntributary_cache_disk_errors_total 1\n"));
+  EXPECT_TRUE(ReadFile(StoredFile()).value_or("") == blob_);
+}
+
 }  // namespace
 }  // namespace tributary::testing

@@ -8,7 +8,11 @@ namespace tributary::resolve {
 
 BlobCache::BlobCache(const BlobStreams& streams, cache::BlobStore* store,
                      metrics::Metrics& metrics)
-    : streams_(streams), store_(store), metrics_(metrics) {}
+    : streams_(streams),
+      store_(store),
+      checks_(store != nullptr ? std::make_unique<CopyChecks>(*store)
+                               : nullptr),
+      metrics_(metrics) {}
 
 BlobCache::~BlobCache() {
   // Fills still in the map were cut off by shutdown (their coroutines are

@@ -13,13 +13,15 @@
 #include "service/metrics/metrics.h"
 #include "service/resolve/blob/blob_fill.h"
 #include "service/resolve/blob/blob_streamer.h"
+#include "service/resolve/blob/copy_checks.h"
 #include "service/resolve/blob_stream.h"
 
 namespace tributary::resolve {
 
 // GetBlob in front of the disk store (config `cache.blob_directory`). A
 // stored blob is served from its file without asking an upstream (a file
-// found at start is hashed once before its first use). A whole cold blob is
+// found at start is hashed once before its first use, however many callers
+// want it meanwhile: copy_checks.h). A whole cold blob is
 // fetched once into the store while every concurrent caller of the digest
 // reads the bytes as they land (single-flight). Ranged requests for blobs not
 // stored, and every request when the store is off or cannot take the blob,
@@ -50,6 +52,8 @@ class BlobCache {
                                  std::shared_ptr<Doorbell> doorbell)
       ABSL_LOCKS_EXCLUDED(mu_);
   cache::BlobStore* store() const { return store_; }
+  // Null when the store is off.
+  CopyChecks* checks() const { return checks_.get(); }
   const BlobStreams& streams() const { return streams_; }
   metrics::Metrics& metrics() const { return metrics_; }
 
@@ -59,6 +63,7 @@ class BlobCache {
 
   const BlobStreams& streams_;
   cache::BlobStore* const store_;
+  const std::unique_ptr<CopyChecks> checks_;
   metrics::Metrics& metrics_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<BlobFill>> fills_

@@ -24,17 +24,12 @@ asio::awaitable<absl::Status> CachedBlobStream::Serve() {
   if (store != nullptr && mode_ != cache::CacheMode::kRefresh) {
     std::unique_ptr<cache::BlobFile> file = store->Find(request_.query.digest);
     if (file != nullptr && !file->verified()) {
-      const bool intact = co_await Intact(*file);
-      if (intact) {
-        store->MarkVerified(request_.query.digest);
-      } else {
-        spdlog::warn(
-            "blob store: {} does not match its digest on disk; "
-            "removed, fetching it again",
-            digest_);
-        metrics_.RecordCacheDiskError();
-        store->Remove(request_.query.digest);
-        file.reset();
+      const std::optional<bool> intact = co_await CheckCopy(*file);
+      if (!intact.has_value()) {
+        co_return Gone();
+      }
+      if (!*intact) {
+        file.reset();  // removed by whoever hashed it; fetched again below
       }
     }
     if (file != nullptr) {
@@ -97,7 +92,7 @@ asio::awaitable<absl::Status> CachedBlobStream::ServeStored(
       spdlog::warn("blob store: {} unreadable: {}; removed", digest_,
                    chunk.status().ToString());
       metrics_.RecordCacheDiskError();
-      cache_.store()->Remove(request_.query.digest);
+      cache_.store()->Remove(request_.query.digest, file.generation());
       co_return absl::UnavailableError(absl::StrCat(
           subject_, ": the stored copy is unreadable (",
           chunk.status().message(), "); the next request fetches it again"));
@@ -125,6 +120,49 @@ asio::awaitable<absl::Status> CachedBlobStream::Hash(
     co_await work();
   }
   co_return status;
+}
+
+namespace {
+
+// Reports the check this caller started when it leaves scope, also when
+// hashing threw: the callers waiting for the verdict must not wait forever.
+struct CheckReport {
+  CopyChecks& checks;
+  const oci::Digest& digest;
+  const cache::BlobFile& file;
+  bool intact = false;
+  ~CheckReport() { checks.Finish(digest, file, intact); }
+};
+
+}  // namespace
+
+asio::awaitable<std::optional<bool>> CachedBlobStream::CheckCopy(
+    const cache::BlobFile& file) {
+  CopyChecks::Joined joined =
+      cache_.checks()->Join(request_.query.digest, file, doorbell_);
+  if (joined.mine) {
+    CheckReport report{.checks = *cache_.checks(),
+                       .digest = request_.query.digest,
+                       .file = file};
+    report.intact = co_await Intact(file);
+    if (!report.intact) {
+      spdlog::warn(
+          "blob store: {} does not match its digest on disk; "
+          "removed, fetching it again",
+          digest_);
+      metrics_.RecordCacheDiskError();
+    }
+    co_return report.intact;
+  }
+  while (true) {
+    if (std::optional<bool> verdict = joined.check->verdict()) {
+      co_return verdict;
+    }
+    const bool rung = co_await Ring();
+    if (!rung) {
+      co_return std::nullopt;
+    }
+  }
 }
 
 asio::awaitable<bool> CachedBlobStream::Intact(const cache::BlobFile& file) {

@@ -129,6 +129,10 @@ class CachedBlobStream final
                                      oci::DigestHasher& hasher);
   // Whether a stored file still hashes to its digest.
   asio::awaitable<bool> Intact(const cache::BlobFile& file);
+  // The start-up check of a stored copy, shared with every caller of the same
+  // copy (copy_checks.h): whether it is intact; nullopt when the caller went
+  // away while another caller hashed it.
+  asio::awaitable<std::optional<bool>> CheckCopy(const cache::BlobFile& file);
 
   // Streams the rest from the upstreams directly, on the same consumer.
   void HandOver(std::optional<BlobContinuation> continuation) {
