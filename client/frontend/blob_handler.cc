@@ -35,9 +35,9 @@ asio::awaitable<absl::StatusOr<int64_t>> BlobSize(Services& services,
   call.set_repository(route.repository);
   call.set_digest(route.reference);
   SetSourceRegistry(route.registry, call);
-  client::Client& client = *services.client;
-  auto answer = co_await Offload(
-      *services.grpc_pool, [&client, call] { return client.HeadBlob(call); });
+  const client::Client& client = *services.client;
+  auto head_blob = [&client, &call] { return client.HeadBlob(call); };
+  auto answer = co_await Offload(*services.grpc_pool, head_blob);
   if (!answer.ok()) {
     co_return answer.status();
   }
@@ -101,9 +101,9 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
   if (range_header != request.end()) {
     absl::StatusOr<int64_t> size = co_await BlobSize(services, route);
     if (!size.ok()) {
-      co_await SendResponse(
-          writer, ErrorResponse(FromStatus(size.status(), route.kind)), false,
-          outcome);
+      HttpResponse response =
+          ErrorResponse(FromStatus(size.status(), route.kind));
+      co_await SendResponse(writer, response, false, outcome);
       co_return;
     }
     range = ParseRange(std::string_view(range_header->value().data(),
@@ -112,7 +112,7 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
     if (range.kind == ByteRange::Kind::kUnsatisfiable) {
       HttpResponse response = ErrorResponse(RangeNotSatisfiable(*size));
       response.set(http::field::content_range, absl::StrCat("bytes */", *size));
-      co_await SendResponse(writer, std::move(response), false, outcome);
+      co_await SendResponse(writer, response, false, outcome);
       co_return;
     }
     if (range.kind == ByteRange::Kind::kPartial) {
@@ -122,12 +122,12 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
   }
   BlobReader reader(*services.stub, *services.grpc_pool, services.live_calls);
   absl::StatusOr<v1::BlobDescriptor> descriptor =
-      co_await reader.Open(std::move(call), services.config.blob_timeout);
+      co_await reader.Open(call, services.config.blob_timeout);
   if (!descriptor.ok()) {
     outcome.error = descriptor.status().ToString();
-    co_await SendResponse(
-        writer, ErrorResponse(FromStatus(descriptor.status(), route.kind)),
-        false, outcome);
+    HttpResponse response =
+        ErrorResponse(FromStatus(descriptor.status(), route.kind));
+    co_await SendResponse(writer, response, false, outcome);
     co_return;
   }
   HeaderResponse header;
@@ -159,14 +159,17 @@ asio::awaitable<void> HeadBlob(Services& services, const Route& route,
   absl::StatusOr<int64_t> size = co_await BlobSize(services, route);
   if (!size.ok()) {
     outcome.error = size.status().ToString();
-    co_await SendResponse(writer,
-                          ErrorResponse(FromStatus(size.status(), route.kind)),
-                          true, outcome);
+    HttpResponse response =
+        ErrorResponse(FromStatus(size.status(), route.kind));
+    co_await SendResponse(writer, response, true, outcome);
     co_return;
   }
   HttpResponse response = NewResponse(200);
   SetBlobHeaders(route, response.base());
-  co_await SendHeadResponse(writer, std::move(response), *size, outcome);
+  PrepareHeadResponse(response, *size, outcome);
+  if (!co_await writer.Send(response)) {
+    outcome.keep_alive = false;
+  }
 }
 
 }  // namespace

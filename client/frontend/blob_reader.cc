@@ -38,25 +38,27 @@ BlobReader::BlobReader(v1::ResolverService::StubInterface& stub,
 BlobReader::~BlobReader() { CloseBlocking(); }
 
 asio::awaitable<absl::StatusOr<v1::BlobDescriptor>> BlobReader::Open(
-    v1::GetBlobRequest request, absl::Duration timeout) {
-  co_return co_await Offload(pool_,
-                             [this, request = std::move(request), timeout] {
-                               return OpenBlocking(request, timeout);
-                             });
+    const v1::GetBlobRequest& request, absl::Duration timeout) {
+  auto open = [this, &request, timeout] {
+    return OpenBlocking(request, timeout);
+  };
+  co_return co_await Offload(pool_, open);
 }
 
 asio::awaitable<absl::StatusOr<std::optional<std::string>>> BlobReader::Next() {
-  co_return co_await Offload(pool_, [this] { return NextBlocking(); });
+  auto next = [this] { return NextBlocking(); };
+  co_return co_await Offload(pool_, next);
 }
 
 asio::awaitable<void> BlobReader::Close() {
   if (reader_ == nullptr || finished_) {
     co_return;
   }
-  co_await Offload(pool_, [this] {
+  auto close = [this] {
     CloseBlocking();
     return true;
-  });
+  };
+  co_await Offload(pool_, close);
 }
 
 absl::StatusOr<v1::BlobDescriptor> BlobReader::OpenBlocking(

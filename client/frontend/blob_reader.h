@@ -57,7 +57,7 @@ class BlobReader {
   // is the call's status (NOT_FOUND, ...), or INTERNAL when the stream does
   // not start with a descriptor.
   boost::asio::awaitable<absl::StatusOr<v1::BlobDescriptor>> Open(
-      v1::GetBlobRequest request, absl::Duration timeout);
+      const v1::GetBlobRequest& request, absl::Duration timeout);
 
   // The next chunk; nullopt once the stream ended with OK. Any failure
   // (DATA_LOSS when the digest did not verify, a second descriptor) ends the

@@ -1,5 +1,6 @@
 #include "client/frontend/handlers.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -44,64 +45,117 @@ OciError Unauthorized() {
 asio::awaitable<void> SendError(ResponseWriter& writer, const OciError& error,
                                 bool head, Outcome& outcome) {
   outcome.error = absl::StrCat(error.code, ": ", error.message);
-  co_await SendResponse(writer, ErrorResponse(error), head, outcome);
+  HttpResponse response = ErrorResponse(error);
+  co_await SendResponse(writer, response, head, outcome);
 }
 
-asio::awaitable<void> HandleManifest(Services& services,
-                                     const HttpRequest& request,
-                                     const Route& route, ResponseWriter& writer,
-                                     Outcome& outcome) {
-  const bool head = request.method() == http::verb::head;
-  std::vector<std::string_view> accept_headers;
+// What answers a request that never reaches Tributary (the push side, the
+// catalog, unknown paths, methods other than GET and HEAD); nullopt for the
+// requests the frontend serves.
+std::optional<OciError> Refusal(RouteKind route, http::verb method) {
+  switch (route) {
+    case RouteKind::kUpload:
+      return Unsupported(405, "this registry is pull-only");
+    case RouteKind::kCatalog:
+      return Unsupported(404, "the catalog is not served");
+    case RouteKind::kOther:
+      return Unsupported(404, "no such endpoint");
+    default:
+      break;
+  }
+  if (!IsReadMethod(method)) {
+    return Unsupported(405, "this registry is pull-only");
+  }
+  return std::nullopt;
+}
+
+HttpResponse TextResponse(std::string text) {
+  HttpResponse response = NewResponse(200);
+  response.set(http::field::content_type, "text/plain");
+  response.body() = std::move(text);
+  return response;
+}
+
+// Sends the OCI error for a failed call to Tributary.
+asio::awaitable<void> SendCallError(ResponseWriter& writer,
+                                    const absl::Status& status,
+                                    const Route& route, bool head,
+                                    Outcome& outcome) {
+  const OciError error = FromStatus(status, route.kind);
+  co_await SendError(writer, error, head, outcome);
+}
+
+std::vector<std::string> AcceptList(const HttpRequest& request) {
+  std::vector<std::string_view> headers;
   const auto [first, last] = request.equal_range(http::field::accept);
   for (auto field = first; field != last; ++field) {
-    accept_headers.emplace_back(field->value().data(), field->value().size());
+    headers.emplace_back(field->value().data(), field->value().size());
   }
-  std::vector<std::string> accepted = AcceptedMediaTypes(accept_headers);
-  HttpResponse response = NewResponse(200);
-  if (head) {
-    v1::HeadManifestRequest call;
-    call.set_repository(route.repository);
-    call.set_reference(route.reference);
-    for (std::string& type : accepted) {
-      call.add_accepted_media_types(std::move(type));
-    }
-    SetSourceRegistry(route.registry, call);
-    client::Client& client = *services.client;
-    auto answer = co_await Offload(*services.grpc_pool, [&client, call] {
-      return client.HeadManifest(call);
-    });
-    if (!answer.ok()) {
-      co_await SendError(writer, FromStatus(answer.status(), route.kind), head,
-                         outcome);
-      co_return;
-    }
-    response.set(http::field::content_type, answer->media_type());
-    response.set("Docker-Content-Digest", answer->digest());
-    co_await SendHeadResponse(writer, std::move(response), answer->size(),
-                              outcome);
-    co_return;
-  }
-  v1::GetManifestRequest call;
+  return AcceptedMediaTypes(headers);
+}
+
+// Fills the fields GetManifestRequest and HeadManifestRequest share.
+template <class Request>
+void FillManifestRequest(const HttpRequest& request, const Route& route,
+                         Request& call) {
   call.set_repository(route.repository);
   call.set_reference(route.reference);
-  for (std::string& type : accepted) {
+  for (std::string& type : AcceptList(request)) {
     call.add_accepted_media_types(std::move(type));
   }
   SetSourceRegistry(route.registry, call);
-  client::Client& client = *services.client;
-  auto answer = co_await Offload(*services.grpc_pool, [&client, call] {
-    return client.GetManifest(call);
-  });
+}
+
+asio::awaitable<void> HeadManifest(Services& services,
+                                   const HttpRequest& request,
+                                   const Route& route, ResponseWriter& writer,
+                                   Outcome& outcome) {
+  v1::HeadManifestRequest call;
+  FillManifestRequest(request, route, call);
+  const client::Client& client = *services.client;
+  auto head_manifest = [&client, &call] { return client.HeadManifest(call); };
+  auto answer = co_await Offload(*services.grpc_pool, head_manifest);
   if (!answer.ok()) {
-    co_await SendError(writer, FromStatus(answer.status(), route.kind), head,
-                       outcome);
+    co_await SendCallError(writer, answer.status(), route, true, outcome);
     co_return;
   }
+  HttpResponse response = NewResponse(200);
+  response.set(http::field::content_type, answer->media_type());
+  response.set("Docker-Content-Digest", answer->digest());
+  PrepareHeadResponse(response, answer->size(), outcome);
+  if (!co_await writer.Send(response)) {
+    outcome.keep_alive = false;
+  }
+}
+
+asio::awaitable<void> GetManifest(Services& services,
+                                  const HttpRequest& request,
+                                  const Route& route, ResponseWriter& writer,
+                                  Outcome& outcome) {
+  v1::GetManifestRequest call;
+  FillManifestRequest(request, route, call);
+  const client::Client& client = *services.client;
+  auto get_manifest = [&client, &call] { return client.GetManifest(call); };
+  auto answer = co_await Offload(*services.grpc_pool, get_manifest);
+  if (!answer.ok()) {
+    co_await SendCallError(writer, answer.status(), route, false, outcome);
+    co_return;
+  }
+  HttpResponse response = NewResponse(200);
   response.set(http::field::content_type, answer->media_type());
   response.set("Docker-Content-Digest", answer->digest());
   response.body() = std::move(*answer->mutable_content());
-  co_await SendResponse(writer, std::move(response), false, outcome);
+  co_await SendResponse(writer, response, false, outcome);
+}
+
+std::string TagsBody(const v1::ListTagsResponse& answer, const Route& route) {
+  nlohmann::json body;
+  body["name"] = answer.name().empty() ? route.repository : answer.name();
+  body["tags"] = nlohmann::json::array();
+  for (const std::string& tag : answer.tags()) {
+    body["tags"].push_back(tag);
+  }
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 asio::awaitable<void> HandleTags(Services& services, const HttpRequest& request,
@@ -113,19 +167,12 @@ asio::awaitable<void> HandleTags(Services& services, const HttpRequest& request,
   call.set_page_size(route.page_size.value_or(0));
   call.set_last(route.last);
   SetSourceRegistry(route.registry, call);
-  client::Client& client = *services.client;
-  auto answer = co_await Offload(
-      *services.grpc_pool, [&client, call] { return client.ListTags(call); });
+  const client::Client& client = *services.client;
+  auto list_tags = [&client, &call] { return client.ListTags(call); };
+  auto answer = co_await Offload(*services.grpc_pool, list_tags);
   if (!answer.ok()) {
-    co_await SendError(writer, FromStatus(answer.status(), route.kind), head,
-                       outcome);
+    co_await SendCallError(writer, answer.status(), route, head, outcome);
     co_return;
-  }
-  nlohmann::json body;
-  body["name"] = answer->name().empty() ? route.repository : answer->name();
-  body["tags"] = nlohmann::json::array();
-  for (const std::string& tag : answer->tags()) {
-    body["tags"].push_back(tag);
   }
   HttpResponse response = NewResponse(200);
   response.set(http::field::content_type, "application/json");
@@ -135,9 +182,8 @@ asio::awaitable<void> HandleTags(Services& services, const HttpRequest& request,
                                                request.target().size()),
                               route, answer->next_last()));
   }
-  response.body() =
-      body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  co_await SendResponse(writer, std::move(response), head, outcome);
+  response.body() = TagsBody(*answer, route);
+  co_await SendResponse(writer, response, head, outcome);
 }
 
 // Basic auth, when configured, for every /v2/ route.
@@ -150,18 +196,16 @@ asio::awaitable<bool> Authorized(Services& services, const HttpRequest& request,
   if (found == request.end()) {
     co_return false;
   }
-  std::string authorization(found->value());
+  const std::string authorization(found->value());
   const Htpasswd& htpasswd = *services.htpasswd;
+  std::string user;
   // bcrypt takes milliseconds: not on an HTTP thread.
-  auto checked =
-      co_await Offload(*services.grpc_pool,
-                       [&htpasswd, authorization = std::move(authorization)] {
-                         std::string user;
-                         const bool ok = htpasswd.Check(authorization, user);
-                         return std::make_pair(ok, user);
-                       });
-  outcome.user = checked.second;
-  co_return checked.first;
+  auto check = [&htpasswd, &authorization, &user] {
+    return htpasswd.Check(authorization, user);
+  };
+  const bool ok = co_await Offload(*services.grpc_pool, check);
+  outcome.user = user;
+  co_return ok;
 }
 
 }  // namespace
@@ -192,7 +236,7 @@ HttpResponse ErrorResponse(const OciError& error) {
 }
 
 asio::awaitable<void> SendResponse(ResponseWriter& writer,
-                                   HttpResponse response, bool head,
+                                   HttpResponse& response, bool head,
                                    Outcome& outcome) {
   outcome.status = static_cast<int>(response.result_int());
   const std::size_t length = response.body().size();
@@ -207,15 +251,10 @@ asio::awaitable<void> SendResponse(ResponseWriter& writer,
   outcome.sent += head ? 0 : static_cast<int64_t>(length);
 }
 
-asio::awaitable<void> SendHeadResponse(ResponseWriter& writer,
-                                       HttpResponse response,
-                                       int64_t content_length,
-                                       Outcome& outcome) {
+void PrepareHeadResponse(HttpResponse& response, int64_t content_length,
+                         Outcome& outcome) {
   outcome.status = static_cast<int>(response.result_int());
   response.set(http::field::content_length, std::to_string(content_length));
-  if (!co_await writer.Send(response)) {
-    outcome.keep_alive = false;
-  }
 }
 
 asio::awaitable<Outcome> HandleRequest(Services& services,
@@ -226,43 +265,27 @@ asio::awaitable<Outcome> HandleRequest(Services& services,
   auto parsed = ParseTarget(
       std::string_view(request.target().data(), request.target().size()));
   if (auto* invalid = std::get_if<InvalidTarget>(&parsed)) {
-    co_await SendError(writer, FromInvalidTarget(*invalid), head, outcome);
+    const OciError error = FromInvalidTarget(*invalid);
+    co_await SendError(writer, error, head, outcome);
     co_return outcome;
   }
   const Route& route = std::get<Route>(parsed);
   outcome.route = route.kind;
   outcome.registry = route.registry;
   if (route.kind == RouteKind::kHealth) {
-    HttpResponse response = NewResponse(200);
-    response.set(http::field::content_type, "text/plain");
-    response.body() = "ok\n";
-    co_await SendResponse(writer, std::move(response), head, outcome);
+    HttpResponse response = TextResponse("ok\n");
+    co_await SendResponse(writer, response, head, outcome);
     co_return outcome;
   }
   if (route.kind != RouteKind::kOther &&
       !co_await Authorized(services, request, outcome)) {
-    co_await SendError(writer, Unauthorized(), head, outcome);
+    const OciError error = Unauthorized();
+    co_await SendError(writer, error, head, outcome);
     co_return outcome;
   }
-  switch (route.kind) {
-    case RouteKind::kUpload:
-      co_await SendError(writer, Unsupported(405, "this registry is pull-only"),
-                         head, outcome);
-      co_return outcome;
-    case RouteKind::kCatalog:
-      co_await SendError(writer, Unsupported(404, "the catalog is not served"),
-                         head, outcome);
-      co_return outcome;
-    case RouteKind::kOther:
-      co_await SendError(writer, Unsupported(404, "no such endpoint"), head,
-                         outcome);
-      co_return outcome;
-    default:
-      break;
-  }
-  if (!IsReadMethod(request.method())) {
-    co_await SendError(writer, Unsupported(405, "this registry is pull-only"),
-                       head, outcome);
+  if (const std::optional<OciError> refusal =
+          Refusal(route.kind, request.method())) {
+    co_await SendError(writer, *refusal, head, outcome);
     co_return outcome;
   }
   switch (route.kind) {
@@ -270,11 +293,15 @@ asio::awaitable<Outcome> HandleRequest(Services& services,
       HttpResponse response = NewResponse(200);
       response.set(http::field::content_type, "application/json");
       response.body() = "{}";
-      co_await SendResponse(writer, std::move(response), head, outcome);
+      co_await SendResponse(writer, response, head, outcome);
       break;
     }
     case RouteKind::kManifest:
-      co_await HandleManifest(services, request, route, writer, outcome);
+      if (head) {
+        co_await HeadManifest(services, request, route, writer, outcome);
+      } else {
+        co_await GetManifest(services, request, route, writer, outcome);
+      }
       break;
     case RouteKind::kTags:
       co_await HandleTags(services, request, route, writer, outcome);

@@ -39,6 +39,9 @@ boost::asio::awaitable<Outcome> HandleRequest(Services& services,
                                               const HttpRequest& request,
                                               ResponseWriter& writer);
 
+// Coroutine arguments here are references to the caller's named locals:
+// GCC 12 can destroy a temporary passed to a coroutine twice.
+
 // A response with the headers every answer carries (HTTP/1.1,
 // Docker-Distribution-API-Version).
 HttpResponse NewResponse(int status);
@@ -49,15 +52,14 @@ HttpResponse ErrorResponse(const OciError& error);
 // Sends `response`; for HEAD, its headers with the body's Content-Length and
 // no body. Records status and bytes in `outcome`.
 boost::asio::awaitable<void> SendResponse(ResponseWriter& writer,
-                                          HttpResponse response, bool head,
+                                          HttpResponse& response, bool head,
                                           Outcome& outcome);
 
 // The headers of a HEAD answer whose GET would have `content_length` body
 // bytes.
-boost::asio::awaitable<void> SendHeadResponse(ResponseWriter& writer,
-                                              HttpResponse response,
-                                              int64_t content_length,
-                                              Outcome& outcome);
+// Send it as is: its body stays empty.
+void PrepareHeadResponse(HttpResponse& response, int64_t content_length,
+                         Outcome& outcome);
 
 // The blob routes (blob_handler.cc).
 boost::asio::awaitable<void> HandleBlob(Services& services,
