@@ -5,15 +5,21 @@
 
 #include "client/frontend/frontend.h"
 
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "client/frontend/testing/fake_tributary.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/files.h"
@@ -342,6 +348,102 @@ TEST_F(SecuredFrontendTest, ServesTheRightUserOverHttps) {
 
 TEST_F(SecuredFrontendTest, HealthzNeedsNoCredentials) {
   EXPECT_THAT(Curl("/healthz"), HasSubstr("HTTP/1.1 200"));
+}
+
+// A raw loopback connection, for what the HTTP helper cannot do: keep-alive,
+// half-sent requests.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address),
+                         sizeof(address)) == 0;
+    timeval timeout{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  }
+  ~RawConnection() { close(fd_); }
+
+  bool connected() const { return connected_; }
+  bool Send(const std::string& bytes) {
+    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  // Reads until `text` arrived or the peer closed; returns what came.
+  std::string ReadUntil(const std::string& text) {
+    std::string received;
+    char buffer[4096];
+    while (received.find(text) == std::string::npos) {
+      const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+      if (n <= 0) {
+        break;
+      }
+      received.append(buffer, static_cast<std::size_t>(n));
+    }
+    return received;
+  }
+  // True when the peer closed the connection (end of stream or a reset),
+  // false when the 5 s receive timeout passed first.
+  bool ClosedByPeer() {
+    char byte;
+    const ssize_t n = recv(fd_, &byte, 1, 0);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+class FrontendTimeoutTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto fake = FakeTributary::Start();
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    fake_ = *std::move(fake);
+    FrontendConfig config;
+    config.listen_address = "127.0.0.1:0";
+    config.plain_http = true;
+    config.tributary.address = fake_->address();
+    config.header_timeout = absl::Milliseconds(300);
+    config.idle_timeout = absl::Milliseconds(300);
+    auto frontend = Frontend::Start(config);
+    ASSERT_TRUE(frontend.ok()) << frontend.status();
+    frontend_ = *std::move(frontend);
+  }
+
+  std::unique_ptr<FakeTributary> fake_;
+  std::unique_ptr<Frontend> frontend_;
+};
+
+TEST_F(FrontendTimeoutTest, ServesSeveralRequestsOnOneKeptAliveConnection) {
+  RawConnection connection(frontend_->port());
+  ASSERT_TRUE(connection.connected());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(connection.Send("GET /v2/ HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_THAT(connection.ReadUntil("{}"), HasSubstr("HTTP/1.1 200 OK"));
+  }
+}
+
+TEST_F(FrontendTimeoutTest, ClosesAConnectionWhoseHeadersNeverFinish) {
+  RawConnection connection(frontend_->port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.Send("GET /v2/ HTTP/1.1\r\nHost: x\r\n"));
+  const absl::Time start = absl::Now();
+  EXPECT_TRUE(connection.ClosedByPeer());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4));
+}
+
+TEST_F(FrontendTimeoutTest, ClosesAnIdleKeptAliveConnection) {
+  RawConnection connection(frontend_->port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_THAT(connection.ReadUntil("ok\n"), HasSubstr("200"));
+  const absl::Time start = absl::Now();
+  EXPECT_TRUE(connection.ClosedByPeer());
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4));
 }
 
 TEST(FrontendStartTest, RefusesAnUnreadableKeyNamingTheField) {
