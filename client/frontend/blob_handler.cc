@@ -97,6 +97,7 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
   call.set_digest(route.reference);
   SetSourceRegistry(route.registry, call);
   ByteRange range;
+  int64_t total = 0;  // the blob's size, for Content-Range
   const auto range_header = request.find(http::field::range);
   if (range_header != request.end()) {
     absl::StatusOr<int64_t> size = co_await BlobSize(services, route);
@@ -106,6 +107,7 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
       co_await SendResponse(writer, response, false, outcome);
       co_return;
     }
+    total = *size;
     range = ParseRange(std::string_view(range_header->value().data(),
                                         range_header->value().size()),
                        *size);
@@ -136,9 +138,9 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
   int64_t expected = descriptor->size();
   if (range.kind == ByteRange::Kind::kPartial) {
     header.result(http::status::partial_content);
-    header.set(http::field::content_range,
-               absl::StrCat("bytes ", range.first, "-", range.last, "/",
-                            descriptor->size()));
+    header.set(
+        http::field::content_range,
+        absl::StrCat("bytes ", range.first, "-", range.last, "/", total));
     expected = range.length();
   } else {
     header.result(http::status::ok);

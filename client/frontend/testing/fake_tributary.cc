@@ -56,7 +56,9 @@ class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
     }
     v1::BlobDescriptor* descriptor = message_.mutable_blob();
     descriptor->set_digest(FakeTributary::blob_digest());
-    descriptor->set_size(static_cast<int64_t>(blob.size()));
+    // The bytes this stream sends: the frontend must take a Content-Range's
+    // total from HeadBlob, not from a ranged stream's descriptor.
+    descriptor->set_size(static_cast<int64_t>(bytes_.size()));
     StartWrite(&message_);
   }
 

@@ -19,8 +19,9 @@ namespace tributary::frontend::testing {
 // - GetManifest/HeadManifest: manifest() under manifest_digest(), any other
 //   repository and reference;
 // - HeadBlob/GetBlob: blob() only (offset and length honoured), sent in
-//   chunk_size pieces; repository "broken/blob" sends half the bytes, then
-//   DATA_LOSS, as the service does when a digest fails to verify;
+//   chunk_size pieces, after a descriptor whose size is the bytes sent;
+//   repository "broken/blob" sends half the bytes, then DATA_LOSS, as the
+//   service does when a digest fails to verify;
 // - ListTags pages through tags() ("a".."e") after `last`.
 //
 // Remembers the last GetManifest request (the Accept list passed on).
