@@ -58,7 +58,8 @@ OciError RangeNotSatisfiable(int64_t size) {
 asio::awaitable<void> StreamBody(BlobReader& reader, int64_t expected,
                                  ResponseWriter& writer, Outcome& outcome) {
   while (true) {
-    absl::StatusOr<std::optional<std::string>> chunk = co_await reader.Next();
+    absl::StatusOr<std::optional<std::string_view>> chunk =
+        co_await reader.Next();
     if (!chunk.ok()) {
       outcome.error = absl::StrCat("aborted after ", outcome.sent,
                                    " bytes: ", chunk.status().ToString());
@@ -72,7 +73,7 @@ asio::awaitable<void> StreamBody(BlobReader& reader, int64_t expected,
                                    expected, " bytes");
       break;
     }
-    const std::string& bytes = **chunk;
+    const std::string_view bytes = **chunk;
     if (outcome.sent + static_cast<int64_t>(bytes.size()) > expected) {
       outcome.error =
           absl::StrCat("stream sent more than the ", expected, " bytes");

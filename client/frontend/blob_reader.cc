@@ -45,7 +45,8 @@ asio::awaitable<absl::StatusOr<v1::BlobDescriptor>> BlobReader::Open(
   co_return co_await Offload(pool_, open);
 }
 
-asio::awaitable<absl::StatusOr<std::optional<std::string>>> BlobReader::Next() {
+asio::awaitable<absl::StatusOr<std::optional<std::string_view>>>
+BlobReader::Next() {
   auto next = [this] { return NextBlocking(); };
   co_return co_await Offload(pool_, next);
 }
@@ -80,7 +81,7 @@ absl::StatusOr<v1::BlobDescriptor> BlobReader::OpenBlocking(
   return message_.blob();
 }
 
-absl::StatusOr<std::optional<std::string>> BlobReader::NextBlocking() {
+absl::StatusOr<std::optional<std::string_view>> BlobReader::NextBlocking() {
   if (finished_) {
     return absl::FailedPreconditionError("GetBlob stream already ended");
   }
@@ -95,7 +96,7 @@ absl::StatusOr<std::optional<std::string>> BlobReader::NextBlocking() {
     CloseBlocking();
     return absl::InternalError("GetBlob sent a second descriptor");
   }
-  return std::move(*message_.mutable_chunk());
+  return std::string_view(message_.chunk());
 }
 
 absl::Status BlobReader::FinishBlocking() {

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
@@ -59,10 +60,13 @@ class BlobReader {
   boost::asio::awaitable<absl::StatusOr<v1::BlobDescriptor>> Open(
       const v1::GetBlobRequest& request, absl::Duration timeout);
 
-  // The next chunk; nullopt once the stream ended with OK. Any failure
-  // (DATA_LOSS when the digest did not verify, a second descriptor) ends the
-  // stream.
-  boost::asio::awaitable<absl::StatusOr<std::optional<std::string>>> Next();
+  // The next chunk, valid until the next call; nullopt once the stream ended
+  // with OK. Any failure (DATA_LOSS when the digest did not verify, a second
+  // descriptor) ends the stream. The chunk stays in the reader's message, so
+  // each read reuses the last one's buffer instead of allocating (and
+  // page-faulting) a fresh one per chunk.
+  boost::asio::awaitable<absl::StatusOr<std::optional<std::string_view>>>
+  Next();
 
   // Cancels the call unless it ended, and waits for it to finish.
   boost::asio::awaitable<void> Close();
@@ -71,7 +75,7 @@ class BlobReader {
   // Blocking parts, run on the pool.
   absl::StatusOr<v1::BlobDescriptor> OpenBlocking(
       const v1::GetBlobRequest& request, absl::Duration timeout);
-  absl::StatusOr<std::optional<std::string>> NextBlocking();
+  absl::StatusOr<std::optional<std::string_view>> NextBlocking();
   absl::Status FinishBlocking();
   void CloseBlocking();
 
