@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fails when a file under service/ includes a header against the layering.
+"""Fails when a file under service/ includes a header against the layering,
+or a client of the service (client/frontend/) includes one of its layers.
 
 The layers and what each may include are in docs/architecture.md; this is the
 same table, checked on every `bazel build //...` (a genrule in service/BUILD
@@ -63,6 +64,11 @@ FORBIDDEN_EXTERNAL = {
     "http": ("grpcpp/",),
 }
 
+# Clients of the service (client/frontend/) may use only these service/ layers,
+# the value types client/ itself links; never the service's own layers.
+CLIENT_PREFIXES = ("client/frontend/",)
+CLIENT_ALLOWED = {"util", "oci"}
+
 INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]([^">]+)[">]', re.M)
 
 
@@ -79,9 +85,22 @@ def is_test_only(path):
             or "/testing/" in path or path.endswith("fake_clock.h"))
 
 
+def check_client(path):
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    return [f"{path}: a client must not include {included} "
+            f"({layer_of(included)}/)"
+            for included in INCLUDE.findall(text)
+            if included.startswith("service/")
+            and layer_of(included) not in CLIENT_ALLOWED]
+
+
 def main(paths):
     problems = []
     for path in paths:
+        if path.startswith(CLIENT_PREFIXES) and not is_test_only(path):
+            problems.extend(check_client(path))
+            continue
         if not path.startswith("service/") or is_test_only(path):
             continue
         layer = layer_of(path)

@@ -1,0 +1,35 @@
+#ifndef TRIBUTARY_CLIENT_FRONTEND_SERVICES_H_
+#define TRIBUTARY_CLIENT_FRONTEND_SERVICES_H_
+
+#include <memory>
+
+#include "boost/asio/thread_pool.hpp"
+#include "client/client.h"
+#include "client/frontend/blob_reader.h"
+#include "client/frontend/config.h"
+#include "client/frontend/htpasswd.h"
+#include "client/frontend/metrics.h"
+#include "tributary/v1/resolver.grpc.pb.h"
+
+namespace tributary::frontend {
+
+// What every request handler shares: the config, the way to Tributary and
+// the metrics. Built once by Frontend::Start; every member is thread-safe.
+// Lives until every session has ended.
+struct Services {
+  FrontendConfig config;
+  // Unary calls (manifests, tags, HEADs), through the client library.
+  std::unique_ptr<client::Client> client;
+  // Blob streams (BlobReader), on the client's channel.
+  std::unique_ptr<v1::ResolverService::StubInterface> stub;
+  // Runs the blocking gRPC calls (see Offload); config.grpc_threads threads.
+  std::unique_ptr<boost::asio::thread_pool> grpc_pool;
+  LiveCalls live_calls;
+  // Null: anonymous access.
+  std::unique_ptr<Htpasswd> htpasswd;
+  std::unique_ptr<FrontendMetrics> metrics;
+};
+
+}  // namespace tributary::frontend
+
+#endif  // TRIBUTARY_CLIENT_FRONTEND_SERVICES_H_
