@@ -58,14 +58,13 @@ OciError RangeNotSatisfiable(int64_t size) {
 asio::awaitable<void> StreamBody(BlobReader& reader, int64_t expected,
                                  ResponseWriter& writer, Outcome& outcome) {
   while (true) {
-    absl::StatusOr<std::optional<std::string_view>> chunk =
-        co_await reader.Next();
+    absl::StatusOr<const client::BlobMessage*> chunk = co_await reader.Next();
     if (!chunk.ok()) {
       outcome.error = absl::StrCat("aborted after ", outcome.sent,
                                    " bytes: ", chunk.status().ToString());
       break;
     }
-    if (!chunk->has_value()) {
+    if (*chunk == nullptr) {
       if (outcome.sent == expected) {
         co_return;
       }
@@ -73,18 +72,19 @@ asio::awaitable<void> StreamBody(BlobReader& reader, int64_t expected,
                                    expected, " bytes");
       break;
     }
-    const std::string_view bytes = **chunk;
-    if (outcome.sent + static_cast<int64_t>(bytes.size()) > expected) {
+    const std::vector<std::string_view>& pieces = (*chunk)->pieces;
+    const auto size = static_cast<int64_t>((*chunk)->chunk_size());
+    if (outcome.sent + size > expected) {
       outcome.error =
           absl::StrCat("stream sent more than the ", expected, " bytes");
       break;
     }
-    if (!co_await writer.SendBody(bytes)) {
+    if (!co_await writer.SendBody(pieces)) {
       outcome.error =
           absl::StrCat("client write failed after ", outcome.sent, " bytes");
       break;
     }
-    outcome.sent += static_cast<int64_t>(bytes.size());
+    outcome.sent += size;
   }
   outcome.keep_alive = false;
   writer.Abort();
@@ -123,7 +123,8 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
       call.set_length(range.length());
     }
   }
-  BlobReader reader(*services.stub, *services.grpc_pool, services.live_calls);
+  BlobReader reader(*services.channel, *services.grpc_pool,
+                    services.live_calls);
   absl::StatusOr<v1::BlobDescriptor> descriptor =
       co_await reader.Open(call, services.config.blob_timeout);
   if (!descriptor.ok()) {

@@ -31,9 +31,9 @@ void LiveCalls::CancelAll() {
   }
 }
 
-BlobReader::BlobReader(v1::ResolverService::StubInterface& stub,
-                       asio::thread_pool& pool, LiveCalls& calls)
-    : stub_(stub), pool_(pool), calls_(calls) {}
+BlobReader::BlobReader(grpc::ChannelInterface& channel, asio::thread_pool& pool,
+                       LiveCalls& calls)
+    : channel_(channel), pool_(pool), calls_(calls) {}
 
 BlobReader::~BlobReader() { CloseBlocking(); }
 
@@ -45,14 +45,13 @@ asio::awaitable<absl::StatusOr<v1::BlobDescriptor>> BlobReader::Open(
   co_return co_await Offload(pool_, open);
 }
 
-asio::awaitable<absl::StatusOr<std::optional<std::string_view>>>
-BlobReader::Next() {
+asio::awaitable<absl::StatusOr<const client::BlobMessage*>> BlobReader::Next() {
   auto next = [this] { return NextBlocking(); };
   co_return co_await Offload(pool_, next);
 }
 
 asio::awaitable<void> BlobReader::Close() {
-  if (reader_ == nullptr || finished_) {
+  if (stream_ == nullptr || finished_) {
     co_return;
   }
   auto close = [this] {
@@ -66,55 +65,53 @@ absl::StatusOr<v1::BlobDescriptor> BlobReader::OpenBlocking(
     const v1::GetBlobRequest& request, absl::Duration timeout) {
   context_.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   calls_.Add(&context_);
-  reader_ = stub_.GetBlob(&context_, request);
-  if (!reader_->Read(&message_)) {
+  stream_ =
+      std::make_unique<client::RawBlobStream>(channel_, context_, request);
+  if (!stream_->Next(message_)) {
     absl::Status status = FinishBlocking();
     if (status.ok()) {
       return absl::InternalError("GetBlob ended without a descriptor");
     }
     return status;
   }
-  if (!message_.has_blob()) {
+  if (!message_.descriptor.has_value()) {
     CloseBlocking();
     return absl::InternalError("GetBlob did not start with a descriptor");
   }
-  return message_.blob();
+  return *message_.descriptor;
 }
 
-absl::StatusOr<std::optional<std::string_view>> BlobReader::NextBlocking() {
+absl::StatusOr<const client::BlobMessage*> BlobReader::NextBlocking() {
   if (finished_) {
     return absl::FailedPreconditionError("GetBlob stream already ended");
   }
-  if (!reader_->Read(&message_)) {
+  if (!stream_->Next(message_)) {
     absl::Status status = FinishBlocking();
     if (!status.ok()) {
       return status;
     }
-    return std::nullopt;
+    return nullptr;
   }
-  if (message_.part_case() != v1::GetBlobResponse::kChunk) {
+  if (message_.descriptor.has_value()) {
     CloseBlocking();
     return absl::InternalError("GetBlob sent a second descriptor");
   }
-  return std::string_view(message_.chunk());
+  return &message_;
 }
 
 absl::Status BlobReader::FinishBlocking() {
   finished_ = true;
-  absl::Status status = client::FromGrpcStatus(reader_->Finish());
+  absl::Status status = stream_->Finish();
   calls_.Remove(&context_);
   return status;
 }
 
 void BlobReader::CloseBlocking() {
-  if (reader_ == nullptr || finished_) {
+  if (stream_ == nullptr || finished_) {
     return;
   }
   context_.TryCancel();
-  while (reader_->Read(&message_)) {
-    // Drains what was in flight when the call was cancelled.
-  }
-  FinishBlocking().IgnoreError();
+  FinishBlocking().IgnoreError();  // drains what was in flight
 }
 
 }  // namespace tributary::frontend

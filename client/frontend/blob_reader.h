@@ -13,6 +13,8 @@
 #include "absl/time/time.h"
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/thread_pool.hpp"
+#include "client/raw_blob_stream.h"
+#include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
 #include "tributary/v1/resolver.grpc.pb.h"
@@ -38,17 +40,18 @@ class LiveCalls {
 // caller asks for the next chunk only once the previous one is on the
 // client's socket, so while no read is pending gRPC's flow control holds
 // Tributary back, and a slow client slows the stream instead of filling
-// memory. The one place the frontend reads blobs over gRPC (to be swapped for
-// the client library's ByteBuffer reader, which skips the protobuf copy).
+// memory. The one place the frontend reads blobs over gRPC: raw
+// (client::RawBlobStream), so a chunk's bytes go from gRPC's receive buffers
+// to the client's socket without a protobuf copy.
 //
 // Each blocking read runs on `pool` (see Offload). Not thread-safe: one
 // coroutine drives it. Call Close before destroying it where possible; the
 // destructor closes it synchronously otherwise.
 class BlobReader {
  public:
-  // `stub`, `pool` and `calls` must outlive the reader.
-  BlobReader(v1::ResolverService::StubInterface& stub,
-             boost::asio::thread_pool& pool, LiveCalls& calls);
+  // `channel`, `pool` and `calls` must outlive the reader.
+  BlobReader(grpc::ChannelInterface& channel, boost::asio::thread_pool& pool,
+             LiveCalls& calls);
   ~BlobReader();
 
   BlobReader(const BlobReader&) = delete;
@@ -60,13 +63,11 @@ class BlobReader {
   boost::asio::awaitable<absl::StatusOr<v1::BlobDescriptor>> Open(
       const v1::GetBlobRequest& request, absl::Duration timeout);
 
-  // The next chunk, valid until the next call; nullopt once the stream ended
-  // with OK. Any failure (DATA_LOSS when the digest did not verify, a second
-  // descriptor) ends the stream. The chunk stays in the reader's message, so
-  // each read reuses the last one's buffer instead of allocating (and
-  // page-faulting) a fresh one per chunk.
-  boost::asio::awaitable<absl::StatusOr<std::optional<std::string_view>>>
-  Next();
+  // The next chunk (its pieces point into gRPC's receive buffers), valid
+  // until the next call; null once the stream ended with OK. Any failure
+  // (DATA_LOSS when the digest did not verify, a second descriptor) ends the
+  // stream.
+  boost::asio::awaitable<absl::StatusOr<const client::BlobMessage*>> Next();
 
   // Cancels the call unless it ended, and waits for it to finish.
   boost::asio::awaitable<void> Close();
@@ -75,16 +76,16 @@ class BlobReader {
   // Blocking parts, run on the pool.
   absl::StatusOr<v1::BlobDescriptor> OpenBlocking(
       const v1::GetBlobRequest& request, absl::Duration timeout);
-  absl::StatusOr<std::optional<std::string_view>> NextBlocking();
+  absl::StatusOr<const client::BlobMessage*> NextBlocking();
   absl::Status FinishBlocking();
   void CloseBlocking();
 
-  v1::ResolverService::StubInterface& stub_;
+  grpc::ChannelInterface& channel_;
   boost::asio::thread_pool& pool_;
   LiveCalls& calls_;
   grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReaderInterface<v1::GetBlobResponse>> reader_;
-  v1::GetBlobResponse message_;
+  std::unique_ptr<client::RawBlobStream> stream_;
+  client::BlobMessage message_;
   bool finished_ = false;
 };
 

@@ -175,7 +175,7 @@ absl::StatusOr<std::unique_ptr<Frontend>> Frontend::Start(
   }
   services.client =
       std::make_unique<client::Client>(*channel, cfg.call_timeout);
-  services.stub = v1::ResolverService::NewStub(*channel);
+  services.channel = *channel;
   services.grpc_pool = std::make_unique<asio::thread_pool>(cfg.grpc_threads);
   services.metrics = std::make_unique<FrontendMetrics>();
   if (!cfg.metrics_listen_address.empty()) {

@@ -5,16 +5,13 @@
 
 namespace tributary::frontend {
 
-// Puts the request's source registry (Route::registry; empty: the service's
-// default_registry) on a Tributary request. The one place it is assigned:
-// the requests' optional `registry` field is being added in parallel (issue
-// 15), and until it exists nothing is sent and the default registry answers.
-// When it lands, the body becomes:
-//   if (!registry.empty()) request.set_registry(registry);
+// Puts the request's source registry (Route::registry) on a Tributary
+// request; empty leaves it unset, so the service's default_registry answers.
 template <class Request>
 void SetSourceRegistry(const std::string& registry, Request& request) {
-  static_cast<void>(registry);
-  static_cast<void>(request);
+  if (!registry.empty()) {
+    request.set_registry(registry);
+  }
 }
 
 }  // namespace tributary::frontend

@@ -2,6 +2,7 @@
 #define TRIBUTARY_CLIENT_FRONTEND_RESPONSE_WRITER_H_
 
 #include <string_view>
+#include <vector>
 
 #include "boost/asio/awaitable.hpp"
 #include "boost/beast/http/empty_body.hpp"
@@ -27,7 +28,9 @@ class ResponseWriter {
   // through SendBody.
   virtual boost::asio::awaitable<bool> SendHeader(
       boost::beast::http::response<boost::beast::http::empty_body>& header) = 0;
-  virtual boost::asio::awaitable<bool> SendBody(std::string_view bytes) = 0;
+  // Body bytes in pieces, written as one gather write.
+  virtual boost::asio::awaitable<bool> SendBody(
+      const std::vector<std::string_view>& pieces) = 0;
   // Closes the connection at once, without TLS close_notify: after a failure
   // mid-body the client must see a short body, never a complete one.
   virtual void Abort() = 0;

@@ -20,8 +20,8 @@ struct Services {
   FrontendConfig config;
   // Unary calls (manifests, tags, HEADs), through the client library.
   std::unique_ptr<client::Client> client;
-  // Blob streams (BlobReader), on the client's channel.
-  std::unique_ptr<v1::ResolverService::StubInterface> stub;
+  // Blob streams (BlobReader, raw reads), on the client's channel.
+  std::shared_ptr<grpc::Channel> channel;
   // Runs the blocking gRPC calls (see Offload); config.grpc_threads threads.
   std::unique_ptr<boost::asio::thread_pool> grpc_pool;
   LiveCalls live_calls;

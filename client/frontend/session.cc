@@ -66,10 +66,15 @@ class Connection final : public ResponseWriter {
     co_return !ec;
   }
 
-  asio::awaitable<bool> SendBody(std::string_view bytes) override {
+  asio::awaitable<bool> SendBody(
+      const std::vector<std::string_view>& pieces) override {
+    std::vector<asio::const_buffer> buffers;
+    buffers.reserve(pieces.size());
+    for (std::string_view piece : pieces) {
+      buffers.emplace_back(piece.data(), piece.size());
+    }
     Lowest(stream_).expires_after(write_timeout_);
-    auto [ec, n] = co_await asio::async_write(
-        stream_, asio::buffer(bytes.data(), bytes.size()), kNoThrow);
+    auto [ec, n] = co_await asio::async_write(stream_, buffers, kNoThrow);
     co_return !ec;
   }
 

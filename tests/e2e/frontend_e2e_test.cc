@@ -151,6 +151,8 @@ absl::Status StartWorld() {
                        "cache:\n  blob_directory: ",
                        world->work_dir,
                        "/blobs\nupstreams:\n  - name: local\n"
+                       // The one real registry stands in for both sources.
+                       "    registries: [docker.io, ghcr.io]\n"
                        "    url: ",
                        world->registry->url(), "\n"));
       !written.ok()) {
