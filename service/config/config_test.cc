@@ -187,7 +187,7 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   const absl::StatusOr<v1::Config> config = ParseConfig(kMinimal, kSource);
   ASSERT_TRUE(config.ok()) << config.status();
 
-  EXPECT_EQ(config->server().listen_address(), "0.0.0.0:50051");
+  EXPECT_EQ(config->server().listen_address(), "[::]:50051");
   EXPECT_EQ(ToAbslDuration(config->server().default_deadline()),
             absl::Seconds(30));
   EXPECT_EQ(ToAbslDuration(config->server().shutdown_grace()),
@@ -308,7 +308,7 @@ TEST(LoadConfigFileTest, ShippedConfigSpellsOutOnlyDefaults) {
   ASSERT_TRUE(shipped.ok()) << shipped.status();
   ASSERT_TRUE(minimal.ok()) << minimal.status();
   // The one choice it makes: the disk store is on (it has no default place).
-  EXPECT_EQ(shipped->cache().blob_directory(), "/var/tmp/tributary/blobs");
+  EXPECT_EQ(shipped->cache().blob_directory(), "/var/cache/tributary");
   shipped->mutable_cache()->clear_blob_directory();
   EXPECT_TRUE(MessageDifferencer::Equals(*shipped, *minimal));
 }
