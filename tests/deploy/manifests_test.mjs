@@ -14,11 +14,11 @@ import { checkConfig } from "./lib/tributary.mjs";
 import { bytes, mebibytes, resolvePort, selectorMatches, workload } from "./lib/workload.mjs";
 
 // Memory Tributary needs, the budget of deploy/k8s/base/deployment.yaml: at
-// rest (measured), per open GetBlob stream (measured), the memory cache with
-// up to half again for bookkeeping, and manifests and tag pages in flight.
+// rest, per open GetBlob stream, the memory cache with its allocator and
+// bookkeeping overhead (all measured), and manifests and tag pages in flight.
 const kBaseMiB = 28;
 const kPerStreamMiB = 1;
-const kCacheOverhead = 1.5;
+const kCacheOverhead = 1.7;
 const kInFlightMiB = 64;
 // cache.memory_bytes when the config leaves it out (proto/tributary/v1/config.proto).
 const kDefaultMemoryCacheBytes = 64 * 2 ** 20;
