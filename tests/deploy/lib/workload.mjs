@@ -75,7 +75,7 @@ export function workload(objects) {
     configPath,
     configText,
     config,
-    grpcPort: portOf(config.server?.listen_address, "0.0.0.0:50051"),
+    grpcPort: portOf(config.server?.listen_address, "[::]:50051"),
     metricsPort: config.metrics?.disabled ? null : portOf(config.metrics?.listen_address, "0.0.0.0:9090"),
     shutdownGrace: durationSeconds(config.server?.shutdown_grace ?? "20s"),
     upstreamPorts,
