@@ -61,6 +61,16 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(
   if (options.address.empty()) {
     return absl::InvalidArgumentError("the server address is empty");
   }
+  // gRPC would only log an unknown name and fall back to pick_first.
+  const std::string& policy = options.load_balancing_policy;
+  if (!policy.empty() && policy != "pick_first" && policy != "round_robin") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("load_balancing_policy: unknown policy \"", policy,
+                     "\" (want pick_first or round_robin)"));
+  }
+  if (!policy.empty()) {
+    args.SetLoadBalancingPolicyName(policy);
+  }
   if (!options.UsesTls()) {
     return grpc::CreateCustomChannel(options.address,
                                      grpc::InsecureChannelCredentials(), args);

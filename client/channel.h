@@ -25,6 +25,11 @@ struct ChannelOptions {
   // Name checked against the server's certificate instead of the address's
   // host (e.g. when dialing an IP).
   std::string server_name;
+  // gRPC load-balancing policy: "round_robin" spreads calls over every address
+  // the target resolves to (a Kubernetes headless Service: one per ready
+  // pod); empty keeps gRPC's default, "pick_first" (one connection, to the
+  // first address that answers).
+  std::string load_balancing_policy;
 
   bool UsesTls() const {
     return tls || !ca_file.empty() || !cert_file.empty() || !key_file.empty() ||
@@ -33,7 +38,8 @@ struct ChannelOptions {
 };
 
 // Creates a channel (it connects lazily). Errors: InvalidArgument for an empty
-// address or a certificate without its key; the file's own error (NotFound,
+// address, a certificate without its key or a load-balancing policy other than
+// "pick_first" or "round_robin"; the file's own error (NotFound,
 // PermissionDenied) when a PEM file cannot be read. `args` are passed on (the
 // load generator uses them to get separate connections).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CreateChannel(

@@ -2,6 +2,9 @@
 # Sets up (apt + npm, idempotent) and runs every test: buf lint, then all Bazel tests
 # (unit, integration, end-to-end against a real registry). Ends with the line
 # "N passed, N failed" counting test cases, and exits non-zero if any failed.
+# Cases that need a tool Debian 12 does not package (kubectl >= 1.21 for the
+# deploy renderings) are skipped with the reason when it is missing, listed
+# above the line, which then reads "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 

@@ -101,6 +101,20 @@ void CheckListenAddress(absl::string_view path, absl::string_view address,
   }
 }
 
+bool ListenAddressesOverlap(absl::string_view a, absl::string_view b) {
+  const std::optional<HostPort> first = SplitHostPort(a);
+  const std::optional<HostPort> second = SplitHostPort(b);
+  if (!first.has_value() || !second.has_value() ||
+      first->port != second->port || first->port == "0") {
+    return false;
+  }
+  const auto wildcard = [](absl::string_view host) {
+    return host == "0.0.0.0" || host == "::";
+  };
+  return first->host == second->host || wildcard(first->host) ||
+         wildcard(second->host);
+}
+
 void CheckUrl(absl::string_view path, absl::string_view url, Errors& errors) {
   if (url.empty()) {
     errors.Add(path, "required, e.g. \"https://registry-1.docker.io\"");

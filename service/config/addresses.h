@@ -14,6 +14,12 @@ namespace tributary::config::internal {
 void CheckListenAddress(absl::string_view path, absl::string_view address,
                         Errors& errors);
 
+// Whether two valid listen addresses would bind the same socket address: the
+// same port (not 0) and the same host, or either host a wildcard ("0.0.0.0",
+// "[::]": gRPC's "[::]" also takes IPv4, so "[::]:50051" and "0.0.0.0:50051"
+// collide).
+bool ListenAddressesOverlap(absl::string_view a, absl::string_view b);
+
 // An upstream's base URL: http or https, a host, no user info, no path beyond
 // "/", no query, no fragment. Never quotes a URL with an '@' in it: it may
 // carry credentials.

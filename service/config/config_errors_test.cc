@@ -149,7 +149,17 @@ const ErrorCase kErrorCases[] = {
      absl::StrCat(kHub, "server:\n  listen_address: \"::1:50051\"\n"),
      {"server.listen_address: an IPv6 host must be in brackets"}},
     {"RejectsMetricsOnTheServerAddress",
+     absl::StrCat(kHub,
+                  "server:\n  listen_address: 0.0.0.0:50051\n"
+                  "metrics:\n  listen_address: 0.0.0.0:50051\n"),
+     {"metrics.listen_address: must differ from server.listen_address"}},
+    // The default server address "[::]:50051" takes IPv4 too.
+    {"RejectsMetricsOnTheServerPortOfTheOtherFamily",
      absl::StrCat(kHub, "metrics:\n  listen_address: 0.0.0.0:50051\n"),
+     {"metrics.listen_address: must differ from server.listen_address "
+      "(\"0.0.0.0:50051\" and \"[::]:50051\" take the same port)"}},
+    {"RejectsMetricsOnOneHostOfAWildcardServer",
+     absl::StrCat(kHub, "metrics:\n  listen_address: 127.0.0.1:50051\n"),
      {"metrics.listen_address: must differ from server.listen_address"}},
     // Upstreams.
     {"RejectsMissingUpstreams",

@@ -211,7 +211,7 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   const absl::StatusOr<v1::Config> config = ParseConfig(kMinimal, kSource);
   ASSERT_TRUE(config.ok()) << config.status();
 
-  EXPECT_EQ(config->server().listen_address(), "0.0.0.0:50051");
+  EXPECT_EQ(config->server().listen_address(), "[::]:50051");
   EXPECT_EQ(ToAbslDuration(config->server().default_deadline()),
             absl::Seconds(30));
   EXPECT_EQ(ToAbslDuration(config->server().shutdown_grace()),

@@ -17,8 +17,9 @@
 
 namespace tributary::config {
 
-// server
-inline constexpr std::string_view kDefaultServerListenAddress = "0.0.0.0:50051";
+// server: "[::]" is gRPC's wildcard for both families (one dual-stack socket;
+// IPv4 alone where the host has no IPv6), so IPv6-primary clusters reach it.
+inline constexpr std::string_view kDefaultServerListenAddress = "[::]:50051";
 inline constexpr absl::Duration kDefaultDeadline = absl::Seconds(30);
 inline constexpr absl::Duration kDefaultShutdownGrace = absl::Seconds(20);
 inline constexpr int32_t kDefaultIoThreads = 2;
@@ -29,7 +30,9 @@ inline constexpr absl::Duration kDefaultMaxConnectionAgeGrace =
     absl::Minutes(10);
 inline constexpr int32_t kDefaultMaxConcurrentStreams = 1000;
 
-// metrics (enabled unless `disabled: true`)
+// metrics (enabled unless `disabled: true`). IPv4 only: Debian 12's civetweb,
+// which serves prometheus-cpp's Exposer, is built without IPv6, and "[::]:9090"
+// fails at start ("null context when constructing CivetServer").
 inline constexpr std::string_view kDefaultMetricsListenAddress = "0.0.0.0:9090";
 
 // limits

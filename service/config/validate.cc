@@ -263,12 +263,12 @@ void CheckServer(const v1::ServerConfig& server, Errors& errors) {
 void CheckMetrics(const v1::Config& config, Errors& errors) {
   const std::string& address = config.metrics().listen_address();
   CheckListenAddress("metrics.listen_address", address, errors);
-  if (!config.metrics().disabled() &&
-      address == config.server().listen_address() &&
-      !absl::EndsWith(address, ":0")) {
-    errors.Add("metrics.listen_address",
-               absl::StrCat("must differ from server.listen_address (both ",
-                            Quote(address), ")"));
+  const std::string& server = config.server().listen_address();
+  if (!config.metrics().disabled() && ListenAddressesOverlap(address, server)) {
+    errors.Add(
+        "metrics.listen_address",
+        absl::StrCat("must differ from server.listen_address (", Quote(address),
+                     " and ", Quote(server), " take the same port)"));
   }
 }
 

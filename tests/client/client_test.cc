@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "client/channel.h"
 #include "client/testing/stub_server.h"
 #include "tests/client/demo_world.h"
 #include "tests/support/files.h"
@@ -271,6 +272,40 @@ TEST(ChannelOptionsTest, AMissingCaFileIsNotFoundNamingIt) {
 TEST(ChannelOptionsTest, AnEmptyAddressIsInvalid) {
   EXPECT_EQ(Client::Create({.address = ""}).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// The recommended path to a headless Service: round_robin over its addresses.
+TEST(ChannelOptionsTest, TheLoadBalancingPolicyReachesTheChannel) {
+  auto first = client::StubServer::Start();
+  auto second = client::StubServer::Start();
+  ASSERT_TRUE(first.ok() && second.ok());
+  const std::string target =
+      "ipv4:" + (*first)->address() + "," + (*second)->address();
+  auto channel = client::CreateChannel(
+      {.address = target, .load_balancing_policy = "round_robin"});
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  Client client(*channel, absl::Seconds(10));
+  ASSERT_TRUE(client.ListUpstreams().ok());
+  EXPECT_EQ((*channel)->GetLoadBalancingPolicyName(), "round_robin");
+}
+
+TEST(ChannelOptionsTest, WithoutAPolicyTheChannelPicksTheFirstAddress) {
+  auto stub = client::StubServer::Start();
+  ASSERT_TRUE(stub.ok());
+  auto channel = client::CreateChannel({.address = (*stub)->address()});
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  Client client(*channel, absl::Seconds(10));
+  ASSERT_TRUE(client.ListUpstreams().ok());
+  EXPECT_EQ((*channel)->GetLoadBalancingPolicyName(), "pick_first");
+}
+
+TEST(ChannelOptionsTest, AnUnknownLoadBalancingPolicyIsInvalidNamingIt) {
+  auto client = Client::Create(
+      {.address = "127.0.0.1:1", .load_balancing_policy = "least_busy"});
+  EXPECT_EQ(client.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(
+      client.status().message(),
+      HasSubstr("load_balancing_policy: unknown policy \"least_busy\""));
 }
 
 TEST(UnreachableServerTest, CallsAreUnavailable) {

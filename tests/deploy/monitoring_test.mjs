@@ -22,6 +22,24 @@ const kTargetLabels = new Set(["job", "instance", "namespace", "pod", "service",
 const kPrometheusSeries = new Set(["up", "scrape_duration_seconds",
   "scrape_samples_scraped", "scrape_series_added"]);
 
+// Kubernetes' own series the dashboard's "Pods" row reads: the kubelet's
+// cAdvisor metrics and kube-state-metrics v2 (both scraped by
+// kube-prometheus-stack), with their labels; a Set lists a label's values
+// where the queries pick one, null allows any. Not Tributary's to export, so
+// checked against this list instead of /metrics.
+const kPodLabels = { namespace: null, pod: null, container: null };
+const kClusterSeries = new Map(Object.entries({
+  container_memory_working_set_bytes: kPodLabels,
+  container_cpu_usage_seconds_total: kPodLabels,
+  kube_pod_container_resource_limits: { ...kPodLabels, resource: new Set(["cpu", "memory", "ephemeral_storage"]), unit: null },
+  kube_pod_container_resource_requests: { ...kPodLabels, resource: new Set(["cpu", "memory", "ephemeral_storage"]), unit: null },
+  kube_pod_container_status_restarts_total: kPodLabels,
+  kube_pod_container_status_last_terminated_reason: { ...kPodLabels, reason: new Set(["OOMKilled", "Error", "Completed", "ContainerCannotRun", "Evicted"]) },
+  kube_horizontalpodautoscaler_status_current_replicas: { namespace: null, horizontalpodautoscaler: null },
+  kube_horizontalpodautoscaler_status_desired_replicas: { namespace: null, horizontalpodautoscaler: null },
+  kube_horizontalpodautoscaler_spec_max_replicas: { namespace: null, horizontalpodautoscaler: null },
+}).map(([name, labels]) => [name, new Map(Object.entries(labels))]));
+
 const kConfig = `
 server:
   listen_address: "127.0.0.1:0"
@@ -123,7 +141,8 @@ async function expressionProblems(where, expr, extraLabel = null) {
       continue;
     }
     const prometheusMade = kPrometheusSeries.has(selector.metric);
-    const labels = prometheusMade ? new Map() : series.get(selector.metric);
+    const labels = prometheusMade ? new Map() :
+      (kClusterSeries.get(selector.metric) ?? series.get(selector.metric));
     if (!labels) {
       problems.push(`${where}: metric ${selector.metric} is not exported by Tributary`);
       continue;
@@ -138,11 +157,12 @@ async function expressionProblems(where, expr, extraLabel = null) {
         continue;
       }
       const values = labels.get(m.label);
-      if (!values) {
+      if (!labels.has(m.label)) {
         problems.push(`${where}: ${selector.metric} has no label ${m.label}`);
         continue;
       }
       if (m.value.includes("$")) continue;  // A dashboard variable.
+      if (values === null) continue;  // A Kubernetes label of any value.
       const wanted = m.op.endsWith("~") ?
         (/^[\w.-]+(\|[\w.-]+)*$/.test(m.value) ? m.value.split("|") : []) : [m.value];
       for (const value of wanted) {
@@ -253,11 +273,46 @@ test("the metric check itself catches an unexported metric, label and value (neg
     ['sum(rate(tributary_rpc_requests_total{code="NotFound"}[5m]))', "is never \"NotFound\""],
     ['sum by (repository) (rate(tributary_rpc_requests_total[5m]))', "groups or matches by repository"],
     ['sum(rate(tributary_rpc_requests_total[5m])', "syntax error"],
+    ['max(kube_pod_container_status_last_terminated_reason{reason="OOM"})', "is never \"OOM\""],
+    ['max(kube_pod_container_resource_limits{resources="memory"})', "has no label resources"],
   ];
   for (const [expr, expected] of cases) {
     const problems = await expressionProblems("control", expr);
     check(problems.some((p) => p.includes(expected)), `"${expr}" gave ${JSON.stringify(problems)}, expected "${expected}"`);
   }
+});
+
+// docs/runbooks.md's section anchors, as GitHub and most renderers make them
+// from "## Heading": lower case, punctuation dropped, spaces to hyphens.
+function runbookAnchors() {
+  const text = fs.readFileSync(runfile("docs/runbooks.md"), "utf8");
+  return new Set([...text.matchAll(/^#{1,6}\s+(.+?)\s*$/gm)].map((m) => m[1].toLowerCase()
+    .replace(/[^\w\s-]/g, "").trim().replace(/\s/g, "-")));
+}
+
+test("every alert has a runbook_url to a section of docs/runbooks.md that exists", () => {
+  const anchors = runbookAnchors();
+  const problems = [];
+  for (const { where, rule } of alerts) {
+    if (!rule.alert) continue;
+    const url = rule.annotations?.runbook_url;
+    const m = String(url ?? "").match(/^https:\/\/[^#\s]+\/docs\/runbooks\.md#([\w-]+)$/);
+    if (!m) problems.push(`${where}: runbook_url ${url} is not https://.../docs/runbooks.md#SECTION`);
+    else if (!anchors.has(m[1])) problems.push(`${where}: docs/runbooks.md has no section #${m[1]}`);
+  }
+  noProblems(problems, "runbooks");
+});
+
+test("an absent() rule fires when Prometheus scrapes no Tributary at all", () => {
+  const jobs = jobNames();
+  const absent = alerts.filter(({ rule }) => {
+    const expr = String(rule.expr ?? "");
+    if (!/\babsent\s*\(/.test(expr)) return false;
+    return analyze(expr).selectors.some((s) =>
+      s.matchers.some((m) => m.label === "job" && m.op === "=" && jobs.has(m.value)));
+  });
+  check(absent.length > 0, `no alert uses absent() on the ServiceMonitor's job (${[...jobs]}): ` +
+    "a Tributary that is never scraped alerts nobody");
 });
 
 await run("deploy_monitoring");

@@ -27,6 +27,7 @@ using ::testing::Not;
 constexpr char kBinary[] = "service/tributary";
 constexpr char kList[] = "scripts/packages-runtime.txt";
 constexpr char kDockerfile[] = "deploy/docker/Dockerfile";
+constexpr char kShippedConfig[] = "deploy/config/tributary.yaml";
 
 std::set<std::string> ListedPackages() {
   std::set<std::string> packages;
@@ -144,10 +145,10 @@ TEST(RuntimePackagesTest, ListHasTheCaBundle) {
 TEST(RuntimePackagesTest, DockerfileUsesTheListAndSetupScript) {
   auto dockerfile = ReadFile(kDockerfile);
   ASSERT_TRUE(dockerfile.ok()) << dockerfile.status();
-  const std::string runtime_stage =
-      dockerfile->substr(dockerfile->find("FROM debian:bookworm-slim"));
-  ASSERT_NE(dockerfile->find("FROM debian:bookworm-slim"), std::string::npos);
-  EXPECT_THAT(*dockerfile, HasSubstr("FROM debian:bookworm AS build"));
+  const size_t runtime_from = dockerfile->find("AS runtime\n");
+  ASSERT_NE(runtime_from, std::string::npos);
+  const std::string runtime_stage = dockerfile->substr(runtime_from);
+  EXPECT_THAT(*dockerfile, HasSubstr("AS build\n"));
   EXPECT_THAT(*dockerfile, HasSubstr("./scripts/setup.sh"));
   EXPECT_THAT(*dockerfile, HasSubstr("bazel build -c opt //service:tributary"));
   EXPECT_THAT(runtime_stage, HasSubstr("COPY scripts/packages-runtime.txt"));
@@ -156,6 +157,47 @@ TEST(RuntimePackagesTest, DockerfileUsesTheListAndSetupScript) {
     EXPECT_THAT(runtime_stage, Not(HasSubstr(" " + package + "\n")))
         << package << " is named in the Dockerfile as well as in " << kList;
   }
+}
+
+// Base images come from build arguments (a digest pins them), defaulting to
+// Debian 12.
+TEST(RuntimePackagesTest, DockerfileTakesTheBaseImagesAsBuildArgs) {
+  auto dockerfile = ReadFile(kDockerfile);
+  ASSERT_TRUE(dockerfile.ok()) << dockerfile.status();
+  EXPECT_THAT(*dockerfile, HasSubstr("ARG BUILD_IMAGE=debian:bookworm\n"));
+  EXPECT_THAT(*dockerfile,
+              HasSubstr("ARG RUNTIME_IMAGE=debian:bookworm-slim\n"));
+  EXPECT_THAT(*dockerfile, HasSubstr("FROM ${BUILD_IMAGE} AS build\n"));
+  EXPECT_THAT(*dockerfile, HasSubstr("FROM ${RUNTIME_IMAGE} AS runtime\n"));
+}
+
+// The apt layer depends on the set-up script and package lists only: they are
+// copied and installed before the sources, so a source change reuses it.
+TEST(RuntimePackagesTest, DockerfileInstallsPackagesBeforeCopyingSources) {
+  auto dockerfile = ReadFile(kDockerfile);
+  ASSERT_TRUE(dockerfile.ok()) << dockerfile.status();
+  const size_t setup = dockerfile->find("RUN ./scripts/setup.sh\n");
+  const size_t sources = dockerfile->find("COPY . .\n");
+  ASSERT_NE(setup, std::string::npos);
+  ASSERT_NE(sources, std::string::npos);
+  EXPECT_LT(setup, sources) << "setup.sh runs after COPY . .";
+  const size_t lists = dockerfile->find(
+      "COPY scripts/setup.sh scripts/packages-build.txt "
+      "scripts/packages-runtime.txt scripts/\n");
+  ASSERT_NE(lists, std::string::npos);
+  EXPECT_LT(lists, setup);
+}
+
+// One blob-store path: the shipped config's cache.blob_directory is the
+// directory the image prepares for UID 10001.
+TEST(RuntimePackagesTest, ImagePreparesTheConfiguredBlobDirectory) {
+  auto dockerfile = ReadFile(kDockerfile);
+  auto config = ReadFile(kShippedConfig);
+  ASSERT_TRUE(dockerfile.ok()) << dockerfile.status();
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(*config, HasSubstr("\n  blob_directory: /var/cache/tributary\n"));
+  EXPECT_THAT(*dockerfile,
+              HasSubstr("install -d -o 10001 -g 10001 /var/cache/tributary"));
 }
 
 }  // namespace

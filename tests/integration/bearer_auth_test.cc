@@ -260,12 +260,15 @@ TEST_F(BearerAuthTest,
   std::stringstream shipped;
   shipped << file.rdbuf();
   ASSERT_THAT(shipped.str(), HasSubstr("url: https://registry-1.docker.io"));
+  ASSERT_THAT(shipped.str(), HasSubstr("listen_address: \"[::]:50051\""));
   // The same config, pointed at loopback: the URL, the listen addresses, and
-  // the library/ rewrite that Docker Hub's host name would have switched on.
+  // the library/ rewrite that Docker Hub's host name would have switched on;
+  // no disk store outside the test's own directories.
   const std::string yaml = absl::StrReplaceAll(
       shipped.str(),
       {{"url: https://registry-1.docker.io", "url: " + hub_->registry_url()},
-       {"\"0.0.0.0:50051\"", "\"127.0.0.1:0\""},
+       {"\"[::]:50051\"", "\"127.0.0.1:0\""},
+       {"blob_directory: /var/cache/tributary", "blob_directory: \"\""},
        {"disabled: false", "disabled: true"},
        {"LIBRARY_REWRITE_UNSPECIFIED", "LIBRARY_REWRITE_ALWAYS"}});
   auto running = RunningServer::Start(yaml);

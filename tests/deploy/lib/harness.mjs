@@ -1,6 +1,7 @@
 // A minimal test runner for the deploy checks: named cases run in order, each
-// reported as PASS/FAIL on stdout and as a <testcase> in the JUnit XML that Bazel
-// reads from $XML_OUTPUT_FILE, so scripts/count_tests.py counts every case.
+// reported as PASS/FAIL/SKIP on stdout and as a <testcase> in the JUnit XML that
+// Bazel reads from $XML_OUTPUT_FILE, so scripts/count_tests.py counts every case
+// (a skipped one with its reason, never as passed).
 // Works on Node.js 18 (Debian's) as well as 20+, so it does not rely on
 // node:test's JUnit reporter.
 
@@ -11,6 +12,15 @@ const cases = [];
 // Registers a case; `fn` may be async and fails by throwing.
 export function test(name, fn) {
   cases.push({ name, fn });
+}
+
+// What skip() throws: the case could not run here, for `message`.
+class Skipped extends Error {}
+
+// Ends the running case as skipped: a tool it needs is missing on this machine.
+// Only for what the machine lacks, never for a check that fails.
+export function skip(reason) {
+  throw new Skipped(reason);
 }
 
 function xmlEscape(text) {
@@ -30,6 +40,11 @@ export async function run(suite) {
       error = e;
     }
     const seconds = (Date.now() - started) / 1000;
+    if (error instanceof Skipped) {
+      results.push({ name, skipped: error.message, error: null, seconds });
+      console.log(`SKIP ${name}: ${error.message}`);
+      continue;
+    }
     results.push({ name, error, seconds });
     console.log(`${error ? "FAIL" : "PASS"} ${name} (${seconds.toFixed(2)}s)`);
     if (error) {
@@ -37,16 +52,20 @@ export async function run(suite) {
     }
   }
   const failed = results.filter((r) => r.error).length;
+  const skipped = results.filter((r) => r.skipped !== undefined).length;
   const total = results.reduce((sum, r) => sum + r.seconds, 0);
   const body = results.map((r) => {
     const open = `    <testcase name="${xmlEscape(r.name)}" classname="${xmlEscape(suite)}" time="${r.seconds}"`;
+    if (r.skipped !== undefined) {
+      return `${open}>\n      <skipped message="${xmlEscape(r.skipped)}"/>\n    </testcase>`;
+    }
     if (!r.error) return `${open}/>`;
     return `${open}>\n      <failure message="${xmlEscape(r.error.message || r.error)}">${xmlEscape(r.error.stack || r.error)}</failure>\n    </testcase>`;
   });
   const xml = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites tests="${results.length}" failures="${failed}" errors="0" time="${total}">`,
-    `  <testsuite name="${xmlEscape(suite)}" tests="${results.length}" failures="${failed}" errors="0" time="${total}">`,
+    `<testsuites tests="${results.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${total}">`,
+    `  <testsuite name="${xmlEscape(suite)}" tests="${results.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${total}">`,
     ...body,
     "  </testsuite>",
     "</testsuites>",
@@ -55,7 +74,9 @@ export async function run(suite) {
   if (process.env.XML_OUTPUT_FILE) {
     fs.writeFileSync(process.env.XML_OUTPUT_FILE, xml);
   }
-  console.log(`${suite}: ${results.length - failed} of ${results.length} cases passed`);
+  const passed = results.length - failed - skipped;
+  console.log(`${suite}: ${passed} of ${results.length} cases passed` +
+    (skipped ? `, ${skipped} skipped` : ""));
   process.exit(failed === 0 ? 0 : 1);
 }
 

@@ -10,6 +10,44 @@ import path from "node:path";
 import YAML from "./yaml.mjs";
 import { importPackageFile, nodeModules } from "./env.mjs";
 
+// The first kubectl whose built-in kustomize renders components (kind
+// Component, which the base's overlays use).
+export const kMinKubectl = { major: 1, minor: 21 };
+
+// Why kubectl cannot render deploy/k8s here, or null if it can. kubectl is not
+// a Debian 12 package (Debian's kubernetes-client is 1.20), so a fresh machine
+// may lack it: the cases that render then report skipped with this reason.
+export function kubectlProblem(env = process.env) {
+  let out;
+  try {
+    out = execFileSync("kubectl", ["version", "--client", "-o", "json"], {
+      encoding: "utf8",
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+  } catch (e) {
+    if (e.code === "ENOENT") {
+      return `kubectl is not on PATH (${env.PATH}); these checks need kubectl >= ` +
+        `${kMinKubectl.major}.${kMinKubectl.minor} (not a Debian 12 package)`;
+    }
+    return `kubectl version --client failed: ${String(e.stderr || e.message).trim()}`;
+  }
+  let version;
+  try {
+    version = JSON.parse(out).clientVersion;
+  } catch {
+    return `kubectl version --client -o json printed no JSON: ${out.slice(0, 200)}`;
+  }
+  // Vendors append to the minor version ("21+").
+  const major = parseInt(version?.major, 10);
+  const minor = parseInt(version?.minor, 10);
+  if (!(major > kMinKubectl.major || (major === kMinKubectl.major && minor >= kMinKubectl.minor))) {
+    return `kubectl ${version?.major}.${version?.minor} is older than ` +
+      `${kMinKubectl.major}.${kMinKubectl.minor}, which first renders kustomize components`;
+  }
+  return null;
+}
+
 // Renders the kustomization in `dir`; returns its objects.
 export function render(dir) {
   let out;

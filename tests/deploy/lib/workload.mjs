@@ -5,6 +5,17 @@ import YAML from "./yaml.mjs";
 
 export const kMainContainer = "tributary";
 
+// A Kubernetes quantity in bytes: "10Gi" -> 10737418240, "300M" -> 3e8.
+export function bytes(quantity) {
+  const m = String(quantity ?? "").match(/^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/);
+  if (!m) throw new Error(`cannot read quantity "${quantity}"`);
+  const factor = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+  return Number(m[1]) * (m[2] ? factor[m[2]] : 1);
+}
+
+// "256Mi" -> 256, "1Gi" -> 1024, "300M" -> 286.1.
+export const mebibytes = (quantity) => bytes(quantity) / 2 ** 20;
+
 // Seconds in a config duration such as "20s", "1m30s" or "250ms".
 export function durationSeconds(text) {
   const units = { h: 3600, m: 60, s: 1, ms: 0.001 };
@@ -64,7 +75,7 @@ export function workload(objects) {
     configPath,
     configText,
     config,
-    grpcPort: portOf(config.server?.listen_address, "0.0.0.0:50051"),
+    grpcPort: portOf(config.server?.listen_address, "[::]:50051"),
     metricsPort: config.metrics?.disabled ? null : portOf(config.metrics?.listen_address, "0.0.0.0:9090"),
     shutdownGrace: durationSeconds(config.server?.shutdown_grace ?? "20s"),
     upstreamPorts,
