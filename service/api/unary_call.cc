@@ -55,6 +55,12 @@ UnaryCall::UnaryCall(UnaryCall&& other) noexcept
       admission_(other.admission_),
       finished_(std::exchange(other.finished_, true)) {}
 
+UnaryCall::~UnaryCall() {
+  if (limiter_ != nullptr) {
+    limiter_->Release();
+  }
+}
+
 grpc::ServerUnaryReactor* UnaryCall::Finish(const absl::Status& status,
                                             absl::string_view upstream) {
   if (finished_) {

@@ -27,6 +27,9 @@ class UnaryCall {
             absl::Duration default_deadline, CallLimiter* limiter = nullptr);
 
   UnaryCall(UnaryCall&& other) noexcept;
+  // A call destroyed unfinished (its completion dropped at shutdown) still
+  // gives its limiter slot back.
+  ~UnaryCall();
   UnaryCall(const UnaryCall&) = delete;
   UnaryCall& operator=(const UnaryCall&) = delete;
   // Assigning over a call that has not finished would leave its RPC hanging.

@@ -38,12 +38,14 @@ void WriteStallWatch::Run() {
     if (stopping) {
       return;
     }
-    const int64_t now = absl::ToUnixNanos(absl::Now());
+    const int64_t now = MonotonicNanos();
     const int64_t limit = absl::ToInt64Nanoseconds(stall_);
     for (Stream* stream : streams_) {
       const int64_t since = stream->since_;
       // Under the lock: Remove (from the call's OnDone) waits, so the stream
-      // and its call are alive while cancelled.
+      // and its call are alive while cancelled. TryCancel only schedules the
+      // call's callbacks (OnCancel, OnDone run on gRPC's threads, never
+      // inline here), so Remove cannot run on this thread.
       if (since != 0 && now - since > limit && !stream->stalled_) {
         stream->stalled_ = true;
         stream->cancel_();

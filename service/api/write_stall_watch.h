@@ -2,6 +2,7 @@
 #define TRIBUTARY_SERVICE_API_WRITE_STALL_WATCH_H_
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <thread>
@@ -26,7 +27,7 @@ class WriteStallWatch {
    public:
     explicit Stream(std::function<void()> cancel)
         : cancel_(std::move(cancel)) {}
-    void WriteStarted() { since_ = absl::ToUnixNanos(absl::Now()); }
+    void WriteStarted() { since_ = MonotonicNanos(); }
     void WriteDone() { since_ = 0; }
     // Whether the watch cancelled the stream.
     bool stalled() const { return stalled_; }
@@ -37,6 +38,13 @@ class WriteStallWatch {
     std::atomic<int64_t> since_ = 0;  // when the write in flight began; 0: none
     std::atomic<bool> stalled_ = false;
   };
+
+  // Nanoseconds on a clock a wall-clock step does not move.
+  static int64_t MonotonicNanos() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+  }
 
   explicit WriteStallWatch(absl::Duration stall);
   ~WriteStallWatch();

@@ -267,7 +267,7 @@ bool Connection::reusable() const {
   const bool body_read = direct_remaining_.has_value()
                              ? *direct_remaining_ == 0
                              : parser_ && parser_->is_done();
-  return !failed_ && body_read && parser_->keep_alive() &&
+  return !failed_ && parser_ && body_read && parser_->keep_alive() &&
          buffer_.size() == 0 && !UnreadBytesWaiting();
 }
 

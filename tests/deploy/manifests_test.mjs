@@ -26,26 +26,6 @@ const kDefaultMemoryCacheBytes = 64 * 2 ** 20;
 // cache.blob_disk_bytes when the config leaves it out (proto/tributary/v1/config.proto).
 const kDefaultBlobDiskBytes = 8 * 2 ** 30;
 
-// kustomize refuses files that symlink out of its root, and runfiles are
-// symlinks: render from a plain copy.
-const k8sRoot = path.join(tempDir("k8s"), "k8s");
-copyTree(runfile("deploy/k8s"), k8sRoot);
-
-function kustomizations() {
-  const found = [];
-  const walk = (dir) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.name === "kustomization.yaml") {
-        found.push({ dir, rel: path.relative(k8sRoot, dir), spec: YAML.parse(fs.readFileSync(full, "utf8")) });
-      }
-    }
-  };
-  walk(k8sRoot);
-  return found.sort((a, b) => a.rel.localeCompare(b.rel));
-}
-
 // The volume of the blob store: mounted writable in the main container, with
 // cache.blob_directory exactly one folder inside it. Not the mount itself: a
 // volume's root is world-writable (an emptyDir is root-owned, mode 0777 or,
