@@ -208,6 +208,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(parts->resolver_service.get());
   builder.RegisterService(parts->admin_service.get());
   parts->grpc_server = builder.BuildAndStart();
+  // A Unix socket has no port; gRPC reports a non-zero one for it too.
   if (!parts->grpc_server || parts->grpc_port == 0) {
     return absl::UnavailableError(absl::StrCat("server.listen_address ",
                                                cfg.server().listen_address(),

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "boost/url/parse.hpp"
 #include "boost/url/scheme.hpp"
 #include "boost/url/url_view.hpp"
@@ -98,6 +99,27 @@ void CheckListenAddress(absl::string_view path, absl::string_view address,
   if (!ParsePort(parts->port).has_value()) {
     errors.Add(path, absl::StrCat("port must be a number from 0 to 65535 (got ",
                                   Quote(parts->port), ")"));
+  }
+}
+
+void CheckGrpcListenAddress(absl::string_view path, absl::string_view address,
+                            Errors& errors) {
+  absl::string_view socket = address;
+  if (!absl::ConsumePrefix(&socket, "unix:")) {
+    CheckListenAddress(path, address, errors);
+    return;
+  }
+  absl::ConsumePrefix(&socket, "//");
+  // sockaddr_un holds 108 bytes with the terminating NUL.
+  constexpr size_t kMaxSocketPath = 107;
+  if (!absl::StartsWith(socket, "/") || socket.size() > kMaxSocketPath ||
+      absl::StrContains(socket, '\0')) {
+    errors.Add(path, absl::StrCat("a Unix socket must be an absolute path of "
+                                  "at most ",
+                                  kMaxSocketPath,
+                                  " bytes, e.g. "
+                                  "\"unix:///run/tributary/grpc.sock\" (got ",
+                                  Quote(address), ")"));
   }
 }
 

@@ -14,6 +14,11 @@ namespace tributary::config::internal {
 void CheckListenAddress(absl::string_view path, absl::string_view address,
                         Errors& errors);
 
+// The gRPC listen address: a CheckListenAddress address, or a Unix domain
+// socket "unix:/abs/path" / "unix:///abs/path" (a frontend in the same pod).
+void CheckGrpcListenAddress(absl::string_view path, absl::string_view address,
+                            Errors& errors);
+
 // Whether two valid listen addresses would bind the same socket address: the
 // same port (not 0) and the same host, or either host a wildcard ("0.0.0.0",
 // "[::]": gRPC's "[::]" also takes IPv4, so "[::]:50051" and "0.0.0.0:50051"

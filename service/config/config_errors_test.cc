@@ -121,6 +121,9 @@ const ErrorCase kErrorCases[] = {
      HubWith("    max_idle_connections: -1\n"),
      {"upstreams[0].max_idle_connections: must be between 1 and 1024 "
       "(got -1)"}},
+    {"RejectsARelativeUnixSocket",
+     absl::StrCat(kHub, "server:\n  listen_address: unix:grpc.sock\n"),
+     {"server.listen_address: a Unix socket must be an absolute path"}},
     {"RejectsAPerPeerCapAboveTheGlobalOne",
      absl::StrCat(kHub,
                   "limits:\n  max_blob_streams: 8\n"

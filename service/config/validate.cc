@@ -240,7 +240,8 @@ void CheckUpstreams(const v1::Config& config, Errors& errors) {
 }
 
 void CheckServer(const v1::ServerConfig& server, Errors& errors) {
-  CheckListenAddress("server.listen_address", server.listen_address(), errors);
+  CheckGrpcListenAddress("server.listen_address", server.listen_address(),
+                         errors);
   CheckDuration("server.default_deadline", server.default_deadline(),
                 kMaxDefaultDeadline, errors);
   CheckDuration("server.shutdown_grace", server.shutdown_grace(),
