@@ -4,27 +4,26 @@
 #include <cstdint>
 #include <utility>
 
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "grpcpp/support/slice.h"
 
 namespace tributary::api {
 namespace {
 
-// GetBlobResponse.chunk: field 2, wire type 2 (length-delimited).
-constexpr uint8_t kChunkTag = (2 << 3) | 2;
-
-// The tag and the varint length that precede a chunk's bytes.
+// The tag of GetBlobResponse.chunk and the varint length that precede a
+// chunk's bytes.
 grpc::Slice ChunkHeader(size_t length) {
-  std::array<uint8_t, 11> header;
-  size_t used = 0;
-  header[used++] = kChunkTag;
-  uint64_t rest = length;
-  while (rest >= 0x80) {
-    header[used++] = static_cast<uint8_t>(rest | 0x80);
-    rest >>= 7;
-  }
-  header[used++] = static_cast<uint8_t>(rest);
-  return grpc::Slice(header.data(), used);
+  using google::protobuf::internal::WireFormatLite;
+  using google::protobuf::io::CodedOutputStream;
+  std::array<uint8_t, 16> header;
+  uint8_t* end = CodedOutputStream::WriteTagToArray(
+      WireFormatLite::MakeTag(v1::GetBlobResponse::kChunkFieldNumber,
+                              WireFormatLite::WIRETYPE_LENGTH_DELIMITED),
+      header.data());
+  end = CodedOutputStream::WriteVarint64ToArray(length, end);
+  return grpc::Slice(header.data(), static_cast<size_t>(end - header.data()));
 }
 
 void ReleaseChunk(void* chunk) { delete static_cast<util::Chunk*>(chunk); }
