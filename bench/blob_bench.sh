@@ -3,9 +3,11 @@
 # loopback, through Tributary (opt build, digest verification on) to a client
 # that discards the bytes, against curl of the same blob from the registry in the
 # same run; and Tributary's peak RSS for one 1 GiB stream and for 64 concurrent
-# streams of a 64 MiB blob. A benchmark, not a test: run it by hand.
+# streams of a 64 MiB blob. STORE=1 turns the blob store on (a fresh folder for
+# each Tributary started): the first stream of a blob fills it, the others are
+# served from it. A benchmark, not a test: run it by hand.
 #
-#   ./bench/blob_bench.sh            # BIG_MIB=1024 SMALL_MIB=64 STREAMS=64
+#   ./bench/blob_bench.sh            # BIG_MIB=1024 SMALL_MIB=64 STREAMS=64 STORE=
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIG_MIB=${BIG_MIB:-1024}
@@ -31,6 +33,10 @@ start_tributary() {
 server: {listen_address: "127.0.0.1:$grpc_port"}
 metrics: {disabled: true}
 limits: {max_blob_streams: 1024, blob_chunk_bytes: ${CHUNK_BYTES:-262144}}
+$(if [[ -n "${STORE:-}" ]]; then
+    rm -rf "$work/store" && mkdir -p "$work/store"
+    echo "cache: {blob_directory: \"$work/store\", blob_disk_bytes: $(((BIG_MIB + SMALL_MIB + 64) << 20))}"
+  fi)
 upstreams:
   - name: registry
     url: "$registry"

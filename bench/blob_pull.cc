@@ -6,6 +6,7 @@
 //
 //   blob_pull --addr 127.0.0.1:50051 --repository bench/blob
 //             --digest sha256:... --streams 1 [--verify]
+//             [--offset N --length N] [--cancel_after_bytes N]
 
 #include <atomic>
 #include <cstdio>
@@ -26,6 +27,14 @@ ABSL_FLAG(int, streams, 1, "Concurrent streams, each pulling the whole blob.");
 ABSL_FLAG(bool, verify, false,
           "Hash each stream's bytes here and count a stream whose hash differs "
           "from --digest as a failure (costs client CPU).");
+ABSL_FLAG(int64_t, offset, 0, "First byte to ask for (a ranged pull).");
+ABSL_FLAG(int64_t, length, 0,
+          "Bytes to ask for from --offset; 0: to the end. A ranged pull that "
+          "receives any other count is a failure; --verify applies only to "
+          "whole blobs.");
+ABSL_FLAG(int64_t, cancel_after_bytes, 0,
+          "Cancel each stream once it has received this many bytes (0: "
+          "never); a stream that then ends CANCELLED is not a failure.");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -35,7 +44,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--digest: %s\n", digest.status().ToString().c_str());
     return 2;
   }
-  const bool verify = absl::GetFlag(FLAGS_verify);
+  const int64_t offset = absl::GetFlag(FLAGS_offset);
+  const int64_t length = absl::GetFlag(FLAGS_length);
+  const int64_t cancel_after = absl::GetFlag(FLAGS_cancel_after_bytes);
+  const bool ranged = offset != 0 || length != 0;
+  const bool verify = absl::GetFlag(FLAGS_verify) && !ranged;
   // One connection per stream, as separate clients would have.
   std::atomic<int64_t> bytes = 0;
   std::atomic<int> failures = 0;
@@ -55,6 +68,8 @@ int main(int argc, char** argv) {
       tributary::v1::GetBlobRequest request;
       request.set_repository(absl::GetFlag(FLAGS_repository));
       request.set_digest(absl::GetFlag(FLAGS_digest));
+      request.set_offset(offset);
+      request.set_length(length);
       grpc::ClientContext context;
       // Raw reads, as the client library's DownloadBlob: no protobuf copy.
       tributary::client::RawBlobStream stream(*channel, context, request);
@@ -72,10 +87,22 @@ int main(int argc, char** argv) {
             hasher.Update(piece);
           }
         }
+        if (cancel_after > 0 && received >= cancel_after) {
+          context.TryCancel();
+        }
       }
       const absl::Status status = stream.Finish();
-      if (!status.ok()) {
+      const bool cancelled = cancel_after > 0 && received >= cancel_after &&
+                             status.code() == absl::StatusCode::kCancelled;
+      if (cancelled) {
+        // Asked for: not a failure, and nothing to verify.
+      } else if (!status.ok()) {
         std::fprintf(stderr, "stream %d: %s\n", i, status.ToString().c_str());
+        ++failures;
+      } else if (ranged && length > 0 && received != length) {
+        std::fprintf(stderr, "stream %d: %lld bytes, not the %lld asked for\n",
+                     i, static_cast<long long>(received),
+                     static_cast<long long>(length));
         ++failures;
       } else if (verify) {
         const tributary::oci::Digest got = hasher.Finish();
