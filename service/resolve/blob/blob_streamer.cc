@@ -111,21 +111,13 @@ class BlobStreamer final : public BlobStreamHandle,
     }
     writes_.StartChunk(std::move(chunk));
   }
-  // Adds the held-back chunk to the digest, once, on the hash pool when there
-  // is one (hashing a large blob takes a core; the I/O thread goes on).
+  // Adds the held-back chunk to the digest, once. Inline on the strand, while
+  // the next read and the previous write are in flight: a hand-off to a pool
+  // per chunk doubled the stream's context switches and cost more CPU than it
+  // overlapped (docs/benchmarks.md, issue 13).
   asio::awaitable<bool> HashPending() {
     if (verifying() && !pending_hashed_ && !pending_.empty()) {
-      if (options_.hash_executor) {
-        co_await asio::co_spawn(
-            options_.hash_executor,
-            [this]() -> asio::awaitable<void> {
-              hasher_.Update(pending_.view());
-              co_return;
-            },
-            asio::use_awaitable);
-      } else {
-        hasher_.Update(pending_.view());
-      }
+      hasher_.Update(pending_.view());
     }
     pending_hashed_ = true;
     co_return true;
@@ -261,8 +253,8 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
     }
     // A whole chunk (fewer, larger messages) unless the body ends first.
     // Three things overlap: the previous chunk's write, this read, and
-    // hashing the held-back chunk (on the hash pool). At most one of each, so
-    // a stream holds three chunks at most.
+    // hashing the held-back chunk. At most one of each, so a stream holds
+    // three chunks at most.
     util::Chunk chunk = pool_.Take();
     auto [delivered, filled, hashed] = co_await (
         writes_.Drain() && FillChunk(body, chunk, static_cast<size_t>(want)) &&

@@ -18,7 +18,9 @@ struct BlobStreamOptions {
   int64_t chunk_bytes = 256 << 10;
   // Upstream requests per stream: the first plus resumes.
   int max_attempts = 5;
-  // Where digests are computed, off the I/O threads; empty: inline.
+  // Where stored files are hashed (a whole file at once would hold an I/O
+  // thread for seconds); empty: inline. Bytes passing through a stream are
+  // hashed inline, chunk by chunk (blob_streamer.cc says why).
   boost::asio::any_io_executor hash_executor;
 };
 

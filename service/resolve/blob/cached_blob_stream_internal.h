@@ -124,7 +124,8 @@ class CachedBlobStream final
         subject_, ": reading the shared download failed: ", message));
   }
 
-  // Hashes the first `bytes` of `file` into `hasher` on the hash pool.
+  // Hashes the first `bytes` of `file` into `hasher` on the hash pool (a
+  // whole file: too long for an I/O thread).
   asio::awaitable<absl::Status> Hash(const cache::BlobFile& file, int64_t bytes,
                                      oci::DigestHasher& hasher);
   // Whether a stored file still hashes to its digest.
