@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds Tributary's runtime image from Debian's packages alone, for machines
+# Builds Tributary's runtime image (tributary and tributary-frontend, the
+# pod's two containers) from Debian's packages alone, for machines
 # where no container engine runs and no base image can be pulled: the same
 # image as deploy/docker/Dockerfile's runtime stage, made with
 #   mmdebstrap  a Debian 12 minbase root (what debian:bookworm-slim holds) with
-#               scripts/packages-runtime.txt, user and group 10001, the
-#               binary, the shipped config and /var/cache/tributary;
+#               scripts/packages-runtime.txt, user and group 10001, both
+#               binaries, the shipped config and /var/cache/tributary;
 #   umoci       that root packed as an OCI image (user 10001, entrypoint, ports);
 #   skopeo      the image pushed to a registry: $REGISTRY, or a docker-registry
 #               started on loopback for the run.
@@ -12,10 +13,13 @@
 # 10001 in a chroot of the unpacked image, root filesystem read-only, a
 # writable tmpfs at /tmp and /var/cache/tributary (the pod's emptyDirs), its own
 # network namespace; it checks gRPC health answers SERVING and that the process
-# runs as 10001 on a read-only root.
+# runs as 10001 on a read-only root; then it starts the frontend binary from
+# the same root and user (--plain_http here: no certificate), against that
+# Tributary, and checks that /healthz answers and /v2/ is the registry API.
 #
 #   sudo scripts/image.sh [--check] [TAG]        (TAG default: 0.1.0)
-# Env: TRIBUTARY_BINARY (default: bazel build -c opt //service:tributary),
+# Env: TRIBUTARY_BINARY, TRIBUTARY_FRONTEND_BINARY (default: both from
+# bazel build -c opt //service:tributary //client/frontend:tributary-frontend),
 # REGISTRY (host:port to push to; default: a local docker-registry),
 # WORKDIR (default /var/tmp/tributary-image). Needs root, the network to
 # deb.debian.org, and mmdebstrap, umoci, skopeo, docker-registry, curl.
@@ -34,9 +38,11 @@ for tool in mmdebstrap umoci skopeo docker-registry curl unshare; do
 done
 
 binary="${TRIBUTARY_BINARY:-}"
-if [[ -z "$binary" ]]; then
-  (cd "$repo" && bazel build -c opt //service:tributary)
-  binary="$repo/bazel-bin/service/tributary"
+frontend="${TRIBUTARY_FRONTEND_BINARY:-}"
+if [[ -z "$binary" || -z "$frontend" ]]; then
+  (cd "$repo" && bazel build -c opt //service:tributary //client/frontend:tributary-frontend)
+  binary="${binary:-$repo/bazel-bin/service/tributary}"
+  frontend="${frontend:-$repo/bazel-bin/client/frontend/tributary-frontend}"
 fi
 rm -rf "$work"
 mkdir -p "$work"
@@ -50,6 +56,8 @@ mmdebstrap --variant=minbase --mode=root --include="$packages" \
   --customize-hook='install -d -o 10001 -g 10001 "$1/var/cache/tributary"' \
   --customize-hook="install -D -m 0755 '$binary' \"\$1/usr/local/bin/tributary\"" \
   --customize-hook="strip \"\$1/usr/local/bin/tributary\"" \
+  --customize-hook="install -D -m 0755 '$frontend' \"\$1/usr/local/bin/tributary-frontend\"" \
+  --customize-hook="strip \"\$1/usr/local/bin/tributary-frontend\"" \
   --customize-hook="install -D -m 0644 '$repo/deploy/config/tributary.yaml' \"\$1/etc/tributary/tributary.yaml\"" \
   --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin "$1"/var/log/*.log' \
   bookworm "$work/rootfs.tar" http://deb.debian.org/debian
@@ -65,6 +73,7 @@ umoci config --image "$work/oci:$tag" --config.user 10001:10001 \
   --config.entrypoint /usr/local/bin/tributary \
   --config.cmd --config --config.cmd /etc/tributary/tributary.yaml \
   --config.exposedports 50051/tcp --config.exposedports 9090/tcp \
+  --config.exposedports 5000/tcp --config.exposedports 9091/tcp \
   --config.workingdir / --architecture amd64 --os linux
 rm -rf "$work/bundle"
 
@@ -119,5 +128,12 @@ unshare --mount --pid --net --fork --kill-child --mount-proc /bin/bash -euo pipe
   rootmount=$(awk "\$5 == \"/\" {print \$6}" /proc/$pid/mountinfo | cut -d, -f1)
   echo "health: $verdict; uid: $uid; root filesystem: $rootmount"
   [[ "$uid" == 10001 && "$rootmount" == ro ]]
+  chroot --userspec="$user:$user" "$root" /usr/local/bin/tributary-frontend --plain_http \
+    --listen_address 127.0.0.1:5000 --tributary_address 127.0.0.1:50051 &
+  for _ in $(seq 50); do curl -sf http://127.0.0.1:5000/healthz >/dev/null && break; sleep 0.2; done
+  healthz=$(curl -sf http://127.0.0.1:5000/healthz) || { echo "frontend: /healthz did not answer" >&2; exit 1; }
+  api=$(curl -s -o /dev/null -w "%{http_code} %header{docker-distribution-api-version}" http://127.0.0.1:5000/v2/)
+  echo "frontend: /healthz $healthz; /v2/ $api"
+  [[ "$healthz" == ok && "$api" == "200 registry/2.0" ]]
 ' _ "$work/run/rootfs" "$args" "$user" "$repo/scripts/grpc_health.sh"
 log "check: passed"

@@ -5,10 +5,12 @@
 #include <exception>
 #include <limits>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
@@ -68,6 +70,27 @@ void SetConnectionLimits(const v1::ServerConfig& server,
                              server.max_concurrent_streams());
 }
 
+// One gRPC listen address, the config field that names it (for errors) and
+// the port gRPC bound it to (0 until bound; non-zero for a Unix socket too).
+struct Listener {
+  std::string field;
+  std::string address;
+  int port = 0;
+};
+
+// server.listen_address first (its port is Server::grpc_port()), then each
+// of server.additional_listen_addresses.
+std::vector<Listener> Listeners(const v1::ServerConfig& server) {
+  std::vector<Listener> listeners = {
+      {.field = "server.listen_address", .address = server.listen_address()}};
+  for (int i = 0; i < server.additional_listen_addresses_size(); ++i) {
+    listeners.push_back(
+        {.field = absl::StrCat("server.additional_listen_addresses[", i, "]"),
+         .address = server.additional_listen_addresses(i)});
+  }
+  return listeners;
+}
+
 }  // namespace
 
 // Members are declared in dependency order: destruction runs bottom-up, so the
@@ -90,6 +113,8 @@ struct Server::Parts {
   std::unique_ptr<api::ResolverService> resolver_service;
   std::unique_ptr<api::AdminService> admin_service;
   std::unique_ptr<grpc::Server> grpc_server;
+  // Bound by grpc_server, which writes each port at start: never resized.
+  std::vector<Listener> listeners;
   int grpc_port = 0;
   bool stopped = false;
 
@@ -202,27 +227,38 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     return credentials.status();
   }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(cfg.server().listen_address(), *credentials,
-                           &parts->grpc_port);
+  parts->listeners = Listeners(cfg.server());
+  for (Listener& listener : parts->listeners) {
+    builder.AddListeningPort(listener.address, *credentials, &listener.port);
+  }
   SetConnectionLimits(cfg.server(), builder);
   builder.RegisterService(parts->resolver_service.get());
   builder.RegisterService(parts->admin_service.get());
   parts->grpc_server = builder.BuildAndStart();
-  // A Unix socket has no port; gRPC reports a non-zero one for it too.
-  if (!parts->grpc_server || parts->grpc_port == 0) {
-    return absl::UnavailableError(absl::StrCat("server.listen_address ",
-                                               cfg.server().listen_address(),
-                                               ": cannot listen"));
+  // gRPC binds in order and stops at the first address it cannot bind, so
+  // the first listener still at port 0 is the culprit.
+  const auto unbound =
+      std::find_if(parts->listeners.begin(), parts->listeners.end(),
+                   [](const Listener& listener) { return listener.port == 0; });
+  if (!parts->grpc_server || unbound != parts->listeners.end()) {
+    const Listener& failed =
+        unbound != parts->listeners.end() ? *unbound : parts->listeners.front();
+    return absl::UnavailableError(
+        absl::StrCat(failed.field, " ", failed.address, ": cannot listen"));
   }
+  parts->grpc_port = parts->listeners.front().port;
 
   parts->work.emplace(parts->io->get_executor());
   for (int i = 0; i < cfg.server().io_threads(); ++i) {
     parts->io_threads.emplace_back([io = parts->io.get()] { io->run(); });
   }
-  spdlog::info("started grpc_port={} metrics_port={} upstreams={}",
-               parts->grpc_port,
-               parts->exposer ? parts->exposer->GetListeningPorts().front() : 0,
-               cfg.upstreams_size());
+  spdlog::info(
+      "started grpc_port={} metrics_port={} upstreams={} "
+      "additional_listen_addresses={}",
+      parts->grpc_port,
+      parts->exposer ? parts->exposer->GetListeningPorts().front() : 0,
+      cfg.upstreams_size(),
+      absl::StrJoin(cfg.server().additional_listen_addresses(), ","));
   return std::unique_ptr<Server>(new Server(std::move(parts)));
 }
 

@@ -137,6 +137,20 @@ bool ListenAddressesOverlap(absl::string_view a, absl::string_view b) {
          wildcard(second->host);
 }
 
+bool GrpcListenAddressesCollide(absl::string_view a, absl::string_view b) {
+  const bool a_unix = absl::ConsumePrefix(&a, "unix:");
+  const bool b_unix = absl::ConsumePrefix(&b, "unix:");
+  if (a_unix != b_unix) {
+    return false;
+  }
+  if (!a_unix) {
+    return ListenAddressesOverlap(a, b);
+  }
+  absl::ConsumePrefix(&a, "//");
+  absl::ConsumePrefix(&b, "//");
+  return a == b;
+}
+
 void CheckUrl(absl::string_view path, absl::string_view url, Errors& errors) {
   if (url.empty()) {
     errors.Add(path, "required, e.g. \"https://registry-1.docker.io\"");

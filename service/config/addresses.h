@@ -25,6 +25,11 @@ void CheckGrpcListenAddress(absl::string_view path, absl::string_view address,
 // collide).
 bool ListenAddressesOverlap(absl::string_view a, absl::string_view b);
 
+// Whether two valid gRPC listen addresses would bind the same socket: the
+// same Unix socket path ("unix:/p" is "unix:///p"), or overlapping host:port
+// addresses (ListenAddressesOverlap).
+bool GrpcListenAddressesCollide(absl::string_view a, absl::string_view b);
+
 // An upstream's base URL: http or https, a host, no user info, no path beyond
 // "/", no query, no fragment. Never quotes a URL with an '@' in it: it may
 // carry credentials.

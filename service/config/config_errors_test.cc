@@ -164,6 +164,46 @@ const ErrorCase kErrorCases[] = {
     {"RejectsMetricsOnOneHostOfAWildcardServer",
      absl::StrCat(kHub, "metrics:\n  listen_address: 127.0.0.1:50051\n"),
      {"metrics.listen_address: must differ from server.listen_address"}},
+    // Additional gRPC listen addresses (a frontend's Unix socket beside TCP).
+    {"RejectsARelativeAdditionalUnixSocket",
+     absl::StrCat(kHub,
+                  "server:\n  additional_listen_addresses: [unix:grpc.sock]\n"),
+     {"server.additional_listen_addresses[0]: a Unix socket must be an "
+      "absolute path"}},
+    {"RejectsAnAdditionalAddressOnTheServerPort",
+     absl::StrCat(kHub,
+                  "server:\n  additional_listen_addresses: "
+                  "[\"0.0.0.0:50051\"]\n"),
+     {"server.additional_listen_addresses[0]: must differ from "
+      "server.listen_address (\"0.0.0.0:50051\" and \"[::]:50051\" take "
+      "the same address)"}},
+    {"RejectsTheServerUnixSocketSpelledAnotherWay",
+     absl::StrCat(
+         kHub,
+         "server:\n  listen_address: unix:///run/t/grpc.sock\n"
+         "  additional_listen_addresses: [\"unix:/run/t/grpc.sock\"]\n"),
+     {"server.additional_listen_addresses[0]: must differ from "
+      "server.listen_address"}},
+    {"RejectsTheSameAdditionalAddressTwice",
+     absl::StrCat(kHub,
+                  "server:\n  additional_listen_addresses:\n"
+                  "    - unix:///run/t/grpc.sock\n"
+                  "    - unix:///run/t/grpc.sock\n"),
+     {"server.additional_listen_addresses[1]: must differ from "
+      "server.additional_listen_addresses[0]"}},
+    {"RejectsMoreThanFourAdditionalAddresses",
+     absl::StrCat(kHub,
+                  "server:\n  additional_listen_addresses: [\"unix:///a\", "
+                  "\"unix:///b\", \"unix:///c\", \"unix:///d\", "
+                  "\"unix:///e\"]\n"),
+     {"server.additional_listen_addresses: at most 4 (got 5)"}},
+    {"RejectsMetricsOnAnAdditionalAddress",
+     absl::StrCat(kHub,
+                  "server:\n  additional_listen_addresses: "
+                  "[\"127.0.0.1:9090\"]\n"),
+     {"metrics.listen_address: must differ from "
+      "server.additional_listen_addresses[0] (\"0.0.0.0:9090\" and "
+      "\"127.0.0.1:9090\" take the same port)"}},
     // Upstreams.
     {"RejectsMissingUpstreams",
      "server:\n  io_threads: 4\n",

@@ -19,6 +19,7 @@ namespace {
 using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 constexpr char kSource[] = "test.yaml";
 constexpr char kShippedConfig[] = "deploy/config/tributary.yaml";
@@ -33,6 +34,7 @@ upstreams:
 constexpr char kFull[] = R"yaml(
 server:
   listen_address: "[::]:6000"
+  additional_listen_addresses: ["unix:///run/tributary/grpc.sock"]
   default_deadline: 1.5s
   shutdown_grace: 2m
   io_threads: 8
@@ -111,6 +113,7 @@ upstreams:
 constexpr char kFullProto[] = R"pb(
   server {
     listen_address: "[::]:6000"
+    additional_listen_addresses: "unix:///run/tributary/grpc.sock"
     default_deadline { seconds: 1 nanos: 500000000 }
     shutdown_grace { seconds: 120 }
     io_threads: 8
@@ -212,6 +215,7 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   ASSERT_TRUE(config.ok()) << config.status();
 
   EXPECT_EQ(config->server().listen_address(), "[::]:50051");
+  EXPECT_THAT(config->server().additional_listen_addresses(), IsEmpty());
   EXPECT_EQ(ToAbslDuration(config->server().default_deadline()),
             absl::Seconds(30));
   EXPECT_EQ(ToAbslDuration(config->server().shutdown_grace()),

@@ -27,6 +27,8 @@ constexpr absl::Duration kMaxShutdownGrace = absl::Minutes(10);
 constexpr absl::Duration kMaxConnectTimeout = absl::Minutes(5);
 constexpr absl::Duration kMaxRequestTimeout = absl::Hours(1);
 constexpr int64_t kMaxIoThreads = 64;
+// A Unix socket beside TCP is the use; more than a few is a mistake.
+constexpr int kMaxAdditionalListenAddresses = 4;
 constexpr int64_t kMaxIdleConnections = 1024;
 constexpr int64_t kMaxRetryAttempts = 10;
 constexpr absl::Duration kMaxBackoff = absl::Minutes(5);
@@ -239,9 +241,45 @@ void CheckUpstreams(const v1::Config& config, Errors& errors) {
   }
 }
 
+// Each additional address is a gRPC listen address of its own: not one the
+// server (or an earlier entry) already takes, or the server fails to bind.
+void CheckAdditionalListenAddresses(const v1::ServerConfig& server,
+                                    Errors& errors) {
+  const auto& addresses = server.additional_listen_addresses();
+  if (addresses.size() > kMaxAdditionalListenAddresses) {
+    errors.Add("server.additional_listen_addresses",
+               absl::StrCat("at most ", kMaxAdditionalListenAddresses, " (got ",
+                            addresses.size(), ")"));
+    return;
+  }
+  for (int i = 0; i < addresses.size(); ++i) {
+    const std::string path =
+        absl::StrCat("server.additional_listen_addresses[", i, "]");
+    CheckGrpcListenAddress(path, addresses[i], errors);
+    std::string field;
+    absl::string_view other;
+    if (GrpcListenAddressesCollide(addresses[i], server.listen_address())) {
+      field = "server.listen_address";
+      other = server.listen_address();
+    }
+    for (int j = 0; j < i && field.empty(); ++j) {
+      if (GrpcListenAddressesCollide(addresses[i], addresses[j])) {
+        field = absl::StrCat("server.additional_listen_addresses[", j, "]");
+        other = addresses[j];
+      }
+    }
+    if (!field.empty()) {
+      errors.Add(path, absl::StrCat("must differ from ", field, " (",
+                                    Quote(addresses[i]), " and ", Quote(other),
+                                    " take the same address)"));
+    }
+  }
+}
+
 void CheckServer(const v1::ServerConfig& server, Errors& errors) {
   CheckGrpcListenAddress("server.listen_address", server.listen_address(),
                          errors);
+  CheckAdditionalListenAddresses(server, errors);
   CheckDuration("server.default_deadline", server.default_deadline(),
                 kMaxDefaultDeadline, errors);
   CheckDuration("server.shutdown_grace", server.shutdown_grace(),
@@ -265,11 +303,24 @@ void CheckMetrics(const v1::Config& config, Errors& errors) {
   const std::string& address = config.metrics().listen_address();
   CheckListenAddress("metrics.listen_address", address, errors);
   const std::string& server = config.server().listen_address();
-  if (!config.metrics().disabled() && ListenAddressesOverlap(address, server)) {
+  if (config.metrics().disabled()) {
+    return;
+  }
+  if (ListenAddressesOverlap(address, server)) {
     errors.Add(
         "metrics.listen_address",
         absl::StrCat("must differ from server.listen_address (", Quote(address),
                      " and ", Quote(server), " take the same port)"));
+  }
+  const auto& additional = config.server().additional_listen_addresses();
+  for (int i = 0; i < additional.size(); ++i) {
+    if (ListenAddressesOverlap(address, additional[i])) {
+      errors.Add("metrics.listen_address",
+                 absl::StrCat("must differ from "
+                              "server.additional_listen_addresses[",
+                              i, "] (", Quote(address), " and ",
+                              Quote(additional[i]), " take the same port)"));
+    }
   }
 }
 

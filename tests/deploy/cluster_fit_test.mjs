@@ -1,14 +1,15 @@
 // What a real cluster needs from the rendered manifests beyond their schema:
 // the HPA alone owns the replica count, the scheduler reserves the disk the
-// cache fills, pods spread over zones, Tributary listens on both IP families,
-// the image names a registry (never Docker Hub's library/ by accident), DNS
-// egress works with NodeLocal DNSCache when its component is added, and
-// kube-prometheus-stack selects the monitoring objects.
+// cache fills, pods spread over zones, Tributary and its frontend listen on
+// both IP families, the image names a registry (never Docker Hub's library/
+// by accident), DNS egress works with NodeLocal DNSCache when its component
+// is added, and kube-prometheus-stack selects the monitoring objects.
 
 import path from "node:path";
 import { check, noProblems, run, test } from "./lib/harness.mjs";
 import { describe } from "./lib/k8s.mjs";
 import { k8sRoot, lazyRendering, renderableKustomizations, renderOrSkip } from "./lib/tree.mjs";
+import { frontend } from "./lib/frontend.mjs";
 import { bytes, workload } from "./lib/workload.mjs";
 
 // NodeLocal DNSCache's usual link-local address (its -localip).
@@ -54,14 +55,19 @@ const checks = {
       .map((key) => `no topologySpreadConstraint over ${key}`);
   },
 
-  // gRPC (and its probes) on [::]; metrics on a wildcard of either family
-  // (Debian's civetweb has no IPv6).
+  // gRPC (and its probes) and the frontend's registry port on [::]; metrics
+  // on a wildcard of either family (Debian's civetweb has no IPv6).
   listensDualStack(objects) {
     const w = workload(objects);
     const problems = [];
     const server = w.config.server?.listen_address ?? "[::]:50051";
     if (!server.startsWith("[::]:")) {
       problems.push(`server.listen_address ${server} is not [::]:PORT: probes fail on IPv6 clusters`);
+    }
+    const fe = frontend(w, objects);
+    if (fe && !fe.flag("listen_address").startsWith("[::]:")) {
+      problems.push(`the frontend's --listen_address ${fe.flag("listen_address")} is not [::]:PORT: ` +
+        "nodes of an IPv6 cluster cannot pull");
     }
     const metrics = w.config.metrics?.listen_address ?? "0.0.0.0:9090";
     if (!w.config.metrics?.disabled && !/^(\[::\]|0\.0\.0\.0):\d+$/.test(metrics)) {
@@ -108,7 +114,7 @@ test("each check names what a broken rendering gets wrong (negative control)", (
     ["replicasOwnedByHpa", (d) => { d.spec.replicas = 2; }, "sets replicas: 2"],
     ["ephemeralStorageRequested", (d) => {
       delete d.spec.template.spec.containers[0].resources.requests["ephemeral-storage"];
-    }, "ephemeral-storage requested 0.00 GiB"],
+    }, "the scheduler reserves nothing for the cache"],
     ["spreadOverZones", (d) => { d.spec.template.spec.topologySpreadConstraints.splice(0, 1); },
       "topology.kubernetes.io/zone"],
     ["imageNamesARegistry", (d) => { d.spec.template.spec.containers[0].image = "tributary:0.1.0"; },
@@ -147,7 +153,7 @@ for (const k of renderable) {
     ["no replicas beside the HPA that owns the count", "replicasOwnedByHpa"],
     ["ephemeral-storage requested for every disk-backed emptyDir", "ephemeralStorageRequested"],
     ["pods spread over zones and nodes", "spreadOverZones"],
-    ["the config listens dual-stack for gRPC", "listensDualStack"],
+    ["the config listens dual-stack for gRPC and the frontend", "listensDualStack"],
     ["every image names a registry host", "imageNamesARegistry"],
     ...(monitored ? [["ServiceMonitor and PrometheusRule carry the release label", "monitoringSelectedByRelease"]] : []),
   ];

@@ -11,7 +11,8 @@ import { tempDir } from "./lib/env.mjs";
 import { describe, kubectlProblem, validateSchema } from "./lib/k8s.mjs";
 import { k8sRoot, lazyRendering, renderableKustomizations, renderOrSkip } from "./lib/tree.mjs";
 import { checkConfig } from "./lib/tributary.mjs";
-import { bytes, mebibytes, resolvePort, selectorMatches, workload } from "./lib/workload.mjs";
+import { frontend } from "./lib/frontend.mjs";
+import { bytes, mebibytes, resolvePodPort, resolvePort, selectorMatches, workload } from "./lib/workload.mjs";
 
 // Memory Tributary needs, the budget of deploy/k8s/base/deployment.yaml: at
 // rest, per open GetBlob stream, the memory cache with its allocator and
@@ -200,6 +201,7 @@ for (const k of renderable) {
 
   test(`${name}: ports, probes and Services match the config`, () => {
     const w = workload(rendered());
+    const fe = frontend(w, rendered());
     const problems = [];
     const ports = Object.fromEntries((w.container.ports || []).map((p) => [p.name, p.containerPort]));
     if (ports.grpc !== w.grpcPort) problems.push(`containerPort grpc is ${ports.grpc}, config listens on ${w.grpcPort}`);
@@ -217,8 +219,10 @@ for (const k of renderable) {
         problems.push(`${describe(service)} does not select the pods`);
       }
       for (const port of service.spec.ports) {
-        const target = resolvePort(w.container, port.targetPort ?? port.port);
-        const expected = { grpc: w.grpcPort, metrics: w.metricsPort }[port.name];
+        const target = resolvePodPort(w.pod, port.targetPort ?? port.port);
+        const expected = {
+          grpc: w.grpcPort, metrics: w.metricsPort, registry: fe?.listenPort, "fe-metrics": fe?.metricsPort,
+        }[port.name];
         if (target === null) problems.push(`${describe(service)} port ${port.name} targets no container port`);
         else if (expected !== undefined && target !== expected) {
           problems.push(`${describe(service)} port ${port.name} reaches ${target}, config says ${expected}`);
@@ -237,6 +241,9 @@ for (const k of renderable) {
     check(monitors.length > 0, "no ServiceMonitor rendered");
     const w = workload(rendered());
     check(w.metricsPort !== null, "a ServiceMonitor, but the config disables metrics");
+    // Tributary's metrics port, and the frontend container's when it serves one.
+    const metricsPorts = [w.metricsPort, frontend(w, rendered())?.metricsPort].filter((p) => p != null);
+    const scraped = new Set();
     for (const monitor of monitors) {
       const services = rendered().filter((o) => o.kind === "Service" &&
         selectorMatches(monitor.spec.selector.matchLabels, o.metadata.labels));
@@ -244,11 +251,15 @@ for (const k of renderable) {
       for (const endpoint of monitor.spec.endpoints) {
         const port = services[0].spec.ports.find((p) => p.name === endpoint.port);
         check(port, `${describe(services[0])} has no port named ${endpoint.port}`);
-        const target = resolvePort(w.container, port.targetPort ?? port.port);
-        check(target === w.metricsPort, `${describe(monitor)} scrapes container port ${target}, metrics are on ${w.metricsPort}`);
+        const target = resolvePodPort(w.pod, port.targetPort ?? port.port);
+        check(metricsPorts.includes(target),
+          `${describe(monitor)} scrapes container port ${target}, metrics are on ${metricsPorts.join(", ")}`);
         check((endpoint.path ?? "/metrics") === "/metrics", `scrapes ${endpoint.path}, not /metrics`);
+        scraped.add(target);
       }
     }
+    const missed = metricsPorts.filter((p) => !scraped.has(p));
+    check(missed.length === 0, `no ServiceMonitor endpoint scrapes metrics port(s) ${missed.join(", ")}`);
   });
 
   test(`${name}: drain fits in terminationGracePeriodSeconds`, () => {
@@ -408,8 +419,10 @@ for (const k of renderable) {
     noProblems(problems, "files named by the config");
   });
 
-  test(`${name}: NetworkPolicy admits gRPC and metrics, lets out DNS and every upstream`, () => {
+  test(`${name}: NetworkPolicy admits gRPC, metrics and the frontend, lets out DNS and every upstream`, () => {
     const w = workload(rendered());
+    const fe = frontend(w, rendered());
+    const served = [w.grpcPort, w.metricsPort, fe?.listenPort, fe?.metricsPort].filter((p) => p != null);
     const policies = rendered().filter((o) => o.kind === "NetworkPolicy" &&
       selectorMatches(o.spec.podSelector.matchLabels, w.deployment.spec.template.metadata.labels));
     check(policies.length > 0, "no NetworkPolicy selects the pods");
@@ -419,14 +432,18 @@ for (const k of renderable) {
     for (const policy of policies) {
       for (const rule of policy.spec.ingress || []) {
         check((rule.from || []).length > 0, `${describe(policy)} admits ingress from anywhere`);
-        for (const p of rule.ports || []) ingressPorts.add(resolvePort(w.container, p.port));
+        for (const p of rule.ports || []) ingressPorts.add(resolvePodPort(w.pod, p.port));
       }
       egress.push(...(policy.spec.egress || []));
     }
     if (!ingressPorts.has(w.grpcPort)) problems.push(`ingress to gRPC port ${w.grpcPort} not admitted`);
     if (w.metricsPort !== null && !ingressPorts.has(w.metricsPort)) problems.push(`ingress to metrics port ${w.metricsPort} not admitted`);
+    if (fe && !ingressPorts.has(fe.listenPort)) problems.push(`ingress to the frontend's port ${fe.listenPort} not admitted`);
+    if (fe?.metricsPort != null && !ingressPorts.has(fe.metricsPort)) {
+      problems.push(`ingress to the frontend's metrics port ${fe.metricsPort} not admitted`);
+    }
     for (const p of ingressPorts) {
-      if (p !== w.grpcPort && p !== w.metricsPort) problems.push(`ingress admits port ${p}, which Tributary does not serve`);
+      if (!served.includes(p)) problems.push(`ingress admits port ${p}, which the pod does not serve`);
     }
     const allows = (port, protocol) => egress.some((rule) => !rule.ports ||
       rule.ports.some((p) => p.port === port && (p.protocol ?? "TCP") === protocol));

@@ -1,6 +1,8 @@
-// scripts/packages-runtime.txt — the one list of Debian packages the binary
-// needs at run time, installed by scripts/setup.sh and by the runtime stage of
-// deploy/docker/Dockerfile — against what the built binary really links.
+// scripts/packages-runtime.txt — the one list of Debian packages the image's
+// binaries (tributary, tributary-frontend) need at run time, installed by
+// scripts/setup.sh and by the runtime stage of deploy/docker/Dockerfile —
+// against what the built binaries really link; and what the Dockerfile and
+// scripts/image.sh put in the image.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -24,9 +26,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kBinary[] = "service/tributary";
+// Both binaries of the image: the service and its frontend container.
+constexpr const char* kBinaries[] = {"service/tributary",
+                                     "client/frontend/tributary-frontend"};
 constexpr char kList[] = "scripts/packages-runtime.txt";
 constexpr char kDockerfile[] = "deploy/docker/Dockerfile";
+constexpr char kImageScript[] = "scripts/image.sh";
 constexpr char kShippedConfig[] = "deploy/config/tributary.yaml";
 
 std::set<std::string> ListedPackages() {
@@ -42,10 +47,10 @@ std::set<std::string> ListedPackages() {
   return packages;
 }
 
-// The shared libraries the dynamic loader resolves for the binary.
-std::vector<std::string> LinkedLibraries() {
+// The shared libraries the dynamic loader resolves for `binary`.
+std::vector<std::string> LinkedLibraries(const std::string& binary) {
   std::vector<std::string> libraries;
-  auto ldd = RunCommand({"ldd", kBinary}, absl::Seconds(30));
+  auto ldd = RunCommand({"ldd", binary}, absl::Seconds(30));
   EXPECT_TRUE(ldd.ok()) << ldd.status();
   if (!ldd.ok()) {
     return libraries;
@@ -102,9 +107,11 @@ std::map<std::string, std::string> OwningPackages(
   return owners;
 }
 
-TEST(RuntimePackagesTest, EveryLinkedLibraryComesFromAListedPackage) {
+class LinkedLibrariesTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(LinkedLibrariesTest, EveryLinkedLibraryComesFromAListedPackage) {
   const std::set<std::string> listed = ListedPackages();
-  const std::vector<std::string> libraries = LinkedLibraries();
+  const std::vector<std::string> libraries = LinkedLibraries(GetParam());
   ASSERT_GT(libraries.size(), 10u) << "ldd found too little to be right";
   const std::map<std::string, std::string> owners = OwningPackages(libraries);
   std::vector<std::string> unlisted;
@@ -121,9 +128,16 @@ TEST(RuntimePackagesTest, EveryLinkedLibraryComesFromAListedPackage) {
       unlisted.push_back(package + " (" + library + ")");
     }
   }
-  EXPECT_TRUE(unlisted.empty())
-      << "add to " << kList << ": " << absl::StrJoin(unlisted, ", ");
+  EXPECT_TRUE(unlisted.empty()) << GetParam() << ": add to " << kList << ": "
+                                << absl::StrJoin(unlisted, ", ");
 }
+
+INSTANTIATE_TEST_SUITE_P(ImageBinaries, LinkedLibrariesTest,
+                         ::testing::ValuesIn(kBinaries),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           return info.index == 0 ? std::string("Tributary")
+                                                  : std::string("Frontend");
+                         });
 
 // A typo in the list would only show when the image is built.
 TEST(RuntimePackagesTest, EveryListedPackageIsInstalledHere) {
@@ -150,7 +164,8 @@ TEST(RuntimePackagesTest, DockerfileUsesTheListAndSetupScript) {
   const std::string runtime_stage = dockerfile->substr(runtime_from);
   EXPECT_THAT(*dockerfile, HasSubstr("AS build\n"));
   EXPECT_THAT(*dockerfile, HasSubstr("./scripts/setup.sh"));
-  EXPECT_THAT(*dockerfile, HasSubstr("bazel build -c opt //service:tributary"));
+  EXPECT_THAT(*dockerfile, HasSubstr("bazel build -c opt //service:tributary "
+                                     "//client/frontend:tributary-frontend"));
   EXPECT_THAT(runtime_stage, HasSubstr("COPY scripts/packages-runtime.txt"));
   EXPECT_THAT(runtime_stage, HasSubstr("USER 10001:10001"));
   for (const std::string& package : ListedPackages()) {
@@ -198,6 +213,25 @@ TEST(RuntimePackagesTest, ImagePreparesTheConfiguredBlobDirectory) {
   EXPECT_THAT(*config, HasSubstr("\n  blob_directory: /var/cache/tributary\n"));
   EXPECT_THAT(*dockerfile,
               HasSubstr("install -d -o 10001 -g 10001 /var/cache/tributary"));
+}
+
+// The frontend container runs /usr/local/bin/tributary-frontend from the same
+// image (deploy/k8s/base/deployment.yaml): both ways of building the image
+// put it there.
+TEST(RuntimePackagesTest, DockerfileShipsTheFrontendBinary) {
+  auto dockerfile = ReadFile(kDockerfile);
+  ASSERT_TRUE(dockerfile.ok()) << dockerfile.status();
+  EXPECT_THAT(*dockerfile,
+              HasSubstr("COPY --from=build /out/tributary-frontend "
+                        "/usr/local/bin/tributary-frontend\n"));
+}
+
+TEST(RuntimePackagesTest, ImageScriptShipsTheFrontendBinary) {
+  auto script = ReadFile(kImageScript);
+  ASSERT_TRUE(script.ok()) << script.status();
+  EXPECT_THAT(*script, HasSubstr("//client/frontend:tributary-frontend"));
+  EXPECT_THAT(*script, HasSubstr("install -D -m 0755 '$frontend'"));
+  EXPECT_THAT(*script, HasSubstr("/usr/local/bin/tributary-frontend"));
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 // End to end with real clients: a real docker-registry holding a three-layer
 // image (umoci insert, pushed by skopeo), the real tributary binary in front
-// of it, and tributary-frontend in front of that. skopeo (inspect, copy) and
-// containerd (ctr content fetch, ctr images pull through a hosts.toml mirror,
-// so that containerd's ?ns= reaches the frontend) pull through the frontend;
-// every digest is checked.
+// of it (TCP, and a Unix socket as in the pod), and two tributary-frontends in
+// front of that: plain HTTP over TCP, and HTTPS over the Unix socket as the
+// pod runs it. skopeo (inspect, copy) and podman (a registries.conf mirror)
+// pull through the first; containerd (ctr content fetch, ctr images pull)
+// through the second, configured by the shipped deploy/containerd hosts.toml
+// examples, so that containerd's ?ns= reaches the frontend. Every digest is
+// checked.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -19,6 +22,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/e2e/registry_harness.h"
 #include "tests/support/loopback_http.h"
+#include "tests/support/test_ca.h"
 
 namespace tributary::testing {
 namespace {
@@ -38,6 +42,13 @@ struct World {
   std::optional<ChildProcess> frontend;
   std::string frontend_address;  // "127.0.0.1:PORT"
   std::string frontend_log;
+  // Tributary's Unix socket (short: at most 107 bytes) and the HTTPS frontend
+  // that dials it, with the CA its certificate chains to.
+  std::string socket_dir;
+  std::optional<ChildProcess> tls_frontend;
+  std::string tls_frontend_address;  // "127.0.0.1:PORT"
+  std::string tls_frontend_log;
+  std::string ca_file;
 };
 World* world = nullptr;
 
@@ -124,6 +135,47 @@ absl::Status WaitUntilServing() {
       "\ntributary log: ", tributary_log.ok() ? *tributary_log : ""));
 }
 
+// Waits until `url` answers 200 to curl trusting the test CA.
+absl::Status WaitForHttps(const std::string& url, const std::string& log) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    auto answered = RunCommand(
+        {"curl", "-sf", "--cacert", world->ca_file, "-o", "/dev/null", url},
+        absl::Seconds(5));
+    if (answered.ok() && answered->exit_code == 0) {
+      return absl::OkStatus();
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  auto text = ReadFile(log);
+  return absl::UnavailableError(absl::StrCat(
+      url,
+      " did not answer; log: ", text.ok() ? *text : text.status().ToString()));
+}
+
+// The pod's layout: a frontend with a certificate, dialing Tributary's Unix
+// socket.
+absl::Status StartTlsFrontend(const std::string& socket) {
+  auto ca = TestCa::Create(world->work_dir, "frontend-ca");
+  if (!ca.ok()) return ca.status();
+  auto cert = ca->Issue("frontend", {"127.0.0.1"});
+  if (!cert.ok()) return cert.status();
+  world->ca_file = ca->ca_file();
+  world->tls_frontend_address =
+      absl::StrCat("127.0.0.1:", PickFreeLoopbackPort());
+  world->tls_frontend_log = world->work_dir + "/tls-frontend.log";
+  auto frontend = ChildProcess::Start(
+      {"client/frontend/tributary-frontend", "--listen_address",
+       world->tls_frontend_address, "--cert_file", cert->cert_file,
+       "--key_file", cert->key_file, "--tributary_address", "unix://" + socket},
+      world->tls_frontend_log);
+  if (!frontend.ok()) return frontend.status();
+  world->tls_frontend.emplace(*std::move(frontend));
+  return WaitForHttps(absl::StrCat("https://", world->tls_frontend_address,
+                                   "/v2/demo/multi/manifests/v1"),
+                      world->tls_frontend_log);
+}
+
 absl::Status StartWorld() {
   world = new World();
   auto dir = MakeTempDir(TestTempDir(), "frontend-e2e");
@@ -143,11 +195,18 @@ absl::Status StartWorld() {
   }
   const std::string grpc_address =
       absl::StrCat("127.0.0.1:", PickFreeLoopbackPort());
+  char socket_dir[] = "/tmp/fe-e2e-XXXXXX";
+  if (mkdtemp(socket_dir) == nullptr) {
+    return absl::InternalError("mkdtemp /tmp/fe-e2e-XXXXXX failed");
+  }
+  world->socket_dir = socket_dir;
+  const std::string socket = world->socket_dir + "/grpc.sock";
   const std::string config_path = world->work_dir + "/tributary.yaml";
   if (absl::Status written = WriteFile(
           config_path,
           absl::StrCat("server:\n  listen_address: \"", grpc_address,
-                       "\"\n  shutdown_grace: 1s\nmetrics:\n  disabled: true\n"
+                       "\"\n  additional_listen_addresses: [\"unix://", socket,
+                       "\"]\n  shutdown_grace: 1s\nmetrics:\n  disabled: true\n"
                        "cache:\n  blob_directory: ",
                        world->work_dir,
                        "/blobs\nupstreams:\n  - name: local\n"
@@ -171,7 +230,10 @@ absl::Status StartWorld() {
       world->frontend_log);
   if (!frontend.ok()) return frontend.status();
   world->frontend.emplace(*std::move(frontend));
-  return WaitUntilServing();
+  if (absl::Status serving = WaitUntilServing(); !serving.ok()) {
+    return serving;
+  }
+  return StartTlsFrontend(socket);
 }
 
 class FrontendEndToEndTest : public ::testing::Test {
@@ -179,6 +241,17 @@ class FrontendEndToEndTest : public ::testing::Test {
   static void SetUpTestSuite() {
     absl::Status started = StartWorld();
     ASSERT_TRUE(started.ok()) << started;
+  }
+
+  static void TearDownTestSuite() {
+    if (world == nullptr) {
+      return;
+    }
+    const std::string socket_dir = world->socket_dir;
+    delete world;  // stops the processes
+    world = nullptr;
+    std::error_code ignored;
+    std::filesystem::remove_all(socket_dir, ignored);
   }
 
   void SetUp() override {
@@ -232,8 +305,33 @@ TEST_F(FrontendEndToEndTest, SkopeoCopiesThroughAHostPathComponent) {
                               "manifests/v1\" registry=ghcr.io status=200"));
 }
 
+// The shipped example deploy/containerd/REGISTRY/hosts.toml with its two
+// placeholders, the frontend's address and CA file, replaced by the test
+// frontend's: the example cannot rot. Each placeholder must be there once.
+absl::StatusOr<std::string> ShippedHostsToml(const std::string& registry) {
+  const std::string file =
+      absl::StrCat("deploy/containerd/", registry, "/hosts.toml");
+  auto text = ReadFile(file);
+  if (!text.ok()) return text.status();
+  const std::pair<std::string, std::string> placeholders[] = {
+      {"https://10.96.0.50:5000",
+       absl::StrCat("https://", world->tls_frontend_address)},
+      {"/etc/containerd/certs.d/tributary-frontend-ca.crt", world->ca_file}};
+  for (const auto& [placeholder, value] : placeholders) {
+    const size_t at = text->find(placeholder);
+    if (at == std::string::npos ||
+        text->find(placeholder, at + 1) != std::string::npos) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          file, ": placeholder ", placeholder, " is not there exactly once"));
+    }
+    text->replace(at, placeholder.size(), value);
+  }
+  return text;
+}
+
 // containerd as a node runs it: its own root, state and socket, the registry
-// name docker.io mirrored to the frontend by a hosts.toml.
+// names docker.io and ghcr.io mirrored to the HTTPS frontend by the shipped
+// hosts.toml examples.
 class ContainerdTest : public FrontendEndToEndTest {
  protected:
   void SetUp() override {
@@ -262,15 +360,13 @@ class ContainerdTest : public FrontendEndToEndTest {
                 socket_, "\"\n[ttrpc]\n  address = \"", socket_, ".ttrpc\"\n"))
             .ok());
     hosts_dir_ = dir_ + "/hosts";
-    std::filesystem::create_directories(hosts_dir_ + "/docker.io");
-    ASSERT_TRUE(WriteFile(hosts_dir_ + "/docker.io/hosts.toml",
-                          absl::StrCat("server = "
-                                       "\"https://registry-1.docker.io\"\n\n"
-                                       "[host.\"http://",
-                                       world->frontend_address,
-                                       "\"]\n  capabilities = [\"pull\", "
-                                       "\"resolve\"]\n"))
-                    .ok());
+    for (const std::string registry : {"docker.io", "ghcr.io"}) {
+      auto hosts = ShippedHostsToml(registry);
+      ASSERT_TRUE(hosts.ok()) << hosts.status();
+      std::filesystem::create_directories(hosts_dir_ + "/" + registry);
+      ASSERT_TRUE(
+          WriteFile(hosts_dir_ + "/" + registry + "/hosts.toml", *hosts).ok());
+    }
     auto containerd = ChildProcess::Start({"containerd", "--config", config},
                                           dir_ + "/containerd.log");
     ASSERT_TRUE(containerd.ok()) << containerd.status();
@@ -313,10 +409,20 @@ TEST_F(ContainerdTest, CtrContentFetchPullsThroughTheMirrorWithNs) {
   for (const std::string& digest : world->layers) {
     EXPECT_THAT(listed->output, HasSubstr(digest));
   }
-  auto log = ReadFile(world->frontend_log);
+  auto log = ReadFile(world->tls_frontend_log);
   ASSERT_TRUE(log.ok());
   EXPECT_THAT(*log, HasSubstr("target=\"/v2/demo/multi/manifests/v1?ns=docker."
                               "io\" registry=docker.io status=200"));
+}
+
+TEST_F(ContainerdTest, CtrContentFetchPullsGhcrThroughItsShippedHostsToml) {
+  auto fetched = Ctr(
+      {"content", "fetch", "--hosts-dir", hosts_dir_, "ghcr.io/demo/multi:v1"});
+  ASSERT_TRUE(fetched.ok()) << fetched.status();
+  auto log = ReadFile(world->tls_frontend_log);
+  ASSERT_TRUE(log.ok());
+  EXPECT_THAT(*log, HasSubstr("target=\"/v2/demo/multi/manifests/v1?ns=ghcr."
+                              "io\" registry=ghcr.io status=200"));
 }
 
 TEST_F(ContainerdTest, CtrImagesPullUnpacksWithTheNativeSnapshotter) {
@@ -326,6 +432,83 @@ TEST_F(ContainerdTest, CtrImagesPullUnpacksWithTheNativeSnapshotter) {
   auto images = Ctr({"images", "ls", "-q"});
   ASSERT_TRUE(images.ok()) << images.status();
   EXPECT_THAT(images->output, HasSubstr("docker.io/demo/multi:v1"));
+}
+
+// podman as root runs it here: its own storage (vfs: no overlay mounts) and
+// state, cgroupfs (no systemd), file events, and a registries.conf mirroring
+// docker.io to the plain-HTTP frontend.
+class PodmanTest : public FrontendEndToEndTest {
+ protected:
+  void SetUp() override {
+    FrontendEndToEndTest::SetUp();
+    auto dir = MakeTempDir(world->work_dir, "podman");
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    dir_ = *dir;
+    // podman refuses a --runroot longer than 50 bytes; the test's temp dir
+    // is longer. Its libpod state (--tmpdir) goes there too: the default,
+    // /run/libpod, is read-only in Bazel's sandbox.
+    char runroot[] = "/tmp/podman-run-XXXXXX";
+    ASSERT_NE(mkdtemp(runroot), nullptr);
+    runroot_ = runroot;
+    // containers-registries.conf(5). The registry's own location stays on
+    // loopback (a closed port): were the mirror to fail, podman's fallback
+    // must fail here rather than reach Docker Hub.
+    ASSERT_TRUE(WriteFile(dir_ + "/registries.conf",
+                          absl::StrCat("unqualified-search-registries = []\n\n"
+                                       "[[registry]]\nprefix = \"docker.io\"\n"
+                                       "location = \"127.0.0.1:1\"\n"
+                                       "insecure = true\n\n"
+                                       "[[registry.mirror]]\nlocation = \"",
+                                       world->frontend_address,
+                                       "\"\ninsecure = true\n"))
+                    .ok());
+  }
+
+  absl::StatusOr<CommandResult> Podman(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {"podman",
+                                     "--root",
+                                     dir_ + "/root",
+                                     "--runroot",
+                                     runroot_,
+                                     "--storage-driver",
+                                     "vfs",
+                                     "--cgroup-manager",
+                                     "cgroupfs",
+                                     "--events-backend",
+                                     "file",
+                                     "--tmpdir",
+                                     runroot_ + "/libpod"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    auto result = RunCommandWithEnv(
+        argv,
+        {{"HOME", world->work_dir},
+         {"CONTAINERS_REGISTRIES_CONF", dir_ + "/registries.conf"}},
+        kToolTimeout);
+    if (result.ok() && result->exit_code != 0) {
+      return absl::InternalError(
+          absl::StrCat("`", FormatArgv(argv), "` exited with ",
+                       result->exit_code, ": ", result->output));
+    }
+    return result;
+  }
+
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(runroot_, ignored);
+  }
+
+  std::string dir_;
+  std::string runroot_;
+};
+
+TEST_F(PodmanTest, PodmanPullsThroughARegistriesConfMirror) {
+  auto pulled = Podman(
+      {"pull", "--signature-policy", world->policy, "docker.io/demo/multi:v1"});
+  ASSERT_TRUE(pulled.ok()) << pulled.status();
+  auto digest = Podman({"image", "inspect", "--format", "{{.Digest}}",
+                        "docker.io/demo/multi:v1"});
+  ASSERT_TRUE(digest.ok()) << digest.status();
+  EXPECT_THAT(digest->output, HasSubstr(world->manifest_digest));
 }
 
 }  // namespace

@@ -42,7 +42,9 @@ export function selectorMatches(selector, labels) {
 }
 
 // The workload in `objects`: {deployment, pod, container, configMap, configPath,
-// configText, config, grpcPort, metricsPort, shutdownGrace, upstreamPorts}.
+// configText, config, grpcPort, grpcAddresses (server.listen_address and
+// server.additional_listen_addresses), metricsPort, shutdownGrace,
+// upstreamPorts}.
 // Defaults are those of proto/tributary/v1/config.proto.
 export function workload(objects) {
   const deployments = objects.filter((o) => o.kind === "Deployment");
@@ -76,6 +78,8 @@ export function workload(objects) {
     configText,
     config,
     grpcPort: portOf(config.server?.listen_address, "[::]:50051"),
+    grpcAddresses: [config.server?.listen_address ?? "[::]:50051",
+      ...(config.server?.additional_listen_addresses || [])],
     metricsPort: config.metrics?.disabled ? null : portOf(config.metrics?.listen_address, "0.0.0.0:9090"),
     shutdownGrace: durationSeconds(config.server?.shutdown_grace ?? "20s"),
     upstreamPorts,
@@ -87,4 +91,15 @@ export function resolvePort(container, port) {
   if (typeof port === "number") return port;
   const named = (container.ports || []).find((p) => p.name === port);
   return named ? named.containerPort : null;
+}
+
+// The same for a pod: the port named by any of its containers (names are
+// unique within a pod).
+export function resolvePodPort(pod, port) {
+  if (typeof port === "number") return port;
+  for (const container of pod.containers) {
+    const found = resolvePort(container, port);
+    if (found !== null) return found;
+  }
+  return null;
 }
