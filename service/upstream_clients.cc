@@ -13,6 +13,7 @@ http::ClientOptions HttpOptions(const v1::UpstreamConfig& upstream) {
   options.tls.ca_file = upstream.tls().ca_file();
   options.tls.cert_file = upstream.tls().cert_file();
   options.tls.key_file = upstream.tls().key_file();
+  options.tls.cert_origin = upstream.url();
   options.tls.insecure_skip_verify = upstream.tls().insecure_skip_verify();
   return options;
 }

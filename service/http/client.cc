@@ -1,6 +1,7 @@
 #include "service/http/client.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -81,6 +82,15 @@ asio::awaitable<absl::StatusOr<std::string>> ReadAll(ResponseStream& stream,
   }
 }
 
+// The origin of options.tls.cert_origin, a URL; nullopt when none is given.
+std::optional<std::string> OriginOf(const std::string& url) {
+  if (url.empty()) {
+    return std::nullopt;
+  }
+  absl::StatusOr<Target> target = ParseTarget(url);
+  return target.ok() ? target->Origin() : std::string();
+}
+
 }  // namespace
 
 class Client::Impl {
@@ -93,9 +103,21 @@ class Client::Impl {
                        .idle_timeout = options_.idle_timeout},
             options_.clock != nullptr ? *options_.clock : util::RealClock())),
         tls_context_(asio::ssl::context::tls_client),
-        tls_status_(ConfigureTlsContext(options_.tls, tls_context_)) {}
+        anonymous_tls_context_(asio::ssl::context::tls_client),
+        tls_status_(ConfigureContexts()),
+        cert_origin_(OriginOf(options_.tls.cert_origin)) {}
 
   const absl::Status& tls_status() const { return tls_status_; }
+
+  // The context for a connection to `origin`: the client certificate goes
+  // to options.tls.cert_origin only (TlsOptions::cert_origin says why).
+  asio::ssl::context& TlsContextFor(const std::string& origin) {
+    if (!cert_origin_.has_value() ||
+        absl::EqualsIgnoreCase(origin, *cert_origin_)) {
+      return tls_context_;
+    }
+    return anonymous_tls_context_;
+  }
 
   asio::awaitable<absl::StatusOr<std::unique_ptr<ResponseStream>>> Open(
       Request request, RequestOptions options) {
@@ -150,7 +172,7 @@ class Client::Impl {
                 ? AddressRule::kAny
                 : options.other_origins;
         auto opened = co_await Connection::Open(
-            co_await asio::this_coro::executor, *target, tls_context_,
+            co_await asio::this_coro::executor, *target, TlsContextFor(origin),
             std::min(deadline, ToSteady(absl::Now() + options.connect_timeout)),
             rule);
         if (!opened.ok()) {
@@ -183,10 +205,26 @@ class Client::Impl {
     co_return absl::UnavailableError("connection closed by " + origin);
   }
 
+  // Both contexts trust and verify alike; only one holds the certificate.
+  absl::Status ConfigureContexts() {
+    absl::Status status = ConfigureTlsContext(options_.tls, tls_context_);
+    if (!status.ok()) {
+      return status;
+    }
+    TlsOptions anonymous = options_.tls;
+    anonymous.cert_file.clear();
+    anonymous.key_file.clear();
+    return ConfigureTlsContext(anonymous, anonymous_tls_context_);
+  }
+
   const ClientOptions options_;
   const std::shared_ptr<ConnectionPool> pool_;
   asio::ssl::context tls_context_;
+  asio::ssl::context anonymous_tls_context_;
   const absl::Status tls_status_;
+  // nullopt: the certificate goes to every origin. An unparsable URL names
+  // no origin, so then it goes to none.
+  const std::optional<std::string> cert_origin_;
 };
 
 Client::Client(ClientOptions options)
