@@ -100,7 +100,9 @@ class Client::Impl {
         pool_(std::make_shared<ConnectionPool>(
             PoolLimits{.max_idle_per_origin = options_.max_idle_per_origin,
                        .max_idle_total = options_.max_idle_total,
-                       .idle_timeout = options_.idle_timeout},
+                       .idle_timeout = options_.idle_timeout,
+                       .max_connections_per_origin =
+                           options_.max_connections_per_origin},
             options_.clock != nullptr ? *options_.clock : util::RealClock())),
         tls_context_(asio::ssl::context::tls_client),
         anonymous_tls_context_(asio::ssl::context::tls_client),
@@ -144,6 +146,7 @@ class Client::Impl {
   }
 
   int IdleConnections() const { return pool_->IdleConnections(); }
+  int RequestsWaitingForConnection() const { return pool_->Waiting(); }
   void Close() { pool_->Close(); }
 
  private:
@@ -160,11 +163,20 @@ class Client::Impl {
     const std::string origin = target->Origin();
     // A pooled connection may have been closed by the server while idle; then
     // one fresh connection is tried (all our requests are idempotent). The
-    // retry opens a new connection: if one pooled connection went stale, its
-    // pool mates most likely did too.
+    // retry opens a new connection and the origin's other idle ones are
+    // closed: if one pooled connection went stale, its pool mates most likely
+    // did too.
     for (int attempt = 0; attempt < 2; ++attempt) {
-      std::unique_ptr<Connection> connection =
-          attempt == 0 ? pool_->Take(origin) : nullptr;
+      if (attempt == 1) {
+        pool_->DropIdle(origin);
+      }
+      // Past the origin's connection cap this waits for one to come back.
+      absl::StatusOr<ConnectionPool::Acquired> acquired =
+          co_await pool_->Acquire(origin, deadline);
+      if (!acquired.ok()) {
+        co_return acquired.status();
+      }
+      std::unique_ptr<Connection> connection = std::move(acquired->idle);
       if (!connection) {
         const AddressRule rule =
             options.trusted_origin.empty() ||
@@ -179,6 +191,7 @@ class Client::Impl {
           co_return opened.status();
         }
         connection = std::move(*opened);
+        connection->Hold(std::move(acquired->slot));
       }
       bool stale = false;
       // The header must come within a read timeout too: a streamed body's
@@ -271,6 +284,10 @@ asio::awaitable<absl::StatusOr<Response>> Client::Send(Request request,
 }
 
 int Client::IdleConnections() const { return impl_->IdleConnections(); }
+
+int Client::RequestsWaitingForConnection() const {
+  return impl_->RequestsWaitingForConnection();
+}
 
 void Client::Close() { impl_->Close(); }
 
