@@ -10,9 +10,11 @@ namespace {
 http::ClientOptions HttpOptions(const v1::UpstreamConfig& upstream) {
   http::ClientOptions options;
   options.max_idle_per_origin = upstream.max_idle_connections();
+  options.max_connections_per_origin = upstream.max_connections();
   options.tls.ca_file = upstream.tls().ca_file();
   options.tls.cert_file = upstream.tls().cert_file();
   options.tls.key_file = upstream.tls().key_file();
+  options.tls.cert_origin = upstream.url();
   options.tls.insecure_skip_verify = upstream.tls().insecure_skip_verify();
   return options;
 }

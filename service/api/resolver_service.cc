@@ -71,6 +71,7 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
     return call.Finish(query.status());
   }
   grpc::ServerUnaryReactor* reactor = call.reactor();
+  resolve::CallCancel cancel = call.cancel();
   resolver_.GetManifest(
       *std::move(query), ToCacheMode(request->cache_mode()),
       Reply<resolve::Manifest>(
@@ -80,7 +81,8 @@ grpc::ServerUnaryReactor* ResolverService::GetManifest(
             out.set_content(std::move(manifest.content));
             out.set_media_type(manifest.media_type);
             out.set_digest(manifest.digest.str());
-          }));
+          }),
+      std::move(cancel));
   return reactor;
 }
 
@@ -104,6 +106,7 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
     return call.Finish(query.status());
   }
   grpc::ServerUnaryReactor* reactor = call.reactor();
+  resolve::CallCancel cancel = call.cancel();
   resolver_.HeadManifest(
       *std::move(query), ToCacheMode(request->cache_mode()),
       Reply<resolve::ManifestHead>(
@@ -112,7 +115,8 @@ grpc::ServerUnaryReactor* ResolverService::HeadManifest(
             out.set_media_type(head.media_type);
             out.set_digest(head.digest);
             out.set_size(head.size);
-          }));
+          }),
+      std::move(cancel));
   return reactor;
 }
 
@@ -134,12 +138,14 @@ grpc::ServerUnaryReactor* ResolverService::HeadBlob(
     return call.Finish(query.status());
   }
   grpc::ServerUnaryReactor* reactor = call.reactor();
+  resolve::CallCancel cancel = call.cancel();
   resolver_.HeadBlob(*std::move(query), ToCacheMode(request->cache_mode()),
                      Reply<resolve::BlobHead>(std::move(call), response,
                                               [](resolve::BlobHead& head,
                                                  v1::HeadBlobResponse& out) {
                                                 out.set_size(head.size);
-                                              }));
+                                              }),
+                     std::move(cancel));
   return reactor;
 }
 
@@ -164,6 +170,7 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
     return call.Finish(query.status());
   }
   grpc::ServerUnaryReactor* reactor = call.reactor();
+  resolve::CallCancel cancel = call.cancel();
   resolver_.ListTags(*std::move(query), ToCacheMode(request->cache_mode()),
                      Reply<resolve::TagPage>(
                          std::move(call), response,
@@ -173,7 +180,8 @@ grpc::ServerUnaryReactor* ResolverService::ListTags(
                              out.add_tags(std::move(tag));
                            }
                            out.set_next_last(page.next_last);
-                         }));
+                         }),
+                     std::move(cancel));
   return reactor;
 }
 

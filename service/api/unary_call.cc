@@ -1,6 +1,7 @@
 #include "service/api/unary_call.h"
 
 #include <chrono>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -19,13 +20,29 @@ absl::Time CallDeadline(const grpc::CallbackServerContext* context,
   return absl::FromChrono(deadline);
 }
 
+// The reactor of every unary call. gRPC's DefaultReactor() cannot say that
+// the caller cancelled; this one fires the call's cancel signal, so the
+// fan-out the call started stops asking upstreams for nobody.
+class CancellableReactor final : public grpc::ServerUnaryReactor {
+ public:
+  explicit CancellableReactor(std::shared_ptr<util::CancelSignal> cancel)
+      : cancel_(std::move(cancel)) {}
+
+  void OnCancel() override { cancel_->Cancel(); }
+  void OnDone() override { delete this; }
+
+ private:
+  const std::shared_ptr<util::CancelSignal> cancel_;
+};
+
 }  // namespace
 
 UnaryCall::UnaryCall(grpc::CallbackServerContext* context,
                      metrics::Metrics& metrics, metrics::Rpc rpc,
                      std::string subject, absl::Duration default_deadline,
                      CallLimiter* limiter)
-    : reactor_(context->DefaultReactor()),
+    : cancel_(std::make_shared<util::CancelSignal>()),
+      reactor_(new CancellableReactor(cancel_)),
       metrics_(&metrics),
       rpc_(rpc),
       // The subject is unvalidated caller input: escaped, it cannot forge log
@@ -44,7 +61,8 @@ UnaryCall::UnaryCall(grpc::CallbackServerContext* context,
 }
 
 UnaryCall::UnaryCall(UnaryCall&& other) noexcept
-    : reactor_(std::exchange(other.reactor_, nullptr)),
+    : cancel_(std::move(other.cancel_)),
+      reactor_(std::exchange(other.reactor_, nullptr)),
       metrics_(other.metrics_),
       rpc_(other.rpc_),
       subject_(std::move(other.subject_)),

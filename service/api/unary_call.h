@@ -1,6 +1,7 @@
 #ifndef TRIBUTARY_SERVICE_API_UNARY_CALL_H_
 #define TRIBUTARY_SERVICE_API_UNARY_CALL_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -10,14 +11,15 @@
 #include "grpcpp/support/server_callback.h"
 #include "service/api/stream_limiter.h"
 #include "service/metrics/metrics.h"
+#include "service/util/cancel_signal.h"
 
 namespace tributary::api {
 
-// One unary RPC in flight: its reactor, its deadline, and the bookkeeping done
-// when it finishes (metrics, one log line). Move-only, so exactly one object
-// can finish the call: Finish acts once, and a moved-from call does nothing.
-// Not thread-safe; a completion callback that must be copyable holds it
-// through a shared_ptr.
+// One unary RPC in flight: its reactor, its deadline, its cancel signal, and
+// the bookkeeping done when it finishes (metrics, one log line). Move-only, so
+// exactly one object can finish the call: Finish acts once, and a moved-from
+// call does nothing. Not thread-safe; a completion callback that must be
+// copyable holds it through a shared_ptr.
 class UnaryCall {
  public:
   // `subject` names what was asked ("library/alpine:3.20") for the log line.
@@ -42,9 +44,14 @@ class UnaryCall {
   // The caller's deadline, or `default_deadline` from now when it sent none.
   absl::Time deadline() const { return deadline_; }
 
-  // The call's reactor, to return from the handler (DefaultReactor() may be
-  // taken only once per call); null once the call was moved from.
+  // The call's reactor, to return from the handler; null once the call was
+  // moved from.
   grpc::ServerUnaryReactor* reactor() const { return reactor_; }
+
+  // Fires when the caller cancels or its deadline passes (gRPC's OnCancel),
+  // for the work the call started; null once the call was moved from. Take it
+  // before moving the call.
+  const std::shared_ptr<util::CancelSignal>& cancel() const { return cancel_; }
 
   // Records the call and finishes its reactor with `status`; returns the
   // reactor. Only the first Finish of a call acts; later ones, and any on a
@@ -53,6 +60,9 @@ class UnaryCall {
                                    absl::string_view upstream = "");
 
  private:
+  // Before reactor_: the reactor is built holding it.
+  std::shared_ptr<util::CancelSignal> cancel_;
+  // Deletes itself when gRPC is done with the call (OnDone).
   grpc::ServerUnaryReactor* reactor_;
   metrics::Metrics* metrics_;
   metrics::Rpc rpc_;

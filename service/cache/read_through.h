@@ -15,6 +15,7 @@
 #include "service/cache/memory_cache.h"
 #include "service/cache/single_flight.h"
 #include "service/metrics/metrics.h"
+#include "service/util/cancel_signal.h"
 #include "service/util/clock.h"
 
 namespace tributary::cache {
@@ -89,8 +90,11 @@ class ReadThrough {
  public:
   using Result = absl::StatusOr<Answer<T>>;
   using Done = std::function<void(Result)>;
-  // Fetches from the upstreams; calls its argument exactly once.
-  using Fetch = std::function<void(Done)>;
+  // Fetches from the upstreams; calls `done` exactly once. `cancel` fires
+  // when no caller waits for the answer any more: the fetch should stop
+  // asking upstreams (and may then answer CANCELLED).
+  using Fetch = std::function<void(Done done,
+                                   std::shared_ptr<util::CancelSignal> cancel)>;
   // What a value costs in memory, roughly.
   using SizeOf = int64_t (*)(const T&);
 
@@ -107,8 +111,12 @@ class ReadThrough {
   ReadThrough(const ReadThrough&) = delete;
   ReadThrough& operator=(const ReadThrough&) = delete;
 
+  // `caller` (may be null) fires when the caller cancels: it is answered
+  // CANCELLED at once and leaves the fetch it waits for, which is cancelled
+  // when no other caller shares it.
   void Get(const std::string& key, CacheMode mode, const Policy& policy,
-           Fetch fetch, Done done) {
+           Fetch fetch, Done done,
+           std::shared_ptr<util::CancelSignal> caller = nullptr) {
     std::string full_key = prefix_ + key;
     if (mode != CacheMode::kRefresh) {
       std::optional<Entry> entry = store_.Lookup(full_key);
@@ -128,13 +136,23 @@ class ReadThrough {
                    done = std::move(done)](const Result& result) {
       Deliver(full_key, policy, allow_stale, result, done);
     };
-    if (!flights_.Join(full_key, std::move(waiter))) {
+    typename Flights::Joined joined =
+        flights_.Join(full_key, std::move(waiter));
+    if (joined.leader) {
+      Record(mode == CacheMode::kRefresh ? metrics::CacheResult::kBypass
+                                         : metrics::CacheResult::kMiss);
+      Launch(full_key, joined, fetch);
+    } else {
       Record(metrics::CacheResult::kCoalesced);
-      return;
     }
-    Record(mode == CacheMode::kRefresh ? metrics::CacheResult::kBypass
-                                       : metrics::CacheResult::kMiss);
-    Launch(std::move(full_key), std::move(fetch));
+    if (caller != nullptr) {
+      // Subscribed after the launch: a fetch that answers at once leaves
+      // nothing to leave. The subscription may outlive the answer (the
+      // signal belongs to the call); Leave then finds nothing.
+      caller->Subscribe([this, full_key, waiter_id = joined.waiter] {
+        Abandon(full_key, waiter_id);
+      });
+    }
   }
 
   // Stores an answer learnt another way (a manifest fetched by tag is also
@@ -146,6 +164,8 @@ class ReadThrough {
   int in_flight() const { return flights_.in_flight(); }
 
  private:
+  using Flights = SingleFlight<Result>;
+
   struct Stored {
     T value;
     std::string upstream;
@@ -190,17 +210,30 @@ class ReadThrough {
   }
 
   // One background refresh per key: later stale hits join the one in flight.
+  // Its waiter never leaves, so no caller's cancel stops the refresh.
   void Revalidate(const std::string& key, const Fetch& fetch) {
-    if (flights_.Join(key, [](const Result&) {})) {
-      Launch(key, fetch);
+    typename Flights::Joined joined = flights_.Join(key, [](const Result&) {});
+    if (joined.leader) {
+      Launch(key, joined, fetch);
     }
   }
 
-  void Launch(std::string key, Fetch fetch) {
-    fetch([this, key = std::move(key)](Result result) {
-      Store(key, result);
-      flights_.Complete(key, result);
-    });
+  void Launch(const std::string& key, const typename Flights::Joined& joined,
+              const Fetch& fetch) {
+    fetch(
+        [this, key, flight = joined.flight](Result result) {
+          Store(key, result);
+          flights_.Complete(key, flight, result);
+        },
+        joined.cancel);
+  }
+
+  // The caller cancelled: it is answered now, whatever the fetch does next.
+  void Abandon(const std::string& key, uint64_t waiter) {
+    std::optional<typename Flights::Waiter> left = flights_.Leave(key, waiter);
+    if (left.has_value()) {
+      (*left)(Result(absl::CancelledError("the caller cancelled")));
+    }
   }
 
   void Store(const std::string& key, const Result& result) {
@@ -259,7 +292,7 @@ class ReadThrough {
   const util::Clock& clock_;
   metrics::Metrics& metrics_;
   const SizeOf size_of_;
-  SingleFlight<Result> flights_;
+  Flights flights_;
 };
 
 }  // namespace tributary::cache

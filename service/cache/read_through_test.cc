@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "service/util/cancel_signal.h"
 #include "service/util/fake_clock.h"
 
 namespace tributary::cache {
@@ -26,7 +29,14 @@ constexpr Policy kTagPolicy{.fresh_for = absl::Seconds(60),
 class ManualUpstream {
  public:
   ReadThrough<std::string>::Fetch Fetch() {
-    return [this](Done done) { pending_.push_back(std::move(done)); };
+    return [this](Done done, std::shared_ptr<util::CancelSignal> cancel) {
+      pending_.push_back(std::move(done));
+      cancels_.push_back(std::move(cancel));
+    };
+  }
+  // The cancel signal of the fetch started `index`-th.
+  const util::CancelSignal& cancel(size_t index) const {
+    return *cancels_.at(index);
   }
   void Answer(Result result) {
     ASSERT_FALSE(pending_.empty());
@@ -42,6 +52,7 @@ class ManualUpstream {
 
  private:
   std::vector<Done> pending_;
+  std::vector<std::shared_ptr<util::CancelSignal>> cancels_;
   int started_ = 0;
 };
 
@@ -50,12 +61,20 @@ class ReadThroughTest : public ::testing::Test {
   // Asks for `key` and returns what `done` got (nullopt: not called yet).
   std::shared_ptr<std::optional<Result>> Get(
       CacheMode mode = CacheMode::kDefault, const Policy& policy = kTagPolicy,
-      const std::string& key = "demo/app:v1") {
+      const std::string& key = "demo/app:v1",
+      std::shared_ptr<util::CancelSignal> caller = nullptr) {
     auto got = std::make_shared<std::optional<Result>>();
     ++asked_;
-    cache_.Get(key, mode, policy, upstream_.Fetch(),
-               [got](Result result) { *got = std::move(result); });
+    cache_.Get(
+        key, mode, policy, upstream_.Fetch(),
+        [got](Result result) { *got = std::move(result); }, std::move(caller));
     return got;
+  }
+  // Asks for the default key on behalf of a caller who may cancel.
+  std::shared_ptr<std::optional<Result>> GetFor(
+      std::shared_ptr<util::CancelSignal> caller) {
+    return Get(CacheMode::kDefault, kTagPolicy, "demo/app:v1",
+               std::move(caller));
   }
   // Fills the cache with `value`, fetched now.
   void Warm(const std::string& value) {
@@ -101,6 +120,66 @@ TEST_F(ReadThroughTest, IdenticalRequestsInFlightShareOneFetch) {
     ASSERT_TRUE(got->has_value() && (*got)->ok());
     EXPECT_EQ((**got)->value, "x");
   }
+}
+
+TEST_F(ReadThroughTest, ACallerWhoCancelsAloneIsAnsweredAndItsFetchCancelled) {
+  auto caller = std::make_shared<util::CancelSignal>();
+  auto got = GetFor(caller);
+  ASSERT_EQ(upstream_.pending(), 1);
+
+  caller->Cancel();
+
+  ASSERT_TRUE(got->has_value()) << "answered at once, not when the fetch ends";
+  EXPECT_EQ((*got)->status().code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(upstream_.cancel(0).cancelled());
+  EXPECT_EQ(cache_.in_flight(), 0);
+}
+
+TEST_F(ReadThroughTest, ASharedFetchKeepsGoingWhenOneOfTwoCallersCancels) {
+  auto leaving = std::make_shared<util::CancelSignal>();
+  auto staying = std::make_shared<util::CancelSignal>();
+  auto left = GetFor(leaving);
+  auto stayed = GetFor(staying);
+  ASSERT_EQ(upstream_.pending(), 1);
+
+  leaving->Cancel();
+
+  ASSERT_TRUE(left->has_value());
+  EXPECT_EQ((*left)->status().code(), absl::StatusCode::kCancelled);
+  EXPECT_FALSE(upstream_.cancel(0).cancelled());
+  EXPECT_FALSE(stayed->has_value());
+  upstream_.Succeed("x");
+  ASSERT_TRUE(stayed->has_value() && (*stayed)->ok());
+  EXPECT_EQ((**stayed)->value, "x");
+}
+
+TEST_F(ReadThroughTest, AfterEveryCallerCancelledTheNextOneStartsAFreshFetch) {
+  auto caller = std::make_shared<util::CancelSignal>();
+  GetFor(caller);
+  caller->Cancel();
+
+  auto next = Get();
+
+  EXPECT_EQ(upstream_.pending(), 2) << "not joined to the cancelled fetch";
+  EXPECT_FALSE(upstream_.cancel(1).cancelled());
+  upstream_.Answer(absl::CancelledError("the caller cancelled"));
+  EXPECT_FALSE(next->has_value()) << "the cancelled fetch answers nobody";
+  upstream_.Succeed("x");
+  ASSERT_TRUE(next->has_value() && (*next)->ok());
+}
+
+TEST_F(ReadThroughTest, ACancelDoesNotStopABackgroundRefresh) {
+  Warm("old");
+  clock_.Advance(absl::Seconds(61));
+  Get();  // stale: answered, and one refresh starts
+  ASSERT_EQ(upstream_.pending(), 1);
+  clock_.Advance(absl::Hours(2));  // past every stale window: joins the refresh
+  auto caller = std::make_shared<util::CancelSignal>();
+  GetFor(caller);
+
+  caller->Cancel();
+
+  EXPECT_FALSE(upstream_.cancel(1).cancelled());
 }
 
 TEST_F(ReadThroughTest, PastTheTtlServesStaleAndRefreshesOnceInTheBackground) {

@@ -121,6 +121,13 @@ const ErrorCase kErrorCases[] = {
      HubWith("    max_idle_connections: -1\n"),
      {"upstreams[0].max_idle_connections: must be between 1 and 1024 "
       "(got -1)"}},
+    {"RejectsNegativeConnections",
+     HubWith("    max_connections: -1\n"),
+     {"upstreams[0].max_connections: must be between 1 and 4096 (got -1)"}},
+    {"RejectsMoreIdleConnectionsThanConnections",
+     HubWith("    max_connections: 4\n    max_idle_connections: 8\n"),
+     {"upstreams[0].max_idle_connections: must not exceed max_connections "
+      "(4): idle connections count against it"}},
     {"RejectsARelativeUnixSocket",
      absl::StrCat(kHub, "server:\n  listen_address: unix:grpc.sock\n"),
      {"server.listen_address: a Unix socket must be an absolute path"}},

@@ -81,6 +81,7 @@ upstreams:
     request_timeout: 1m30s
     library_rewrite: LIBRARY_REWRITE_ALWAYS
     max_idle_connections: 32
+    max_connections: 48
     header_timeout: 3s
     retry:
       max_attempts: 4
@@ -164,6 +165,7 @@ constexpr char kFullProto[] = R"pb(
     request_timeout { seconds: 90 }
     library_rewrite: LIBRARY_REWRITE_ALWAYS
     max_idle_connections: 32
+    max_connections: 48
     header_timeout { seconds: 3 }
     retry {
       max_attempts: 4
@@ -189,6 +191,7 @@ constexpr char kFullProto[] = R"pb(
     request_timeout { seconds: 30 }
     library_rewrite: LIBRARY_REWRITE_NEVER
     max_idle_connections: 8
+    max_connections: 64
     header_timeout { seconds: 10 }
     retry {
       max_attempts: 3
@@ -253,6 +256,7 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   EXPECT_EQ(ToAbslDuration(upstream.connect_timeout()), absl::Seconds(5));
   EXPECT_EQ(ToAbslDuration(upstream.request_timeout()), absl::Seconds(30));
   EXPECT_EQ(upstream.max_idle_connections(), 8);
+  EXPECT_EQ(upstream.max_connections(), 64);
   EXPECT_EQ(upstream.library_rewrite(), v1::LIBRARY_REWRITE_UNSPECIFIED);
   EXPECT_EQ(ToAbslDuration(upstream.header_timeout()), absl::Seconds(10));
   EXPECT_EQ(upstream.retry().max_attempts(), 3);

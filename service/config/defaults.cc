@@ -119,6 +119,9 @@ void ApplyUpstreamDefaults(std::string_view default_registry,
   if (upstream.max_idle_connections() == 0) {
     upstream.set_max_idle_connections(kDefaultMaxIdleConnections);
   }
+  if (upstream.max_connections() == 0) {
+    upstream.set_max_connections(kDefaultMaxConnections);
+  }
   if (!upstream.has_header_timeout()) {
     *upstream.mutable_header_timeout() = ToProtoDuration(kDefaultHeaderTimeout);
   }

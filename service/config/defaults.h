@@ -56,6 +56,7 @@ inline constexpr std::string_view kDefaultApiPrefix = "/v2";
 inline constexpr absl::Duration kDefaultConnectTimeout = absl::Seconds(5);
 inline constexpr absl::Duration kDefaultRequestTimeout = absl::Seconds(30);
 inline constexpr int32_t kDefaultMaxIdleConnections = 8;
+inline constexpr int32_t kDefaultMaxConnections = 64;
 inline constexpr absl::Duration kDefaultHeaderTimeout = absl::Seconds(10);
 
 // upstreams[*].retry

@@ -30,6 +30,7 @@ constexpr int64_t kMaxIoThreads = 64;
 // A Unix socket beside TCP is the use; more than a few is a mistake.
 constexpr int kMaxAdditionalListenAddresses = 4;
 constexpr int64_t kMaxIdleConnections = 1024;
+constexpr int64_t kMaxConnections = 4096;
 constexpr int64_t kMaxRetryAttempts = 10;
 constexpr absl::Duration kMaxBackoff = absl::Minutes(5);
 constexpr int64_t kMaxFailureThreshold = 1000;
@@ -161,6 +162,15 @@ void CheckUpstream(absl::string_view path, const v1::UpstreamConfig& upstream,
                 upstream.request_timeout(), kMaxRequestTimeout, errors);
   CheckRange(absl::StrCat(path, ".max_idle_connections"),
              upstream.max_idle_connections(), 1, kMaxIdleConnections, errors);
+  CheckRange(absl::StrCat(path, ".max_connections"), upstream.max_connections(),
+             1, kMaxConnections, errors);
+  if (upstream.max_idle_connections() > upstream.max_connections() &&
+      upstream.max_connections() >= 1) {
+    errors.Add(absl::StrCat(path, ".max_idle_connections"),
+               absl::StrCat("must not exceed max_connections (",
+                            upstream.max_connections(),
+                            "): idle connections count against it"));
+  }
   CheckResilience(path, upstream, errors);
   CheckUpstreamSecurity(path, upstream, errors);
 }

@@ -1,6 +1,7 @@
 #include "service/http/client.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -81,6 +82,15 @@ asio::awaitable<absl::StatusOr<std::string>> ReadAll(ResponseStream& stream,
   }
 }
 
+// The origin of options.tls.cert_origin, a URL; nullopt when none is given.
+std::optional<std::string> OriginOf(const std::string& url) {
+  if (url.empty()) {
+    return std::nullopt;
+  }
+  absl::StatusOr<Target> target = ParseTarget(url);
+  return target.ok() ? target->Origin() : std::string();
+}
+
 }  // namespace
 
 class Client::Impl {
@@ -90,12 +100,26 @@ class Client::Impl {
         pool_(std::make_shared<ConnectionPool>(
             PoolLimits{.max_idle_per_origin = options_.max_idle_per_origin,
                        .max_idle_total = options_.max_idle_total,
-                       .idle_timeout = options_.idle_timeout},
+                       .idle_timeout = options_.idle_timeout,
+                       .max_connections_per_origin =
+                           options_.max_connections_per_origin},
             options_.clock != nullptr ? *options_.clock : util::RealClock())),
         tls_context_(asio::ssl::context::tls_client),
-        tls_status_(ConfigureTlsContext(options_.tls, tls_context_)) {}
+        anonymous_tls_context_(asio::ssl::context::tls_client),
+        tls_status_(ConfigureContexts()),
+        cert_origin_(OriginOf(options_.tls.cert_origin)) {}
 
   const absl::Status& tls_status() const { return tls_status_; }
+
+  // The context for a connection to `origin`: the client certificate goes
+  // to options.tls.cert_origin only (TlsOptions::cert_origin says why).
+  asio::ssl::context& TlsContextFor(const std::string& origin) {
+    if (!cert_origin_.has_value() ||
+        absl::EqualsIgnoreCase(origin, *cert_origin_)) {
+      return tls_context_;
+    }
+    return anonymous_tls_context_;
+  }
 
   asio::awaitable<absl::StatusOr<std::unique_ptr<ResponseStream>>> Open(
       Request request, RequestOptions options) {
@@ -122,6 +146,7 @@ class Client::Impl {
   }
 
   int IdleConnections() const { return pool_->IdleConnections(); }
+  int RequestsWaitingForConnection() const { return pool_->Waiting(); }
   void Close() { pool_->Close(); }
 
  private:
@@ -138,11 +163,20 @@ class Client::Impl {
     const std::string origin = target->Origin();
     // A pooled connection may have been closed by the server while idle; then
     // one fresh connection is tried (all our requests are idempotent). The
-    // retry opens a new connection: if one pooled connection went stale, its
-    // pool mates most likely did too.
+    // retry opens a new connection and the origin's other idle ones are
+    // closed: if one pooled connection went stale, its pool mates most likely
+    // did too.
     for (int attempt = 0; attempt < 2; ++attempt) {
-      std::unique_ptr<Connection> connection =
-          attempt == 0 ? pool_->Take(origin) : nullptr;
+      if (attempt == 1) {
+        pool_->DropIdle(origin);
+      }
+      // Past the origin's connection cap this waits for one to come back.
+      absl::StatusOr<ConnectionPool::Acquired> acquired =
+          co_await pool_->Acquire(origin, deadline);
+      if (!acquired.ok()) {
+        co_return acquired.status();
+      }
+      std::unique_ptr<Connection> connection = std::move(acquired->idle);
       if (!connection) {
         const AddressRule rule =
             options.trusted_origin.empty() ||
@@ -150,13 +184,14 @@ class Client::Impl {
                 ? AddressRule::kAny
                 : options.other_origins;
         auto opened = co_await Connection::Open(
-            co_await asio::this_coro::executor, *target, tls_context_,
+            co_await asio::this_coro::executor, *target, TlsContextFor(origin),
             std::min(deadline, ToSteady(absl::Now() + options.connect_timeout)),
             rule);
         if (!opened.ok()) {
           co_return opened.status();
         }
         connection = std::move(*opened);
+        connection->Hold(std::move(acquired->slot));
       }
       bool stale = false;
       // The header must come within a read timeout too: a streamed body's
@@ -183,10 +218,26 @@ class Client::Impl {
     co_return absl::UnavailableError("connection closed by " + origin);
   }
 
+  // Both contexts trust and verify alike; only one holds the certificate.
+  absl::Status ConfigureContexts() {
+    absl::Status status = ConfigureTlsContext(options_.tls, tls_context_);
+    if (!status.ok()) {
+      return status;
+    }
+    TlsOptions anonymous = options_.tls;
+    anonymous.cert_file.clear();
+    anonymous.key_file.clear();
+    return ConfigureTlsContext(anonymous, anonymous_tls_context_);
+  }
+
   const ClientOptions options_;
   const std::shared_ptr<ConnectionPool> pool_;
   asio::ssl::context tls_context_;
+  asio::ssl::context anonymous_tls_context_;
   const absl::Status tls_status_;
+  // nullopt: the certificate goes to every origin. An unparsable URL names
+  // no origin, so then it goes to none.
+  const std::optional<std::string> cert_origin_;
 };
 
 Client::Client(ClientOptions options)
@@ -233,6 +284,10 @@ asio::awaitable<absl::StatusOr<Response>> Client::Send(Request request,
 }
 
 int Client::IdleConnections() const { return impl_->IdleConnections(); }
+
+int Client::RequestsWaitingForConnection() const {
+  return impl_->RequestsWaitingForConnection();
+}
 
 void Client::Close() { impl_->Close(); }
 

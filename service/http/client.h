@@ -19,6 +19,9 @@ struct ClientOptions {
   int max_idle_total = 64;
   // An idle connection older than this is closed, not reused.
   absl::Duration idle_timeout = absl::Seconds(30);
+  // Connections open per origin, busy or idle; a request past it waits for
+  // one (up to its deadline, or until cancelled) instead of opening another.
+  int max_connections_per_origin = 64;
   // What idle ages are measured with; null: the real clock. Must outlive the
   // client.
   const util::Clock* clock = nullptr;
@@ -58,6 +61,8 @@ class Client {
 
   // Idle pooled connections (for tests and metrics).
   int IdleConnections() const;
+  // Requests waiting for a connection (at max_connections_per_origin).
+  int RequestsWaitingForConnection() const;
   // Drops idle connections and pools no more (shutdown, while the I/O
   // context still exists).
   void Close();

@@ -18,6 +18,7 @@
 #include "boost/beast/http/buffer_body.hpp"
 #include "boost/beast/http/parser.hpp"
 #include "boost/beast/ssl/ssl_stream.hpp"
+#include "service/http/connection_slot.h"
 #include "service/http/steady_time.h"
 #include "service/http/types.h"
 
@@ -74,12 +75,18 @@ class Connection {
   // connection's I/O runs on.
   void Cancel();
   void MarkIdle();
+  // Keeps the pool's slot for this connection until it is destroyed.
+  void Hold(ConnectionSlot slot) { slot_ = std::move(slot); }
 
  private:
   explicit Connection(boost::beast::tcp_stream plain);
   explicit Connection(
       std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls);
   boost::beast::tcp_stream& lowest();
+
+  // Declared first, so destroyed last: the slot goes back to the pool once
+  // the socket is closed.
+  ConnectionSlot slot_;
 
   template <class Stream>
   boost::asio::awaitable<absl::StatusOr<ResponseHead>> StartOn(

@@ -1,13 +1,20 @@
 // The connection pool's bounds, through the client: idle connections expire
-// and are capped over all origins.
+// and are capped over all origins; connections per origin, busy or idle, are
+// capped too.
+#include <algorithm>
+#include <chrono>
 #include <future>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "boost/asio/bind_cancellation_slot.hpp"
+#include "boost/asio/cancellation_signal.hpp"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/use_future.hpp"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "service/http/client.h"
 #include "service/util/fake_clock.h"
@@ -17,6 +24,7 @@ namespace tributary::http {
 namespace {
 
 namespace asio = boost::asio;
+using ::testing::HasSubstr;
 using ::tributary::testing::FakeResponse;
 using ::tributary::testing::FakeUpstream;
 
@@ -82,6 +90,119 @@ TEST_F(PoolLimitsTest, IdleConnectionsOverAllOriginsAreCappedOldestFirst) {
   EXPECT_EQ(first->connections_accepted(), 2);
   ASSERT_TRUE(Get(client, *third).ok());  // still pooled
   EXPECT_EQ(third->connections_accepted(), 1);
+}
+
+// The cap on connections per origin, busy as well as idle: a request past it
+// waits for one instead of opening another socket.
+class ConnectionCapTest : public PoolLimitsTest {
+ protected:
+  void SetUp() override {
+    FakeResponse held;
+    held.body = "held";
+    held.hold = true;
+    upstream_.Route("GET", "/held", held);
+    FakeResponse slow;
+    slow.body = "slow";
+    slow.delay = absl::Milliseconds(50);
+    upstream_.Route("GET", "/slow", slow);
+  }
+  void TearDown() override { upstream_.Release(); }
+
+  std::future<absl::StatusOr<Response>> Start(Client& client,
+                                              const std::string& path,
+                                              RequestOptions options = {}) {
+    Request request;
+    request.url = upstream_.url() + path;
+    return asio::co_spawn(io_, client.Send(std::move(request), options),
+                          asio::use_future);
+  }
+  std::future<absl::StatusOr<Response>> StartCancellable(
+      Client& client, const std::string& path) {
+    Request request;
+    request.url = upstream_.url() + path;
+    return asio::co_spawn(
+        io_, client.Send(std::move(request), RequestOptions{}),
+        asio::bind_cancellation_slot(cancel_.slot(), asio::use_future));
+  }
+
+  // Runs the io_context until `done` holds; false after a generous bound
+  // (it fails the test, it does not order it).
+  template <class Done>
+  bool RunUntil(Done done) {
+    const absl::Time give_up = absl::Now() + absl::Seconds(10);
+    while (!done()) {
+      if (absl::Now() > give_up) {
+        return false;
+      }
+      io_.restart();
+      io_.run_one_for(std::chrono::milliseconds(10));
+    }
+    return true;
+  }
+
+  static bool Ready(const std::future<absl::StatusOr<Response>>& result) {
+    return result.wait_for(std::chrono::seconds(0)) ==
+           std::future_status::ready;
+  }
+
+  FakeUpstream upstream_;
+  asio::cancellation_signal cancel_;
+};
+
+TEST_F(ConnectionCapTest, TenConcurrentRequestsUseNoMoreThanTheCap) {
+  Client client(ClientOptions{.max_connections_per_origin = 2});
+  std::vector<std::future<absl::StatusOr<Response>>> results;
+  for (int i = 0; i < 10; ++i) {
+    results.push_back(Start(client, "/slow"));
+  }
+
+  ASSERT_TRUE(RunUntil([&] { return std::ranges::all_of(results, Ready); }));
+
+  for (auto& result : results) {
+    absl::StatusOr<Response> response = result.get();
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->body, "slow");
+  }
+  EXPECT_LE(upstream_.connections_accepted(), 2);
+  EXPECT_EQ(client.RequestsWaitingForConnection(), 0);
+}
+
+TEST_F(ConnectionCapTest, ACancelledWaitingRequestLeavesTheQueue) {
+  Client client(ClientOptions{.max_connections_per_origin = 1});
+  auto holding = Start(client, "/held");
+  auto waiting = StartCancellable(client, "/slow");
+  ASSERT_TRUE(RunUntil([&] {
+    return upstream_.requests().size() == 1 &&
+           client.RequestsWaitingForConnection() == 1;
+  }));
+
+  cancel_.emit(asio::cancellation_type::terminal);
+
+  ASSERT_TRUE(RunUntil([&] { return Ready(waiting); }));
+  EXPECT_EQ(client.RequestsWaitingForConnection(), 0);
+  EXPECT_EQ(upstream_.requests().size(), 1u) << "it never reached the upstream";
+  upstream_.Release();
+  ASSERT_TRUE(RunUntil([&] { return Ready(holding); }));
+  auto next = Start(client, "/slow");
+  ASSERT_TRUE(RunUntil([&] { return Ready(next); }));
+  EXPECT_TRUE(next.get().ok()) << "the slot was not lost";
+  EXPECT_EQ(upstream_.connections_accepted(), 1);
+}
+
+TEST_F(ConnectionCapTest, AWaitingRequestGivesUpAtItsDeadlineNamingTheCap) {
+  Client client(ClientOptions{.max_connections_per_origin = 1});
+  auto holding = Start(client, "/held");
+  auto waiting = Start(client, "/slow",
+                       {.deadline = absl::Now() + absl::Milliseconds(300)});
+
+  ASSERT_TRUE(RunUntil([&] { return Ready(waiting); }));
+
+  absl::StatusOr<Response> response = waiting.get();
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(response.status().message(), HasSubstr("max_connections"));
+  EXPECT_EQ(client.RequestsWaitingForConnection(), 0);
+  upstream_.Release();
+  ASSERT_TRUE(RunUntil([&] { return Ready(holding); }));
 }
 
 }  // namespace

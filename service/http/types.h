@@ -47,6 +47,13 @@ struct TlsOptions {
   // asks (mutual TLS); both or neither.
   std::string cert_file;
   std::string key_file;
+  // A URL of the one origin (scheme, host, port) the client certificate is
+  // presented to: the upstream's own, so its configured URL will do. Every
+  // other origin (a blob redirect's CDN, a token realm on another host) gets a
+  // handshake without it, so a hostile or careless upstream cannot make
+  // Tributary prove its identity elsewhere. Empty: presented to every origin (a
+  // client that only ever talks to one server).
+  std::string cert_origin;
   // No certificate or host name checks at all (tests, emergencies).
   bool insecure_skip_verify = false;
 };

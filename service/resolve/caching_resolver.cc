@@ -42,14 +42,17 @@ int64_t TagPageBytes(const registry::TagPage& page) {
 }
 
 template <class T>
-void Uncached(cache::CacheMode mode, Done<T>& done,
-              const std::function<void(Done<T>)>& fetch) {
+using Fetch = typename cache::ReadThrough<T>::Fetch;
+
+template <class T>
+void Uncached(cache::CacheMode mode, Done<T>& done, const Fetch<T>& fetch,
+              CallCancel& cancel) {
   if (mode == cache::CacheMode::kOnlyIfCached) {
     done(absl::FailedPreconditionError(
         "not in the cache: the cache is turned off (cache.disabled)"));
     return;
   }
-  fetch(std::move(done));
+  fetch(std::move(done), std::move(cancel));
 }
 
 }  // namespace
@@ -113,14 +116,16 @@ cache::Policy CachingResolver::ForReference(
 
 void CachingResolver::GetManifest(registry::ManifestQuery query,
                                   cache::CacheMode mode,
-                                  Done<registry::Manifest> done) {
-  std::function<void(Done<registry::Manifest>)> fetch =
-      [this, query](Done<registry::Manifest> fetched) mutable {
-        query.deadline = SharedDeadline(query.deadline);
-        resolver_.GetManifest(query, std::move(fetched));
-      };
+                                  Done<registry::Manifest> done,
+                                  CallCancel cancel) {
+  Fetch<registry::Manifest> fetch = [this, query](
+                                        Done<registry::Manifest> fetched,
+                                        CallCancel fetch_cancel) mutable {
+    query.deadline = SharedDeadline(query.deadline);
+    resolver_.GetManifest(query, std::move(fetched), std::move(fetch_cancel));
+  };
   if (!enabled_) {
-    Uncached(mode, done, fetch);
+    Uncached(mode, done, fetch, cancel);
     return;
   }
   const std::string key = ManifestKey(query, query.reference.str());
@@ -136,36 +141,42 @@ void CachingResolver::GetManifest(registry::ManifestQuery query,
       done(std::move(result));
     };
   }
-  manifests_.Get(key, mode, policy, std::move(fetch), std::move(done));
+  manifests_.Get(key, mode, policy, std::move(fetch), std::move(done),
+                 std::move(cancel));
 }
 
 void CachingResolver::HeadManifest(registry::ManifestQuery query,
                                    cache::CacheMode mode,
-                                   Done<registry::ManifestHead> done) {
-  std::function<void(Done<registry::ManifestHead>)> fetch =
-      [this, query](Done<registry::ManifestHead> fetched) mutable {
+                                   Done<registry::ManifestHead> done,
+                                   CallCancel cancel) {
+  Fetch<registry::ManifestHead> fetch =
+      [this, query](Done<registry::ManifestHead> fetched,
+                    CallCancel fetch_cancel) mutable {
         query.deadline = SharedDeadline(query.deadline);
-        resolver_.HeadManifest(query, std::move(fetched));
+        resolver_.HeadManifest(query, std::move(fetched),
+                               std::move(fetch_cancel));
       };
   if (!enabled_) {
-    Uncached(mode, done, fetch);
+    Uncached(mode, done, fetch, cancel);
     return;
   }
   manifest_heads_.Get(
       ManifestKey(query, query.reference.str()), mode,
       ForReference(query.reference, config_.head_manifest_ttl()),
-      std::move(fetch), std::move(done));
+      std::move(fetch), std::move(done), std::move(cancel));
 }
 
 void CachingResolver::HeadBlob(registry::BlobQuery query, cache::CacheMode mode,
-                               Done<registry::BlobHead> done) {
-  std::function<void(Done<registry::BlobHead>)> fetch =
-      [this, query](Done<registry::BlobHead> fetched) mutable {
-        query.deadline = SharedDeadline(query.deadline);
-        resolver_.HeadBlob(query, std::move(fetched));
-      };
+                               Done<registry::BlobHead> done,
+                               CallCancel cancel) {
+  Fetch<registry::BlobHead> fetch = [this, query](
+                                        Done<registry::BlobHead> fetched,
+                                        CallCancel fetch_cancel) mutable {
+    query.deadline = SharedDeadline(query.deadline);
+    resolver_.HeadBlob(query, std::move(fetched), std::move(fetch_cancel));
+  };
   if (!enabled_) {
-    Uncached(mode, done, fetch);
+    Uncached(mode, done, fetch, cancel);
     return;
   }
   // Whether a repository holds a blob can change (it may be deleted or
@@ -173,24 +184,26 @@ void CachingResolver::HeadBlob(registry::BlobQuery query, cache::CacheMode mode,
   blob_heads_.Get(absl::StrCat(query.source_registry, "\n", query.repository,
                                "\n", query.digest.str()),
                   mode, Expiring(config_.head_blob_ttl()), std::move(fetch),
-                  std::move(done));
+                  std::move(done), std::move(cancel));
 }
 
 void CachingResolver::ListTags(registry::TagsQuery query, cache::CacheMode mode,
-                               Done<registry::TagPage> done) {
-  std::function<void(Done<registry::TagPage>)> fetch =
-      [this, query](Done<registry::TagPage> fetched) mutable {
-        query.deadline = SharedDeadline(query.deadline);
-        resolver_.ListTags(query, std::move(fetched));
-      };
+                               Done<registry::TagPage> done,
+                               CallCancel cancel) {
+  Fetch<registry::TagPage> fetch = [this, query](
+                                       Done<registry::TagPage> fetched,
+                                       CallCancel fetch_cancel) mutable {
+    query.deadline = SharedDeadline(query.deadline);
+    resolver_.ListTags(query, std::move(fetched), std::move(fetch_cancel));
+  };
   if (!enabled_) {
-    Uncached(mode, done, fetch);
+    Uncached(mode, done, fetch, cancel);
     return;
   }
   tags_.Get(absl::StrCat(query.source_registry, "\n", query.repository, "\n",
                          query.page_size, "\n", query.last),
             mode, Expiring(config_.tags_ttl()), std::move(fetch),
-            std::move(done));
+            std::move(done), std::move(cancel));
 }
 
 }  // namespace tributary::resolve

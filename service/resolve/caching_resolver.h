@@ -26,10 +26,11 @@ class BlobCache;
 // share one fan-out (single-flight). With `cache.disabled` every call goes
 // straight to the Resolver.
 //
-// A fan-out shared by identical requests belongs to none of them: it runs
+// A fan-out shared by identical requests belongs to all of them: it runs
 // until the latest of the first caller's deadline and `fetch_timeout` from
 // its start, so a first caller that cancels or has a short deadline does not
-// fail the others. `done` runs exactly once (see cache::ReadThrough for on
+// fail the others; it is cancelled when the last caller waiting for it
+// cancels. `done` runs exactly once (see cache::ReadThrough for on
 // which thread). Thread-safe; `resolver`, `clock` and `metrics` must outlive
 // it, and it must outlive every call.
 class CachingResolver {
@@ -41,14 +42,18 @@ class CachingResolver {
                   cache::BlobStore* blob_store = nullptr);
   ~CachingResolver();
 
+  // `cancel` (may be null) fires when the caller cancels or its deadline
+  // passes: `done` gets CANCELLED at once, and the fan-out stops asking
+  // upstreams unless another caller shares it (ReadThrough::Get).
   void GetManifest(registry::ManifestQuery query, CacheMode mode,
-                   Done<registry::Manifest> done);
+                   Done<registry::Manifest> done, CallCancel cancel = nullptr);
   void HeadManifest(registry::ManifestQuery query, CacheMode mode,
-                    Done<registry::ManifestHead> done);
+                    Done<registry::ManifestHead> done,
+                    CallCancel cancel = nullptr);
   void HeadBlob(registry::BlobQuery query, CacheMode mode,
-                Done<registry::BlobHead> done);
+                Done<registry::BlobHead> done, CallCancel cancel = nullptr);
   void ListTags(registry::TagsQuery query, CacheMode mode,
-                Done<registry::TagPage> done);
+                Done<registry::TagPage> done, CallCancel cancel = nullptr);
 
   // A GetBlob stream through the disk store (see blob_cache.h); call Start on
   // the handle once it is kept.

@@ -43,6 +43,12 @@ AttemptLimits LimitsOf(const Query& query) {
   };
 }
 
+// Built outside the coroutine (GCC 12 and string literals, see
+// AttemptLoop::Remember).
+absl::Status Cancelled() {
+  return absl::CancelledError("the caller cancelled; no upstream is asked");
+}
+
 std::vector<std::unique_ptr<Upstream>> MakeUpstreams(
     std::vector<std::unique_ptr<registry::Registry>> clients,
     const util::Clock& clock, metrics::Metrics& metrics) {
@@ -72,16 +78,30 @@ class Resolver::Impl {
   // Runs the fan-out for one call, `call` asking one upstream; `done` gets
   // the answer.
   template <class T, class Call>
-  void Start(std::string subject, AttemptLimits limits, Call call,
-             Done<T> done) {
+  void Start(std::string subject, AttemptLimits limits, Call call, Done<T> done,
+             CallCancel cancel) {
     // Each call gets its own strand: its I/O objects (timers that cancel
     // lookups, pooled connections) are then never touched by two threads at
     // once.
+    auto strand = asio::make_strand(executor_);
+    // The caller's cancel, as the attempt loop races it. Shared with the
+    // subscription, which may run on another thread after the call ended.
+    auto cancellation = std::make_shared<Cancellation>(strand);
+    uint64_t subscription = 0;
+    if (cancel != nullptr) {
+      limits.cancellation = cancellation.get();
+      subscription =
+          cancel->Subscribe([cancellation] { cancellation->Cancel(); });
+    }
     asio::co_spawn(
-        asio::make_strand(executor_),
+        strand,
         FanOut<T>(std::move(subject), std::move(limits), std::move(call)),
-        [done = std::move(done)](std::exception_ptr error,
-                                 absl::StatusOr<Resolved<T>> result) {
+        [done = std::move(done), cancel = std::move(cancel),
+         cancellation = std::move(cancellation), subscription](
+            std::exception_ptr error, absl::StatusOr<Resolved<T>> result) {
+          if (cancel != nullptr) {
+            cancel->Unsubscribe(subscription);
+          }
           // `done` runs once whatever happens.
           if (error) {
             result = StatusOfException(error);
@@ -107,6 +127,9 @@ class Resolver::Impl {
           answer = co_await call(upstream);
           co_return answer.status();
         });
+    if (answered == nullptr && loop.cancelled()) {
+      co_return Cancelled();
+    }
     if (answered == nullptr) {
       co_return CombineFailures(subject, loop.failures());
     }
@@ -149,7 +172,8 @@ const BlobStreams& Resolver::blob_streams() const {
   return impl_->blob_streams();
 }
 
-void Resolver::GetManifest(ManifestQuery query, Done<Manifest> done) {
+void Resolver::GetManifest(ManifestQuery query, Done<Manifest> done,
+                           CallCancel cancel) {
   std::string subject = ManifestSubject(query);
   AttemptLimits limits = LimitsOf(query);
   impl_->Start<Manifest>(
@@ -157,10 +181,11 @@ void Resolver::GetManifest(ManifestQuery query, Done<Manifest> done) {
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.GetManifest(query);
       },
-      std::move(done));
+      std::move(done), std::move(cancel));
 }
 
-void Resolver::HeadManifest(ManifestQuery query, Done<ManifestHead> done) {
+void Resolver::HeadManifest(ManifestQuery query, Done<ManifestHead> done,
+                            CallCancel cancel) {
   std::string subject = ManifestSubject(query);
   AttemptLimits limits = LimitsOf(query);
   impl_->Start<ManifestHead>(
@@ -168,10 +193,11 @@ void Resolver::HeadManifest(ManifestQuery query, Done<ManifestHead> done) {
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.HeadManifest(query);
       },
-      std::move(done));
+      std::move(done), std::move(cancel));
 }
 
-void Resolver::HeadBlob(BlobQuery query, Done<BlobHead> done) {
+void Resolver::HeadBlob(BlobQuery query, Done<BlobHead> done,
+                        CallCancel cancel) {
   std::string subject =
       absl::StrCat(Qualified(query.source_registry, query.repository), "@",
                    query.digest.str());
@@ -181,10 +207,11 @@ void Resolver::HeadBlob(BlobQuery query, Done<BlobHead> done) {
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.HeadBlob(query);
       },
-      std::move(done));
+      std::move(done), std::move(cancel));
 }
 
-void Resolver::ListTags(TagsQuery query, Done<TagPage> done) {
+void Resolver::ListTags(TagsQuery query, Done<TagPage> done,
+                        CallCancel cancel) {
   std::string subject =
       absl::StrCat(Qualified(query.source_registry, query.repository), " tags");
   AttemptLimits limits = LimitsOf(query);
@@ -193,7 +220,7 @@ void Resolver::ListTags(TagsQuery query, Done<TagPage> done) {
       [query = std::move(query)](registry::Registry& upstream) {
         return upstream.ListTags(query);
       },
-      std::move(done));
+      std::move(done), std::move(cancel));
 }
 
 }  // namespace tributary::resolve

@@ -10,6 +10,7 @@
 #include "service/registry/types.h"
 #include "service/resolve/blob_stream.h"
 #include "service/resolve/upstream_snapshot.h"
+#include "service/util/cancel_signal.h"
 
 namespace tributary::resolve {
 
@@ -34,6 +35,10 @@ using Resolved = cache::Answer<T>;
 template <class T>
 using Done = std::function<void(absl::StatusOr<Resolved<T>>)>;
 
+// Fires when nobody waits for a call's answer any more (its caller cancelled
+// or its deadline passed); null when the call cannot be cancelled.
+using CallCancel = std::shared_ptr<util::CancelSignal>;
+
 // The ordered fan-out: asks each enabled upstream in configured order until one
 // succeeds (fanout/attempt_loop.h says how each is asked, fanout/fall_through.h
 // what moves on and what the final error is). The callback API keeps Asio out
@@ -45,10 +50,17 @@ class Resolver {
   explicit Resolver(std::unique_ptr<Impl> impl);
   ~Resolver();
 
-  void GetManifest(ManifestQuery query, Done<Manifest> done);
-  void HeadManifest(ManifestQuery query, Done<ManifestHead> done);
-  void HeadBlob(BlobQuery query, Done<BlobHead> done);
-  void ListTags(TagsQuery query, Done<TagPage> done);
+  // When `cancel` fires, the fan-out stops: a request in flight is cut off
+  // (its connection closed), no retry or further upstream is tried, and
+  // `done` gets CANCELLED.
+  void GetManifest(ManifestQuery query, Done<Manifest> done,
+                   CallCancel cancel = nullptr);
+  void HeadManifest(ManifestQuery query, Done<ManifestHead> done,
+                    CallCancel cancel = nullptr);
+  void HeadBlob(BlobQuery query, Done<BlobHead> done,
+                CallCancel cancel = nullptr);
+  void ListTags(TagsQuery query, Done<TagPage> done,
+                CallCancel cancel = nullptr);
 
   // A blob stream feeding `consumer` (see blob_stream.h); call Start on the
   // handle once it is kept.
