@@ -158,7 +158,7 @@ measure() {  # ITEM ROW HOST SERVING...
   if [[ -v cpu_by[frontend] ]]; then
     front="$(arith "${cpu_by[frontend]} / $gib")"
     trib="$(arith "${cpu_by[tributary]} / $gib")"
-    extra=" (frontend $front, Tributary $trib)"
+    extra="$(printf ' (frontend %.2f, Tributary %.2f)' "$front" "$trib")"
   fi
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$item" "$row" "$secs" "$mbps" "$cpu" \
     "$front" "$trib" "$origin" >>"$work/samples.tsv"

@@ -88,11 +88,12 @@ tributary::frontend::FrontendConfig ConfigFromFlags() {
 // blob message. gRPC receives each GetBlob message (256 KiB by default) into
 // freshly malloc'd slices and frees them once the chunk is on the client's
 // socket; with glibc's dynamic thresholds the freed top of the heap was
-// returned (brk, madvise) and faulted back in, zeroed, for the next message:
-// 8.3 of the frontend's 9.6 CPU-s per GiB served (docs/benchmarks.md,
-// "Through tributary-frontend"). Allocations below 32 MiB (glibc's own
-// ceiling for the dynamic mmap threshold) stay on the heap, and up to 64 MiB
-// free at a heap's top is kept; the heap still shrinks past that.
+// returned (brk, madvise) and faulted back in, zeroed, for the next message.
+// That made the frontend cost about 7.8 CPU-s per GiB of a warm blob, 2.1
+// with this (docs/benchmarks.md, "Through tributary-frontend"). Allocations
+// below 32 MiB (glibc's own ceiling for the dynamic mmap threshold) stay on
+// the heap, and up to 64 MiB free at a heap's top is kept; the heap still
+// shrinks past that.
 void KeepFreedHeapForReuse() {
   mallopt(M_MMAP_THRESHOLD, 32 << 20);
   mallopt(M_TRIM_THRESHOLD, 64 << 20);
