@@ -59,17 +59,6 @@ echo "== building (bazel build -c opt --jobs=$BAZEL_JOBS)" >&2
 bazel build -c opt --jobs="$BAZEL_JOBS" //service:tributary //bench:blob_pull >&2
 bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
 
-clk_tck="$(getconf CLK_TCK)"
-cpu_seconds() {  # PID -> utime+stime of the process (all its threads), seconds
-  local stat
-  stat="$(<"/proc/$1/stat")"
-  # Fields after "(comm) ": state is the 3rd field of the line, so utime (14)
-  # and stime (15) are the 12th and 13th of the rest.
-  awk -v tck="$clk_tck" '{ printf "%.2f\n", ($12 + $13) / tck }' <<<"${stat##*) }"
-}
-calc() { python3 -c "print($1)"; }
-median() { python3 -c 'import statistics,sys; print(statistics.median(map(float, sys.argv[1:])))' "$@"; }
-
 REGISTRY_ACCESS_LOG=on start_registry
 origin="http://127.0.0.1:$registry_port"
 echo "== pushing a $BIG_MIB MiB random blob to the origin" >&2

@@ -1,5 +1,6 @@
 # Shared by the bench/*.sh scripts (sourced, not run): a scratch folder, processes
-# stopped on exit, free loopback ports, waiting for an HTTP endpoint.
+# stopped on exit, free loopback ports, waiting for an HTTP endpoint, a process's
+# CPU seconds, the origin and proxy registries, images and blobs pushed to them.
 # Before sourcing, set BENCH_NAME (used in messages and the scratch folder's name).
 
 work="$(mktemp -d "/tmp/tributary-${BENCH_NAME}.XXXXXX")"
@@ -27,6 +28,17 @@ stop_process() {  # PID
   done
   pids=("${kept[@]}")
 }
+
+# utime + stime of a process (all its threads) in seconds, from /proc/PID/stat.
+cpu_seconds() {  # PID
+  local stat
+  stat="$(<"/proc/$1/stat")"
+  # Fields after "(comm) ": state is the 3rd field of the line, so utime (14)
+  # and stime (15) are the 12th and 13th of the rest.
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($12 + $13) / tck }' <<<"${stat##*) }"
+}
+calc() { python3 -c "print($1)"; }
+median() { python3 -c 'import statistics,sys; print(statistics.median(map(float, sys.argv[1:])))' "$@"; }
 
 wait_http() {  # URL
   for _ in $(seq 100); do
@@ -103,13 +115,19 @@ YAML
   wait_http "http://127.0.0.1:$proxy_port/v2/"
 }
 
+# Gives umoci and skopeo a private HOME and TMPDIR under $work and a policy
+# accepting any image ($work/policy.json), as tests/e2e does.
+image_tools_env() {
+  export HOME="$work/home" TMPDIR="$work/tmp" XDG_RUNTIME_DIR="$work/run"
+  mkdir -p "$HOME" "$TMPDIR" "$XDG_RUNTIME_DIR"
+  echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$work/policy.json"
+}
+
 # Builds a one-layer image with umoci and pushes it with skopeo to the registry
 # (as tests/e2e does).
 push_image() {  # REPO TAG
   local repo="$1" tag="$2"
-  export HOME="$work/home" TMPDIR="$work/tmp" XDG_RUNTIME_DIR="$work/run"
-  mkdir -p "$HOME" "$TMPDIR" "$XDG_RUNTIME_DIR"
-  echo '{"default":[{"type":"insecureAcceptAnything"}]}' >"$work/policy.json"
+  image_tools_env
   umoci init --layout "$work/layout"
   umoci new --image "$work/layout:$tag"
   umoci unpack --rootless --image "$work/layout:$tag" "$work/bundle" >/dev/null
@@ -119,6 +137,25 @@ push_image() {  # REPO TAG
   skopeo --policy "$work/policy.json" --tmpdir "$TMPDIR" copy --quiet \
     --dest-tls-verify=false --format oci \
     "oci:$work/layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
+}
+
+# Builds an image of LAYERS layers, each one file of MiB random bytes (umoci
+# insert, gzip-compressed: random bytes do not shrink), and pushes it with
+# skopeo to the registry of start_registry.
+push_layered_image() {  # REPO TAG LAYERS MiB
+  local repo="$1" tag="$2" layers="$3" mib="$4" layout="$work/layered" i
+  image_tools_env
+  umoci init --layout "$layout"
+  umoci new --image "$layout:$tag"
+  for i in $(seq "$layers"); do
+    head -c "$((mib << 20))" /dev/urandom >"$work/layer-$i"
+    umoci insert --rootless --image "$layout:$tag" "$work/layer-$i" "/data/layer-$i"
+    rm -f "$work/layer-$i"
+  done
+  skopeo --policy "$work/policy.json" --tmpdir "$TMPDIR" copy --quiet \
+    --dest-tls-verify=false --format oci \
+    "oci:$layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
+  rm -rf "$layout"
 }
 
 # Uploads MiB random bytes as a blob of REPO (default bench/blob) to the registry
