@@ -34,6 +34,8 @@ ABSL_FLAG(absl::Duration, stall, absl::Seconds(5),
 namespace tributary::bench {
 namespace {
 
+constexpr absl::Duration kConnectTimeout = absl::Seconds(30);
+
 int Run() {
   absl::StatusOr<Catalog> catalog = ReadCatalog(absl::GetFlag(FLAGS_catalog));
   if (!catalog.ok()) {
@@ -47,6 +49,18 @@ int Run() {
     std::fprintf(stderr,
                  "soak_load: --workers and --seconds must be positive and "
                  "the catalog must hold images and blobs\n");
+    return 2;
+  }
+  // Tributary opens its metrics port before its gRPC port, so a script that
+  // waited for the first may start this before the second listens: calls
+  // would fail fast (UNAVAILABLE) until then.
+  absl::StatusOr<std::unique_ptr<client::Client>> probe =
+      client::Client::Create({.address = absl::GetFlag(FLAGS_addr)});
+  if (!probe.ok() || !(*probe)->channel().WaitForConnected(
+                         absl::ToChronoTime(absl::Now() + kConnectTimeout))) {
+    std::fprintf(stderr, "soak_load: cannot connect to %s within %s\n",
+                 absl::GetFlag(FLAGS_addr).c_str(),
+                 absl::FormatDuration(kConnectTimeout).c_str());
     return 2;
   }
   WorkerOptions options;
