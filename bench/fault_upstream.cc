@@ -1,9 +1,9 @@
 // The soak's fault-injecting upstream (bench/soak.sh): a FakeUpstream on
 // 127.0.0.1 that answers the catalog's mixed/ and fault/ repositories from a
-// real registry (the backend) and spoils some answers as each repository's
-// fault mode says (FaultInjector). Writes its port to --port_file once it
-// listens; on SIGTERM or SIGINT prints how many requests got each fault and
-// exits. Usage, all on one command line:
+// real registry (the backend; each answer fetched once, BackendCache) and
+// spoils some answers as each repository's fault mode says (FaultInjector).
+// Writes its port to --port_file once it listens; on SIGTERM or SIGINT
+// prints how many requests got each fault and exits. Usage, all on one command line:
 //
 //   fault_upstream --backend 127.0.0.1:5000 --catalog catalog.txt
 //                  --port_file port --seed 1
@@ -18,6 +18,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "bench/backend_cache.h"
 #include "bench/fault_injector.h"
 #include "bench/soak_catalog.h"
 #include "tests/support/fake_upstream.h"
@@ -35,8 +36,8 @@ using testing::FakeResponse;
 using testing::FakeUpstream;
 using testing::RecordedRequest;
 
-// Request headers a registry's answer depends on.
-constexpr const char* kForwardedRequestHeaders[] = {"Accept", "Range"};
+// Request headers a registry's answer depends on (Range is BackendCache's).
+constexpr const char* kForwardedRequestHeaders[] = {"Accept"};
 // Answer headers Tributary reads (Content-Length only for HEAD: a GET's is
 // the body's, which FakeUpstream sets).
 constexpr const char* kForwardedAnswerHeaders[] = {
@@ -78,21 +79,21 @@ FakeResponse AskBackend(const std::string& backend,
   return response;
 }
 
-// Routes `methods` of `path` through the backend and the injector.
+// Routes `methods` of `path` through the backend's answers and the injector.
 void Serve(FakeUpstream& upstream, FaultInjector& injector,
-           const std::string& backend, const std::string& path,
+           BackendCache& backend, const std::string& path,
            std::vector<std::string> methods, FaultMode mode, RequestKind kind) {
   for (std::string& method : methods) {
     upstream.Handle(
         std::move(method), path,
         [&injector, &backend, mode, kind](const RecordedRequest& r) {
-          return injector.Apply(mode, kind, r.method, AskBackend(backend, r));
+          return injector.Apply(mode, kind, r.method, backend.Answer(r));
         });
   }
 }
 
 void ServeCatalog(const Catalog& catalog, FakeUpstream& upstream,
-                  FaultInjector& injector, const std::string& backend) {
+                  FaultInjector& injector, BackendCache& backend) {
   for (const Image& image : catalog.images) {
     if (image.kind.placement == Placement::kHealthy) {
       continue;
@@ -146,8 +147,10 @@ int Run() {
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
   FaultInjector injector(absl::GetFlag(FLAGS_seed));
+  BackendCache answers(
+      [&backend](const RecordedRequest& r) { return AskBackend(backend, r); });
   FakeUpstream upstream;
-  ServeCatalog(*catalog, upstream, injector, backend);
+  ServeCatalog(*catalog, upstream, injector, answers);
   if (!WritePort(absl::GetFlag(FLAGS_port_file), upstream.port())) {
     std::fprintf(stderr, "fault_upstream: cannot write --port_file %s\n",
                  absl::GetFlag(FLAGS_port_file).c_str());

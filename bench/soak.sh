@@ -9,8 +9,9 @@
 #                         2, 32 MiB, on alpha and on beta only (beta's are
 #                         reached after alpha's 404): always served.
 #   mixed/MODE/app        on alpha, asked of the fault upstream first
-#                         ("faulty-first", scope mixed/**), then alpha.
-#   fault/MODE/app        asked of the fault upstream only ("faulty-last";
+#                         ("faulty-first-MODE", scope mixed/MODE/**), then
+#                         alpha.
+#   fault/MODE/app        asked of the fault upstream only ("faulty-last-MODE";
 #                         alpha's and beta's scopes exclude fault/**).
 #   MODE: reset (TCP resets mid-body or instead of an answer), 503 (bursts),
 #   429 (Retry-After 1 or 3600), digest (one wrong byte in manifest and blob
@@ -135,8 +136,10 @@ mkdir -m 700 "$work/blobs"
 # The store holds less than the blobs pushed, so blobs are evicted and
 # fetched again (through the faults) all along. Short TTLs for the same
 # reason: the memory cache would otherwise answer nearly every unary call.
-# The fault upstreams give up on a silent answer after 1 s and on a body
-# after 10 s; their circuits reopen for a probe after 5 s.
+# The fault upstream appears once per mode and place (faulty-first-MODE,
+# faulty-last-MODE, each scoped to its repositories), so one mode's failures
+# open only that mode's circuit. They give up on a silent answer after 1 s
+# and on a body after 10 s; their circuits let a probe through after 5 s.
 faulty_upstream() {  # NAME SCOPE
   cat <<YAML
   - name: $1
@@ -166,7 +169,9 @@ cache:
   negative_ttl: 1s
 upstreams:
 YAML
-  faulty_upstream faulty-first 'mixed/**'
+  for mode in reset 503 429 digest hang; do
+    faulty_upstream "faulty-first-$mode" "mixed/$mode/**"
+  done
   cat <<YAML
   - name: alpha
     url: "http://127.0.0.1:$alpha_port"
@@ -175,7 +180,9 @@ YAML
     url: "http://127.0.0.1:$beta_port"
     scope: {exclude: ["fault/**", "mixed/**"]}
 YAML
-  faulty_upstream faulty-last 'fault/**'
+  for mode in reset 503 429 digest hang; do
+    faulty_upstream "faulty-last-$mode" "fault/$mode/**"
+  done
 } >"$work/tributary.yaml"
 "$tributary" --config "$work/tributary.yaml" >"$work/tributary.log" 2>&1 &
 tributary_pid=$!
