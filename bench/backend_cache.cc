@@ -43,7 +43,7 @@ FakeResponse RangeOf(const FakeResponse& whole, const std::string& range) {
 
 std::shared_ptr<const FakeResponse> BackendCache::Whole(
     const RecordedRequest& request) {
-  Key key{request.method, request.target, request.Header("Accept")};
+  Key key{request.method, request.target};
   {
     absl::MutexLock lock(&mu_);
     if (auto it = answers_.find(key); it != answers_.end()) {

@@ -5,7 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <tuple>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -14,12 +14,12 @@
 namespace tributary::bench {
 
 // The fault upstream's copy of what its backend registry answered. The soak's
-// content never changes once pushed, so each answer (by method, target and
-// Accept header) is fetched once and kept; a GET with a Range is cut from the
-// whole body here, as a registry would (206 with Content-Range, or 416).
-// Without it every blob request would wait for the whole blob from the
-// backend before its first byte, and a loaded machine would turn that wait
-// into timeouts nobody injected. Thread-safe.
+// content never changes once pushed, so each answer (by method and target;
+// the fetch asks for every manifest type) is fetched once and kept; a GET with
+// a Range is cut from the whole body here, as a registry would (206 with
+// Content-Range, or 416). Without it every blob request would wait for the
+// whole blob from the backend before its first byte, and a loaded machine would
+// turn that wait into timeouts nobody injected. Thread-safe.
 class BackendCache {
  public:
   // Asks the backend for a request (its Range header dropped).
@@ -32,7 +32,7 @@ class BackendCache {
       ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  using Key = std::tuple<std::string, std::string, std::string>;
+  using Key = std::pair<std::string, std::string>;
 
   std::shared_ptr<const testing::FakeResponse> Whole(
       const testing::RecordedRequest& request) ABSL_LOCKS_EXCLUDED(mu_);

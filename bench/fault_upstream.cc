@@ -3,7 +3,8 @@
 // real registry (the backend; each answer fetched once, BackendCache) and
 // spoils some answers as each repository's fault mode says (FaultInjector).
 // Writes its port to --port_file once it listens; on SIGTERM or SIGINT
-// prints how many requests got each fault and exits. Usage, all on one command line:
+// prints how many requests got each fault and exits. Usage, all on one command
+// line:
 //
 //   fault_upstream --backend 127.0.0.1:5000 --catalog catalog.txt
 //                  --port_file port --seed 1
@@ -36,8 +37,13 @@ using testing::FakeResponse;
 using testing::FakeUpstream;
 using testing::RecordedRequest;
 
-// Request headers a registry's answer depends on (Range is BackendCache's).
-constexpr const char* kForwardedRequestHeaders[] = {"Accept"};
+// Every manifest type: the soak pushes OCI manifests, which the backend
+// serves to any caller accepting them, as Tributary always does.
+constexpr char kAcceptManifests[] =
+    "application/vnd.oci.image.manifest.v1+json, "
+    "application/vnd.oci.image.index.v1+json, "
+    "application/vnd.docker.distribution.manifest.v2+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json";
 // Answer headers Tributary reads (Content-Length only for HEAD: a GET's is
 // the body's, which FakeUpstream sets).
 constexpr const char* kForwardedAnswerHeaders[] = {
@@ -48,12 +54,8 @@ constexpr absl::Duration kBackendTimeout = absl::Seconds(30);
 FakeResponse AskBackend(const std::string& backend,
                         const RecordedRequest& request) {
   testing::HttpRequest forwarded{.method = request.method,
-                                 .path = request.target};
-  for (const char* name : kForwardedRequestHeaders) {
-    if (std::string value = request.Header(name); !value.empty()) {
-      forwarded.headers.emplace_back(name, std::move(value));
-    }
-  }
+                                 .path = request.target,
+                                 .headers = {{"Accept", kAcceptManifests}}};
   absl::StatusOr<testing::HttpResponse> answer =
       testing::SendHttpRequest(backend, forwarded, kBackendTimeout);
   FakeResponse response;
@@ -84,6 +86,8 @@ void Serve(FakeUpstream& upstream, FaultInjector& injector,
            BackendCache& backend, const std::string& path,
            std::vector<std::string> methods, FaultMode mode, RequestKind kind) {
   for (std::string& method : methods) {
+    // Fetched now, so no request waits for the backend during the soak.
+    backend.Answer(RecordedRequest{.method = method, .target = path});
     upstream.Handle(
         std::move(method), path,
         [&injector, &backend, mode, kind](const RecordedRequest& r) {
