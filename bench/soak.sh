@@ -138,14 +138,16 @@ mkdir -m 700 "$work/blobs"
 # reason: the memory cache would otherwise answer nearly every unary call.
 # The fault upstream appears once per mode and place (faulty-first-MODE,
 # faulty-last-MODE, each scoped to its repositories), so one mode's failures
-# open only that mode's circuit. They give up on a silent answer after 1 s
-# and on a body after 10 s; their circuits let a probe through after 5 s.
+# open only that mode's circuit. They give up on a silent answer after 3 s
+# (1 s was tighter than the scheduler of a shared 2-core machine at load 20
+# under ASan: a few answers the fault upstream did not hold timed out) and
+# on a body after 10 s; their circuits let a probe through after 5 s.
 faulty_upstream() {  # NAME SCOPE
   cat <<YAML
   - name: $1
     url: "http://127.0.0.1:$fault_port"
     scope: {include: ["$2"]}
-    header_timeout: 1s
+    header_timeout: 3s
     request_timeout: 10s
     circuit_breaker: {open_duration: 5s}
 YAML
