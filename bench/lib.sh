@@ -60,15 +60,18 @@ build_opt() {
 }
 
 # Starts Debian's docker-registry on a free loopback port; sets $registry_port
-# and $registry_pid.
-# Its output goes to $work/registry.log; with REGISTRY_ACCESS_LOG=on that includes
+# and $registry_pid. NAME (default "registry") names its config, storage and
+# log in $work, so a script can start several (each call sets the two
+# variables anew: keep them before the next call).
+# Its output goes to $work/NAME.log; with REGISTRY_ACCESS_LOG=on that includes
 # one combined-format line per request, written when the response has been sent:
 #   127.0.0.1 - - [date] "GET /v2/NAME/blobs/DIGEST HTTP/1.1" 200 BYTES "" "AGENT"
-start_registry() {
+start_registry() {  # [NAME]
+  local name="${1:-registry}"
   registry_port="$(free_port)"
   local access_log_disabled=true
   [[ "${REGISTRY_ACCESS_LOG:-off}" == on ]] && access_log_disabled=false
-  cat >"$work/registry.yml" <<YAML
+  cat >"$work/$name.yml" <<YAML
 version: 0.1
 log:
   level: warn
@@ -76,12 +79,12 @@ log:
     disabled: $access_log_disabled
 storage:
   filesystem:
-    rootdirectory: $work/registry
+    rootdirectory: $work/$name
 http:
   addr: 127.0.0.1:$registry_port
   secret: tributary-bench
 YAML
-  docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+  docker-registry serve "$work/$name.yml" >"$work/$name.log" 2>&1 &
   registry_pid=$!
   pids+=("$registry_pid")
   wait_http "http://127.0.0.1:$registry_port/v2/"
@@ -124,19 +127,22 @@ image_tools_env() {
 }
 
 # Builds a one-layer image with umoci and pushes it with skopeo to the registry
-# (as tests/e2e does).
+# (as tests/e2e does); each call builds in a fresh folder, so a script may push
+# several.
 push_image() {  # REPO TAG
-  local repo="$1" tag="$2"
+  local repo="$1" tag="$2" build
   image_tools_env
-  umoci init --layout "$work/layout"
-  umoci new --image "$work/layout:$tag"
-  umoci unpack --rootless --image "$work/layout:$tag" "$work/bundle" >/dev/null
-  mkdir -p "$work/bundle/rootfs/tributary"
-  echo "tributary benchmark image $repo:$tag" >"$work/bundle/rootfs/tributary/image.txt"
-  umoci repack --image "$work/layout:$tag" "$work/bundle"
+  build="$(mktemp -d "$work/image.XXXXXX")"
+  umoci init --layout "$build/layout"
+  umoci new --image "$build/layout:$tag"
+  umoci unpack --rootless --image "$build/layout:$tag" "$build/bundle" >/dev/null
+  mkdir -p "$build/bundle/rootfs/tributary"
+  echo "tributary benchmark image $repo:$tag" >"$build/bundle/rootfs/tributary/image.txt"
+  umoci repack --image "$build/layout:$tag" "$build/bundle"
   skopeo --policy "$work/policy.json" --tmpdir "$TMPDIR" copy --quiet \
     --dest-tls-verify=false --format oci \
-    "oci:$work/layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
+    "oci:$build/layout:$tag" "docker://127.0.0.1:$registry_port/$repo:$tag"
+  rm -rf "$build"
 }
 
 # Builds an image of LAYERS layers, each one file of MiB random bytes (umoci

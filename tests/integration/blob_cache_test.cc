@@ -265,6 +265,21 @@ TEST_F(BlobCacheTest, TheCallerThatStartedTheTransferMayLeaveFirst) {
   EXPECT_EQ(UpstreamGets(), 1);
 }
 
+TEST_F(BlobCacheTest, ABlobNoUpstreamMayBeAskedForFailsAtOnce) {
+  // Every upstream is passed over without I/O (here out of scope; in the soak
+  // their circuits were open), so the transfer ends while it is being started.
+  auto running = RunningServer::Start(TestConfigYaml(
+      {{"first", first_.url(), "    scope: {include: [\"other/**\"]}"}},
+      CacheYaml()));
+  ASSERT_TRUE(running.ok()) << running.status();
+  server_ = *std::move(running);
+
+  EXPECT_EQ(Pull().status.error_code(), grpc::StatusCode::NOT_FOUND);
+  // The ended transfer was forgotten: the next caller starts a new one.
+  EXPECT_EQ(Pull().status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(UpstreamGets(), 0);
+}
+
 TEST_F(BlobCacheTest, OnlyIfCachedFailsUntilTheBlobIsStored) {
   first_.Route("GET", path_, {.body = blob_});
   StartServer();

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/socket_base.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -192,8 +193,10 @@ class FakeUpstream::Impl {
       ABSL_LOCKS_EXCLUDED(mu_);
   void ServeConnection(std::unique_ptr<tcp::socket> socket)
       ABSL_LOCKS_EXCLUDED(mu_);
-  // Answers one request; returns whether the connection stays open.
-  bool ServeRequest(tcp::socket& socket, const Request& request);
+  // What becomes of a connection after one request.
+  enum class AfterRequest { kKeepOpen, kClose, kReset };
+  // Answers one request.
+  AfterRequest ServeRequest(tcp::socket& socket, const Request& request);
   FakeResponse RecordAndPickResponse(const Request& request)
       ABSL_LOCKS_EXCLUDED(mu_);
   // Returns false if the server started stopping, or the client closed the
@@ -304,31 +307,40 @@ bool FakeUpstream::Impl::StartConnection(std::unique_ptr<tcp::socket> socket) {
 
 void FakeUpstream::Impl::ServeConnection(std::unique_ptr<tcp::socket> socket) {
   beast::flat_buffer buffer;
-  for (;;) {
+  AfterRequest after = AfterRequest::kKeepOpen;
+  while (after == AfterRequest::kKeepOpen) {
     Request request;
     beast::error_code ec;
     http::read(*socket, buffer, request, ec);
     // Ends on the client's close, a malformed request, or shutdown.
-    if (ec || !ServeRequest(*socket, request)) {
-      break;
-    }
+    after = ec ? AfterRequest::kClose : ServeRequest(*socket, request);
   }
   {
     absl::MutexLock lock(&mu_);
     open_sockets_.erase(socket.get());
   }
   beast::error_code ignored;
-  socket->shutdown(tcp::socket::shutdown_send, ignored);
+  if (after == AfterRequest::kReset) {
+    // A zero linger time makes close() send RST and drop unsent bytes; no
+    // FIN first, or the client would see an orderly end.
+    socket->set_option(asio::socket_base::linger(true, 0), ignored);
+  } else {
+    socket->shutdown(tcp::socket::shutdown_send, ignored);
+  }
   socket->close(ignored);
 }
 
-bool FakeUpstream::Impl::ServeRequest(tcp::socket& socket,
-                                      const Request& request) {
+FakeUpstream::Impl::AfterRequest FakeUpstream::Impl::ServeRequest(
+    tcp::socket& socket, const Request& request) {
   const FakeResponse response = RecordAndPickResponse(request);
+  const AfterRequest closing =
+      response.reset_connection ? AfterRequest::kReset : AfterRequest::kClose;
   if ((response.hold && !HoldUnlessStopping(socket)) ||
-      !SleepUnlessStopping(response.delay, socket) ||
-      response.close_without_response) {
-    return false;
+      !SleepUnlessStopping(response.delay, socket)) {
+    return AfterRequest::kClose;
+  }
+  if (response.close_without_response) {
+    return closing;
   }
   const Reply reply = BuildReply(request, response);
   const std::array<asio::const_buffer, 4> buffers = {
@@ -337,7 +349,17 @@ bool FakeUpstream::Impl::ServeRequest(tcp::socket& socket,
       asio::buffer(response.trailing)};
   beast::error_code ec;
   asio::write(socket, buffers, ec);
-  return !ec && reply.keep_alive;
+  if (ec) {
+    return AfterRequest::kClose;
+  }
+  if (response.truncate_body_at.has_value() &&
+      response.stall_after_truncation &&
+      !SleepUnlessStopping(absl::InfiniteDuration(), socket)) {
+    return AfterRequest::kClose;  // the client gave up, or we are stopping
+  }
+  return reply.keep_alive && !response.reset_connection
+             ? AfterRequest::kKeepOpen
+             : closing;
 }
 
 FakeResponse FakeUpstream::Impl::RecordAndPickResponse(const Request& request) {

@@ -35,6 +35,14 @@ struct FakeResponse {
   // Send the Content-Length of the full body but only this many body bytes,
   // then close the connection.
   std::optional<size_t> truncate_body_at;
+  // End the connection with a TCP reset (RST) instead of an orderly close once
+  // what is to be sent went out: with truncate_body_at, a reset mid-body; with
+  // close_without_response, a reset instead of an answer.
+  bool reset_connection = false;
+  // With truncate_body_at: after the bytes sent, go silent (no more bytes, no
+  // close) until the client closes the connection or the FakeUpstream is
+  // destroyed: an upstream that hangs mid-body.
+  bool stall_after_truncation = false;
   // Sent before the response, as given: an interim response such as
   // "HTTP/1.1 103 Early Hints\r\nLink: ...\r\n\r\n" (a CDN in front of a
   // registry sends these).

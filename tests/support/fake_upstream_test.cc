@@ -1,5 +1,6 @@
 #include "tests/support/fake_upstream.h"
 
+#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -323,6 +324,46 @@ TEST(FakeUpstreamTest, TruncatedBodyAnnouncesFullLengthThenCloses) {
   EXPECT_EQ(client.ReadFailure(partial), http::error::partial_message);
   EXPECT_EQ(partial[http::field::content_length], "10");
   EXPECT_EQ(partial.body(), "0123");
+}
+
+TEST(FakeUpstreamTest, AResetMidBodyEndsTheConnectionWithReset) {
+  FakeUpstream upstream;
+  FakeResponse response = Answer(200, "0123456789");
+  response.truncate_body_at = 4;
+  response.reset_connection = true;
+  upstream.Route("GET", "/v2/r/blobs/sha256:ab", response);
+  RawClient client(upstream.port());
+
+  client.Send(http::verb::get, "/v2/r/blobs/sha256:ab");
+  EXPECT_EQ(client.ReadFailure(), asio::error::connection_reset);
+}
+
+TEST(FakeUpstreamTest, AResetInsteadOfAnAnswerEndsTheConnectionWithReset) {
+  FakeUpstream upstream;
+  FakeResponse response;
+  response.close_without_response = true;
+  response.reset_connection = true;
+  upstream.Route("GET", "/v2/", response);
+  RawClient client(upstream.port());
+
+  client.Send(http::verb::get, "/v2/");
+  EXPECT_EQ(client.ReadFailure(), asio::error::connection_reset);
+}
+
+TEST(FakeUpstreamTest, AStallAfterTruncationKeepsTheConnectionSilentlyOpen) {
+  FakeUpstream upstream;
+  FakeResponse response = Answer(200, "0123456789");
+  response.truncate_body_at = 4;
+  response.stall_after_truncation = true;
+  upstream.Route("GET", "/v2/r/blobs/sha256:ab", response);
+  auto client = std::make_unique<RawClient>(upstream.port());
+  client->Send(http::verb::get, "/v2/r/blobs/sha256:ab");
+  ASSERT_TRUE(upstream.WaitForRequests(1));
+
+  // Still open well after the four bytes went out; the client's close ends it.
+  EXPECT_FALSE(upstream.WaitForNoOpenConnections(absl::Milliseconds(200)));
+  client.reset();
+  EXPECT_TRUE(upstream.WaitForNoOpenConnections());
 }
 
 TEST(FakeUpstreamTest, DelayHoldsTheResponseBack) {

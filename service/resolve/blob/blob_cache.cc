@@ -34,7 +34,7 @@ std::optional<BlobCache::Joined> BlobCache::JoinFill(
     return std::nullopt;
   }
   const std::string& digest = query.digest.str();
-  std::shared_ptr<BlobFill> fill;
+  Joined joined;
   {
     absl::MutexLock lock(&mu_);
     auto it = fills_.find(digest);
@@ -50,7 +50,7 @@ std::optional<BlobCache::Joined> BlobCache::JoinFill(
     if (!writer.ok()) {
       return std::nullopt;  // the store counted and logged why
     }
-    fill = std::make_shared<BlobFill>(streams_, query, *std::move(writer));
+    auto fill = std::make_shared<BlobFill>(streams_, query, *std::move(writer));
     fill->SetFinished(
         [this, digest, raw = fill.get()] { Forget(digest, raw); });
     std::unique_ptr<cache::BlobFile> file = fill->Attach(std::move(doorbell));
@@ -58,12 +58,14 @@ std::optional<BlobCache::Joined> BlobCache::JoinFill(
       return std::nullopt;
     }
     fills_[digest] = fill;
-    Joined joined{.fill = fill, .file = std::move(file), .started = true};
-    // Begin only schedules the transfer on its strand: nothing calls back
-    // into this lock.
-    fill->Begin();
-    return joined;
+    joined = Joined{.fill = fill, .file = std::move(file), .started = true};
   }
+  // Outside the lock: Begin may run the transfer to its end before it
+  // returns (when every upstream is passed over without I/O, e.g. their
+  // circuits are open), and the end calls Forget, which takes the lock.
+  // Others may attach meanwhile; this caller's reader keeps the fill alive.
+  joined.fill->Begin();
+  return joined;
 }
 
 void BlobCache::Forget(const std::string& digest, const BlobFill* fill) {
