@@ -5,7 +5,7 @@
 # source (scripts/abseil_source.sh); races inside the other uninstrumented Debian
 # libraries are suppressed in bazel/tsan.supp, each with its reason, never ours
 # (.bazelrc's test:tsan passes it). Any report fails its test (exit code 66). Usage:
-#   ./scripts/tsan.sh                 # the targets below
+#   ./scripts/tsan.sh                      # the targets below
 #   ./scripts/tsan.sh //service/http:all   # others
 #   ./scripts/tsan.sh --keep_going         # Bazel flags go through
 # Not part of ./scripts/test.sh: see "Sanitizers" in README.md for the timings.
@@ -22,6 +22,7 @@ for arg in "$@"; do
 done
 if ((${#targets[@]} == 0)); then
   targets=(
+    //tests/tsan:all
     //tests/integration:all
     //service/resolve/...
     //service/cache:all
