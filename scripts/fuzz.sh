@@ -46,7 +46,7 @@ targets=(
   "tag_list_json|$registry/testdata/tag_list_json|$registry/tag_list_json.cc $registry/tag_paging.cc $oci|8192"
   "token_response|$registry/testdata/token_response|$registry/token_response.cc|1024"
   "www_authenticate|$registry/testdata/www_authenticate|$registry/www_authenticate.cc|512"
-  "config|service/config/testdata/config|$(sources_of service/config) $oci service/util/files.cc GEN/tributary/v1/config.pb.cc|4096"
+  "config|service/config/testdata/config|$(sources_of service/config) $oci service/util/files.cc service/util/utf8.cc GEN/tributary/v1/config.pb.cc|4096"
   "accept|$frontend/testdata/accept|$frontend/accept.cc $oci|1024"
   "basic_authorization|$frontend/testdata/basic_authorization|$frontend/basic_authorization.cc $oci|512"
   "htpasswd|$frontend/testdata/htpasswd|$frontend/htpasswd.cc $frontend/basic_authorization.cc $oci service/util/files.cc|2048"
@@ -69,40 +69,45 @@ sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all)
 compile_flags=(-std=c++20 -g -O1 -Wall -Wextra -Wno-missing-field-initializers
   -I. -I"$out/gen" "${cflags[@]}" "${sanitize[@]}")
 
-# Compiles each source once, for every target that links it.
-object_of() {
-  local source="$1" object="$out/obj/${1//\//_}.o"
+# Compiles each source once, for every target that links it; sets $object.
+compile() {
+  local source="$1"
+  object="$out/obj/${source//\//_}.o"
   if [[ ! -f "$object" || "$source" -nt "$object" ]]; then
     "$cxx" "${compile_flags[@]}" -fsanitize=fuzzer-no-link -c "$source" \
       -o "$object"
   fi
-  echo "$object"
 }
 
-wanted=("$@")
-failed=()
-printf '%-20s %12s %9s %10s\n' target executions seconds exec/s
+# Builds every wanted target first, so a build error stops the script before
+# any run. Each entry of $selected is one line of $targets.
+selected=()
 for entry in "${targets[@]}"; do
   IFS='|' read -r name corpus extra max_len <<<"$entry"
-  if [[ ${#wanted[@]} -gt 0 && ! " ${wanted[*]} " =~ " $name " ]]; then
+  if [[ $# -gt 0 && ! " $* " =~ " $name " ]]; then
     continue
   fi
-  fuzz_source="${corpus%/testdata/*}/${name}_fuzz.cc"
+  selected+=("$entry")
   objects=()
-  for source in "$fuzz_source" $extra; do
-    objects+=("$(object_of "${source/GEN/$out/gen}")")
+  for source in "${corpus%/testdata/*}/${name}_fuzz.cc" $extra; do
+    compile "${source/GEN/$out/gen}"
+    objects+=("$object")
   done
-  binary="$out/bin/${name}_fuzz"
   "$cxx" "${sanitize[@]}" -fsanitize=fuzzer "${objects[@]}" "${ldflags[@]}" \
-    -o "$binary"
+    -o "$out/bin/${name}_fuzz"
+done
 
+failed=()
+printf '%-20s %12s %9s %10s\n' target executions seconds exec/s
+for entry in "${selected[@]}"; do
+  IFS='|' read -r name corpus extra max_len <<<"$entry"
   work="$out/corpus/$name"
   mkdir -p "$work"
   cp "$corpus"/* "$work"/
   log="$out/logs/$name.log"
   start="$(date +%s.%N)"
   rc=0
-  UBSAN_OPTIONS=print_stacktrace=1 "$binary" -runs="$runs" \
+  UBSAN_OPTIONS=print_stacktrace=1 "$out/bin/${name}_fuzz" -runs="$runs" \
     -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$out/crash-$name-" "$work" >"$log" 2>&1 || rc=$?
   seconds="$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
@@ -113,7 +118,7 @@ for entry in "${targets[@]}"; do
   if [[ $rc -ne 0 ]]; then
     failed+=("$name")
     echo "fuzz: $name failed (exit $rc); log $log:" >&2
-    grep -m 20 -e 'ERROR' -e 'fuzz:' -e 'runtime error' -e '^#0' \
+    grep -m 20 -e 'ERROR' -e 'fuzz:' -e 'runtime error' -e '^ \+#[0-9]' \
       -e 'Test unit written' "$log" >&2 || tail -20 "$log" >&2
   fi
 done

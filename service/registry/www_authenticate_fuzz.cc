@@ -21,7 +21,7 @@ constexpr char kTarget[] = "www_authenticate";
 
 bool IsLowerCase(absl::string_view text) {
   for (char c : text) {
-    Check(!(absl::ascii_isupper(c)) {
+    if (absl::ascii_isupper(c)) {
       return false;
     }
   }
