@@ -6,12 +6,13 @@
 
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "client/frontend/basic_authorization.h"
 #include "service/oci/absl_compat.h"
 #include "service/util/files.h"
 
@@ -61,24 +62,19 @@ std::string DummySetting() {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Htpasswd>> Htpasswd::Load(
-    const std::string& path) {
-  absl::StatusOr<std::string> contents = util::ReadFileToString(path);
-  if (!contents.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "htpasswd_file ", path, ": ", contents.status().message()));
-  }
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ParseHtpasswd(
+    std::string_view contents, std::string_view source) {
   absl::flat_hash_map<std::string, std::string> hashes;
   int number = 0;
-  for (absl::string_view line : absl::StrSplit(*contents, '\n')) {
+  for (absl::string_view line : absl::StrSplit(oci::AsAbsl(contents), '\n')) {
     ++number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line.front() == '#') {
       continue;
     }
     const std::size_t colon = line.find(':');
-    const std::string where =
-        absl::StrCat("htpasswd_file ", path, " line ", number, ": ");
+    const std::string where = absl::StrCat(
+        "htpasswd_file ", oci::AsAbsl(source), " line ", number, ": ");
     if (colon == absl::string_view::npos || colon == 0) {
       return absl::InvalidArgumentError(absl::StrCat(where, "not USER:HASH"));
     }
@@ -91,14 +87,29 @@ absl::StatusOr<std::unique_ptr<Htpasswd>> Htpasswd::Load(
   }
   if (hashes.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("htpasswd_file ", path, ": no users"));
+        absl::StrCat("htpasswd_file ", oci::AsAbsl(source), ": no users"));
+  }
+  return hashes;
+}
+
+absl::StatusOr<std::unique_ptr<Htpasswd>> Htpasswd::Load(
+    const std::string& path) {
+  absl::StatusOr<std::string> contents = util::ReadFileToString(path);
+  if (!contents.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "htpasswd_file ", path, ": ", contents.status().message()));
+  }
+  absl::StatusOr<absl::flat_hash_map<std::string, std::string>> hashes =
+      ParseHtpasswd(*contents, path);
+  if (!hashes.ok()) {
+    return hashes.status();
   }
   std::string dummy = DummySetting();
   if (dummy.empty()) {
     return absl::InternalError("libxcrypt cannot make a bcrypt setting");
   }
   return std::unique_ptr<Htpasswd>(
-      new Htpasswd(std::move(hashes), std::move(dummy)));
+      new Htpasswd(*std::move(hashes), std::move(dummy)));
 }
 
 bool Htpasswd::Verify(std::string_view user, std::string_view password) const {
@@ -111,34 +122,24 @@ bool Htpasswd::Verify(std::string_view user, std::string_view password) const {
 }
 
 bool Htpasswd::Check(std::string_view authorization, std::string& user) const {
-  absl::string_view encoded =
-      absl::StripAsciiWhitespace(oci::AsAbsl(authorization));
-  if (encoded.size() < 6 ||
-      !absl::EqualsIgnoreCase(encoded.substr(0, 6), "basic ")) {
+  const std::optional<BasicCredentials> credentials =
+      ParseBasicAuthorization(authorization);
+  if (!credentials.has_value()) {
     return false;
   }
-  encoded = absl::StripLeadingAsciiWhitespace(encoded.substr(6));
-  std::string decoded;
-  if (!absl::Base64Unescape(encoded, &decoded)) {
-    return false;
-  }
-  const std::size_t colon = decoded.find(':');
-  if (colon == std::string::npos) {
-    return false;
-  }
-  const std::string key = Sha256(encoded);
+  const std::string key =
+      Sha256(absl::StrCat(credentials->user, ":", credentials->password));
   {
     absl::MutexLock lock(&mutex_);
     if (remembered_.contains(key)) {
-      user = decoded.substr(0, colon);
+      user = credentials->user;
       return true;
     }
   }
-  if (!Verify(std::string_view(decoded).substr(0, colon),
-              std::string_view(decoded).substr(colon + 1))) {
+  if (!Verify(credentials->user, credentials->password)) {
     return false;
   }
-  user = decoded.substr(0, colon);
+  user = credentials->user;
   absl::MutexLock lock(&mutex_);
   if (remembered_.size() >= kMaxRemembered) {
     remembered_.clear();

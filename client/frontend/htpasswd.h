@@ -13,20 +13,30 @@
 
 namespace tributary::frontend {
 
+// The users and bcrypt hashes of an htpasswd file's `contents`, one
+// "user:hash" a line; blank lines and '#' comments are skipped, surrounding
+// whitespace dropped, and a repeated user keeps its first hash. Errors
+// (INVALID_ARGUMENT) start "htpasswd_file SOURCE line N: " and say why; a
+// file without users is one too. Pure.
+absl::StatusOr<absl::flat_hash_map<std::string, std::string>> ParseHtpasswd(
+    std::string_view contents, std::string_view source);
+
 // Basic auth against an htpasswd file of bcrypt entries ("user:$2y$05$...",
 // what `htpasswd -B` writes), verified with libxcrypt's crypt_rn. Other hash
 // schemes (MD5 "$apr1$", SHA, crypt, plain) are refused when the file is
 // loaded: they are weak, and a registry expects bcrypt.
 //
 // bcrypt costs milliseconds by design and a pull sends dozens of requests,
-// so an Authorization value that verified once is remembered (by its SHA-256,
-// at most kMaxRemembered of them; the set is cleared when full). Failures are
+// so credentials that verified once are remembered (by the SHA-256 of
+// "user:password", at most kMaxRemembered of them; the set is cleared when
+// full). Failures are
 // never remembered. Thread-safe.
 class Htpasswd {
  public:
   static constexpr std::size_t kMaxRemembered = 1024;
 
-  // Errors name the file, the line and the reason.
+  // Reads the file and ParseHtpasswd()s it. Errors name the file, the line
+  // and the reason.
   static absl::StatusOr<std::unique_ptr<Htpasswd>> Load(
       const std::string& path);
 
@@ -48,7 +58,7 @@ class Htpasswd {
   // Hashed against for unknown users (see Verify).
   const std::string dummy_setting_;
   mutable absl::Mutex mutex_;
-  // SHA-256 of Authorization values that verified.
+  // SHA-256 of "user:password" of credentials that verified.
   mutable absl::flat_hash_set<std::string> remembered_ ABSL_GUARDED_BY(mutex_);
 };
 

@@ -81,5 +81,22 @@ TEST_F(HtpasswdTest, RefusesFilesWithoutBcryptNamingFileAndLine) {
   EXPECT_FALSE(Htpasswd::Load(dir_ + "/missing").ok());
 }
 
+TEST(ParseHtpasswdTest, ReadsUsersAndHashesSkippingCommentsAndBlankLines) {
+  auto users = ParseHtpasswd(
+      "# users\n\n  puller:$2y$05$abc  \npusher:$2b$05$def\n", "f");
+  ASSERT_TRUE(users.ok()) << users.status();
+  EXPECT_EQ(users->size(), 2u);
+  EXPECT_EQ(users->at("puller"), "$2y$05$abc");
+  EXPECT_EQ(users->at("pusher"), "$2b$05$def");
+}
+
+TEST(ParseHtpasswdTest, NamesTheSourceAndLineOfABadLine) {
+  auto users = ParseHtpasswd("a:$2y$05$abc\n:$2y$05$abc\n", "/etc/h");
+  ASSERT_FALSE(users.ok());
+  EXPECT_THAT(std::string(users.status().message()),
+              HasSubstr("htpasswd_file /etc/h line 2: not USER:HASH"));
+  EXPECT_FALSE(ParseHtpasswd("# nobody\n", "f").ok());
+}
+
 }  // namespace
 }  // namespace tributary::frontend

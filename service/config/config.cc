@@ -12,6 +12,7 @@
 #include "nlohmann/json.hpp"
 #include "service/config/defaults.h"
 #include "service/config/validate.h"
+#include "service/config/yaml_documents.h"
 #include "service/config/yaml_json.h"
 #include "service/util/files.h"
 #include "yaml-cpp/yaml.h"
@@ -37,22 +38,22 @@ absl::Status YamlError(absl::string_view source, const YAML::Mark& mark,
 // yaml-cpp reports errors by exception; they stop here.
 absl::StatusOr<YAML::Node> ParseYaml(absl::string_view yaml,
                                      absl::string_view source) {
-  std::vector<YAML::Node> documents;
+  internal::YamlDocuments documents;
   try {
-    documents = YAML::LoadAll(std::string(yaml));
+    documents = internal::LoadYamlDocuments(std::string(yaml));
   } catch (const YAML::Exception& e) {
     return YamlError(source, e.mark, absl::StrCat("invalid YAML: ", e.msg));
   }
-  if (documents.size() > 1) {
+  if (documents.count > 1) {
     return YamlError(
-        source, documents[1].Mark(),
-        absl::StrCat("expected one YAML document, found ", documents.size()));
+        source, documents.second,
+        absl::StrCat("expected one YAML document, found ", documents.count));
   }
-  if (documents.empty() || documents[0].IsNull()) {
+  if (documents.first.IsNull()) {
     return SourceError(source,
                        "config is empty; at least \"upstreams\" is required");
   }
-  return documents[0];
+  return documents.first;
 }
 
 // The converter catches nearly everything first; this is the backstop. Protobuf

@@ -73,6 +73,18 @@ const ErrorCase kErrorCases[] = {
      absl::StrCat(kHub, "server:\n  defaultDeadline: 5s\n"),
      {"server.defaultDeadline: unknown field; did you mean "
       "\"default_deadline\"?"}},
+    // Found by config_fuzz (corpus: testdata/config/invalid_utf8_string):
+    // nlohmann's dump threw on the bytes and the exception ended the process.
+    {"RejectsAStringThatIsNotUtf8NamingTheField",
+     "upstreams:\n  - name: \"hub\xe9\"\n    url: https://r.example\n",
+     {"upstreams[0].name: is not valid UTF-8"}},
+    // Found by config_fuzz (corpus:
+    // testdata/config/stray_comma_loops_yaml_cpp):
+    // yaml-cpp 0.7's LoadAll loops forever on it, adding a null document a
+    // turn.
+    {"RejectsAStrayCommaRatherThanLoopingForever",
+     ",0b~~/\n",
+     {"test.yaml: config is empty"}},
     {"RejectsRepeatedKey",
      absl::StrCat(kHub, "server:\n  io_threads: 2\n  io_threads: 3\n"),
      {"server.io_threads: set more than once"}},

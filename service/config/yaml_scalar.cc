@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "service/config/duration.h"
 #include "service/config/errors.h"
+#include "service/util/utf8.h"
 
 namespace tributary::config::internal {
 namespace {
@@ -181,6 +182,10 @@ absl::StatusOr<json> ScalarValue(const YAML::Node& node,
   }
   switch (field.cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
+      // A proto string is UTF-8; nlohmann's dump would throw on anything else.
+      if (!util::IsValidUtf8(node.Scalar())) {
+        return FieldError(path, "is not valid UTF-8");
+      }
       return node.Scalar();
     case FieldDescriptor::CPPTYPE_BOOL:
       return BoolValue(node, path);

@@ -87,8 +87,10 @@ absl::Status CheckIpv6(std::string_view name, std::string_view address) {
                        "address in lower case)");
     }
   }
+  // inet_pton reads a C string: a NUL would hide every byte after it.
   in6_addr parsed;
-  if (inet_pton(AF_INET6, std::string(address).c_str(), &parsed) != 1) {
+  if (address.find('\0') != std::string_view::npos ||
+      inet_pton(AF_INET6, std::string(address).c_str(), &parsed) != 1) {
     return HostError(name, "not a valid IPv6 address between the brackets");
   }
   return absl::OkStatus();

@@ -74,5 +74,17 @@ TEST(ValidateRegistryHostTest, RefusesIllFormedHostsSayingWhy) {
   }
 }
 
+// Found by registry_host_fuzz (corpus: testdata/registry_host/
+// ipv6_nul_then_junk): inet_pton reads the address as a C string, so it
+// stopped at a NUL and everything after it was accepted unchecked.
+TEST(ValidateRegistryHostTest, RefusesAnIpv6AddressWithBytesAfterANul) {
+  for (const std::string& name :
+       {std::string("[::\0junk/@\xff]", 12), std::string("[::1\0]:5000", 11),
+        std::string("[::1]\0", 6)}) {
+    const absl::Status status = ValidateRegistryHost(name);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  }
+}
+
 }  // namespace
 }  // namespace tributary::oci

@@ -8,18 +8,16 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "service/registry/www_authenticate.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
-void Fail(const char* what) {
-  std::fprintf(stderr, "www_authenticate fuzz: %s\n", what);
-  std::abort();
-}
+using tributary::fuzz::Check;
+
+constexpr char kTarget[] = "www_authenticate";
 
 bool IsLowerCase(absl::string_view text) {
   for (char c : text) {
@@ -38,21 +36,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<Challenge> parsed =
       tributary::registry::ParseWwwAuthenticate(input);
   for (const Challenge& challenge : parsed) {
-    if (challenge.scheme.empty() || !IsLowerCase(challenge.scheme)) {
-      Fail("a scheme is empty or not lower-case");
-    }
-    if (!challenge.token68.empty() && !challenge.params.empty()) {
-      Fail("a challenge has both token68 and parameters");
-    }
+    Check(!challenge.scheme.empty() && IsLowerCase(challenge.scheme), kTarget,
+          "a scheme is empty or not lower-case");
+    Check(challenge.token68.empty() || challenge.params.empty(), kTarget,
+          "a challenge has both token68 and parameters");
     for (const auto& [name, value] : challenge.params) {
-      if (name.empty() || !IsLowerCase(name)) {
-        Fail("a parameter name is empty or not lower-case");
-      }
+      Check(!name.empty() && IsLowerCase(name), kTarget,
+            "a parameter name is empty or not lower-case");
     }
   }
-  if (tributary::registry::ParseWwwAuthenticate(
-          tributary::registry::FormatWwwAuthenticate(parsed)) != parsed) {
-    Fail("format then parse changed the challenges");
-  }
+  Check(tributary::registry::ParseWwwAuthenticate(
+            tributary::registry::FormatWwwAuthenticate(parsed)) == parsed,
+        kTarget, "format then parse changed the challenges");
   return 0;
 }
