@@ -36,27 +36,7 @@ origin="http://127.0.0.1:$registry_port"
 digest="$(push_blob "$BLOB_MIB" "$repo")"
 
 start_tributary() {  # [BLOB_DIRECTORY]
-  grpc_port="$(free_port)"
-  local metrics_port
-  metrics_port="$(free_port)"
-  {
-    printf 'server:\n  listen_address: "127.0.0.1:%s"\n  shutdown_grace: 1s\n' "$grpc_port"
-    printf 'metrics:\n  listen_address: "127.0.0.1:%s"\n' "$metrics_port"
-    printf 'upstreams:\n  - name: origin\n    url: "%s"\n' "$origin"
-    [[ -z "${1:-}" ]] || printf 'cache:\n  blob_directory: "%s"\n  blob_disk_bytes: %d\n' \
-      "$1" $(((BLOB_MIB + 64) << 20))
-  } >"$work/tributary.yaml"
-  "$bin/service/tributary" --config "$work/tributary.yaml" >>"$work/tributary.log" 2>&1 &
-  tributary_pid=$!
-  pids+=("$tributary_pid")
-  wait_http "http://127.0.0.1:$metrics_port/metrics"
-  # Metrics come up before the gRPC port; under ASan the gap is visible.
-  for _ in $(seq 300); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$grpc_port") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "blob_asan: gRPC port $grpc_port did not open" >&2
-  exit 1
+  start_origin_tributary "$bin/service/tributary" "${1:-}" $(((BLOB_MIB + 64) << 20))
 }
 
 # Stops Tributary with SIGTERM and fails unless it exited cleanly: ASan's

@@ -52,20 +52,7 @@ digest="$(push_blob "$BIG_MIB" "$repo")"
 gib="$(python3 -c "print($BIG_MIB / 1024)")"
 
 start_tributary() {  # [BLOB_DIRECTORY]
-  grpc_port="$(free_port)"
-  local metrics_port
-  metrics_port="$(free_port)"
-  {
-    printf 'server:\n  listen_address: "127.0.0.1:%s"\n  shutdown_grace: 1s\n' "$grpc_port"
-    printf 'metrics:\n  listen_address: "127.0.0.1:%s"\n' "$metrics_port"
-    printf 'upstreams:\n  - name: origin\n    url: "%s"\n' "$origin"
-    [[ -z "${1:-}" ]] || printf 'cache:\n  blob_directory: "%s"\n  blob_disk_bytes: %d\n' \
-      "$1" $(((BIG_MIB + 64) << 20))
-  } >"$work/tributary.yaml"
-  "$bin/service/tributary" --config "$work/tributary.yaml" >>"$work/tributary.log" 2>&1 &
-  tributary_pid=$!
-  pids+=("$tributary_pid")
-  wait_http "http://127.0.0.1:$metrics_port/metrics"
+  start_origin_tributary "$bin/service/tributary" "${1:-}" $(((BIG_MIB + 64) << 20))
 }
 
 user_system() {  # PID -> "utime stime" in seconds

@@ -179,3 +179,30 @@ push_blob() {  # MiB [REPO]
   rm -f "$file"
   echo "$digest"
 }
+
+# Starts Tributary (BIN) with one upstream, $origin, gRPC and metrics on free
+# loopback ports, and a blob store in DIR holding up to BYTES when DIR is given;
+# appends its output to $work/tributary.log; returns once its gRPC port accepts
+# (metrics come up first). Sets $tributary_pid and $grpc_port.
+start_origin_tributary() {  # BIN [DIR BYTES]
+  local bin="$1" dir="${2:-}" bytes="${3:-}" metrics_port
+  grpc_port="$(free_port)"
+  metrics_port="$(free_port)"
+  {
+    printf 'server:\n  listen_address: "127.0.0.1:%s"\n  shutdown_grace: 1s\n' "$grpc_port"
+    printf 'metrics:\n  listen_address: "127.0.0.1:%s"\n' "$metrics_port"
+    printf 'upstreams:\n  - name: origin\n    url: "%s"\n' "$origin"
+    [[ -z "$dir" ]] || printf 'cache:\n  blob_directory: "%s"\n  blob_disk_bytes: %d\n' \
+      "$dir" "$bytes"
+  } >"$work/tributary.yaml"
+  "$bin" --config "$work/tributary.yaml" >>"$work/tributary.log" 2>&1 &
+  tributary_pid=$!
+  pids+=("$tributary_pid")
+  wait_http "http://127.0.0.1:$metrics_port/metrics"
+  for _ in $(seq 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$grpc_port") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "${BENCH_NAME}: gRPC port $grpc_port did not open" >&2
+  return 1
+}
