@@ -72,12 +72,7 @@ pull() {
 }
 
 # Profiles one pull; prints the CPU split and the buckets.
-profile_context_switches() {  # PID -> "voluntary involuntary", summed over its threads
-  cat /proc/"$1"/task/*/status 2>/dev/null |
-    awk '/^voluntary_ctxt/{v+=$2} /^nonvoluntary_ctxt/{n+=$2} END{print v, n}'
-}
-
-pull() {  # NAME
+profile_pull() {  # NAME
   local name="$1" u0 s0 u1 s1 v0 n0 v1 n1 data="$out/$1.data"
   read -r u0 s0 <<<"$(user_system "$tributary_pid")"
   read -r v0 n0 <<<"$(context_switches "$tributary_pid")"
