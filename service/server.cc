@@ -185,6 +185,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::move(upstreams), parts->io->get_executor(), *parts->metrics,
       resolve::BlobStreamOptions{
           .chunk_bytes = cfg.limits().blob_chunk_bytes(),
+          .max_chunk_bytes = cfg.limits().blob_chunk_max_bytes(),
+          .chunk_budget_bytes = cfg.limits().blob_chunk_budget_bytes(),
           .max_attempts = cfg.limits().max_blob_attempts(),
           .hash_executor = parts->hash_pool->get_executor(),
       },

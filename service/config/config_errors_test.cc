@@ -148,6 +148,20 @@ const ErrorCase kErrorCases[] = {
                   "limits:\n  max_blob_streams: 8\n"
                   "  max_blob_streams_per_peer: 9\n"),
      {"limits.max_blob_streams_per_peer: must be between 1 and 8 (got 9)"}},
+    {"RejectsALargestChunkBelowTheSmallest",
+     absl::StrCat(kHub,
+                  "limits:\n  blob_chunk_bytes: 524288\n"
+                  "  blob_chunk_max_bytes: 262144\n"),
+     {"limits.blob_chunk_max_bytes: must be between 524288 and 2097152 "
+      "(got 262144)"}},
+    {"RejectsALargestChunkPastTwoMiB",
+     absl::StrCat(kHub, "limits:\n  blob_chunk_max_bytes: 4194304\n"),
+     {"limits.blob_chunk_max_bytes: must be between 262144 and 2097152 "
+      "(got 4194304)"}},
+    {"RejectsANegativeChunkBudget",
+     absl::StrCat(kHub, "limits:\n  blob_chunk_budget_bytes: -1\n"),
+     {"limits.blob_chunk_budget_bytes: must be between 1048576 and "
+      "68719476736 (got -1)"}},
     {"RejectsAZeroWriteStall",
      absl::StrCat(kHub, "limits:\n  blob_write_stall: 0s\n"),
      {"limits.blob_write_stall: must be positive (got \"0\")"}},

@@ -54,6 +54,8 @@ limits:
   max_manifest_bytes: 1048576
   max_tag_list_bytes: 2097152
   blob_chunk_bytes: 65536
+  blob_chunk_max_bytes: 131072
+  blob_chunk_budget_bytes: 4194304
   max_blob_streams: 32
   max_blob_attempts: 3
   blob_write_stall: 45s
@@ -134,6 +136,8 @@ constexpr char kFullProto[] = R"pb(
     max_manifest_bytes: 1048576
     max_tag_list_bytes: 2097152
     blob_chunk_bytes: 65536
+    blob_chunk_max_bytes: 131072
+    blob_chunk_budget_bytes: 4194304
     max_blob_streams: 32
     max_blob_attempts: 3
     blob_write_stall { seconds: 45 }
@@ -234,6 +238,8 @@ TEST(ParseConfigTest, FillsEveryDefault) {
   EXPECT_EQ(config->limits().max_manifest_bytes(), 4 << 20);
   EXPECT_EQ(config->limits().max_tag_list_bytes(), 8 << 20);
   EXPECT_EQ(config->limits().blob_chunk_bytes(), 256 << 10);
+  EXPECT_EQ(config->limits().blob_chunk_max_bytes(), 1 << 20);
+  EXPECT_EQ(config->limits().blob_chunk_budget_bytes(), 24 << 20);
   EXPECT_EQ(config->limits().max_blob_streams(), 256);
   EXPECT_EQ(config->limits().max_blob_attempts(), 5);
   EXPECT_EQ(ToAbslDuration(config->limits().blob_write_stall()),
@@ -290,6 +296,16 @@ upstreams:
   EXPECT_THAT(config->upstreams(0).registries(),
               ElementsAre("registry.internal:5000"));
   EXPECT_THAT(config->upstreams(1).registries(), ElementsAre("ghcr.io"));
+}
+
+TEST(ParseConfigTest, RaisesTheLargestChunkToALargerSmallestChunk) {
+  const absl::StatusOr<v1::Config> config = ParseConfig(
+      absl::StrCat(kMinimal, "limits:\n  blob_chunk_bytes: 2097152\n"),
+      kSource);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->limits().blob_chunk_max_bytes(), 2 << 20)
+      << "a config that raised blob_chunk_bytes before the budget existed "
+         "must still load";
 }
 
 TEST(ParseConfigTest, ReadsEveryFieldOfAFullConfig) {

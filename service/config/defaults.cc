@@ -1,5 +1,6 @@
 #include "service/config/defaults.h"
 
+#include <algorithm>
 #include <string>
 
 #include "service/config/duration.h"
@@ -54,6 +55,14 @@ void ApplyLimitsDefaults(v1::LimitsConfig& limits) {
   }
   if (limits.blob_chunk_bytes() == 0) {
     limits.set_blob_chunk_bytes(kDefaultBlobChunkBytes);
+  }
+  if (limits.blob_chunk_max_bytes() == 0) {
+    // A config that raised blob_chunk_bytes keeps loading.
+    limits.set_blob_chunk_max_bytes(
+        std::max(kDefaultBlobChunkMaxBytes, limits.blob_chunk_bytes()));
+  }
+  if (limits.blob_chunk_budget_bytes() == 0) {
+    limits.set_blob_chunk_budget_bytes(kDefaultBlobChunkBudgetBytes);
   }
   if (limits.max_blob_streams() == 0) {
     limits.set_max_blob_streams(kDefaultMaxBlobStreams);

@@ -40,6 +40,8 @@ inline constexpr int64_t kDefaultMaxManifestBytes = int64_t{4} << 20;  // 4 MiB
 inline constexpr int64_t kDefaultMaxTagListBytes = int64_t{8} << 20;   // 8 MiB
 inline constexpr int64_t kDefaultBlobChunkBytes = int64_t{256}
                                                   << 10;  // 256 KiB
+inline constexpr int64_t kDefaultBlobChunkMaxBytes = int64_t{1} << 20;
+inline constexpr int64_t kDefaultBlobChunkBudgetBytes = int64_t{24} << 20;
 inline constexpr int32_t kDefaultMaxBlobStreams = 256;
 inline constexpr int32_t kDefaultMaxBlobAttempts = 5;
 inline constexpr absl::Duration kDefaultBlobWriteStall = absl::Minutes(1);

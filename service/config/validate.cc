@@ -342,6 +342,10 @@ void CheckLimits(const v1::LimitsConfig& limits, Errors& errors) {
   // gRPC refuses messages over 4 MiB by default; a chunk stays well below.
   CheckRange("limits.blob_chunk_bytes", limits.blob_chunk_bytes(),
              int64_t{4} << 10, int64_t{2} << 20, errors);
+  CheckRange("limits.blob_chunk_max_bytes", limits.blob_chunk_max_bytes(),
+             limits.blob_chunk_bytes(), int64_t{2} << 20, errors);
+  CheckRange("limits.blob_chunk_budget_bytes", limits.blob_chunk_budget_bytes(),
+             int64_t{1} << 20, int64_t{64} << 30, errors);
   CheckRange("limits.max_blob_streams", limits.max_blob_streams(), 1, 100000,
              errors);
   CheckRange("limits.max_blob_attempts", limits.max_blob_attempts(), 1, 20,

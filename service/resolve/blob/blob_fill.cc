@@ -9,7 +9,10 @@ namespace tributary::resolve {
 
 BlobFill::BlobFill(const BlobStreams& streams, registry::BlobQuery query,
                    std::unique_ptr<cache::BlobWriter> writer)
-    : streams_(streams), query_(std::move(query)), writer_(std::move(writer)) {}
+    : streams_(streams),
+      query_(std::move(query)),
+      chunks_(streams.chunks().Acquire()),
+      writer_(std::move(writer)) {}
 
 void BlobFill::Begin() {
   self_ = shared_from_this();
@@ -17,7 +20,7 @@ void BlobFill::Begin() {
   // The transfer belongs to no caller: it ends when its last reader leaves,
   // not at the first caller's deadline.
   request.query.deadline = absl::InfiniteFuture();
-  producer_ = streams_.New(std::move(request), this);
+  producer_ = streams_.New(std::move(request), this, std::nullopt, chunks_);
   producer_->Start();
 }
 

@@ -63,6 +63,10 @@ class BlobFill final : public BlobConsumer,
   void Detach(const std::shared_ptr<Doorbell>& doorbell)
       ABSL_LOCKS_EXCLUDED(mu_);
   FillProgress Progress() const ABSL_LOCKS_EXCLUDED(mu_);
+  // The producer's chunk size and pool, which readers reading the file back
+  // use too, so that their chunks start where the producer's do and
+  // RecentChunk finds them.
+  const util::ChunkLease& chunks() const { return *chunks_; }
   // The chunk of the file that starts at `position` when it is among the last
   // few written, else an empty chunk: a reader keeping up sends the very
   // bytes the producer read, without reading them back from the file.
@@ -85,6 +89,7 @@ class BlobFill final : public BlobConsumer,
 
   const BlobStreams& streams_;
   const registry::BlobQuery query_;
+  const std::shared_ptr<const util::ChunkLease> chunks_;
   std::function<void()> finished_;
   std::shared_ptr<BlobStreamHandle> producer_;
   // The producer's strand only (Attach reads the file name, which is const).

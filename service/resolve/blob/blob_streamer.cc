@@ -37,14 +37,14 @@ class BlobStreamer final : public BlobStreamHandle,
   BlobStreamer(asio::any_io_executor executor,
                const std::vector<std::unique_ptr<Upstream>>& upstreams,
                metrics::Metrics& metrics, BlobStreamOptions options,
-               util::ChunkPool& pool, BlobRequest request,
-               BlobConsumer* consumer,
+               std::shared_ptr<const util::ChunkLease> chunks,
+               BlobRequest request, BlobConsumer* consumer,
                std::optional<BlobContinuation> continuation)
       : strand_(asio::make_strand(executor)),
         upstreams_(upstreams),
         metrics_(metrics),
         options_(options),
-        pool_(pool),
+        chunks_(std::move(chunks)),
         request_(std::move(request)),
         consumer_(consumer),
         cancellation_(strand_),
@@ -91,6 +91,9 @@ class BlobStreamer final : public BlobStreamHandle,
 
  private:
   bool verifying() const { return verifying_; }
+  int64_t chunk_bytes() const {
+    return static_cast<int64_t>(chunks_->chunk_bytes());
+  }
 
   // Keeps `self` alive until EndStream, the consumer's last call.
   static asio::awaitable<void> Run(std::shared_ptr<BlobStreamer> self) {
@@ -135,7 +138,8 @@ class BlobStreamer final : public BlobStreamHandle,
   const std::vector<std::unique_ptr<Upstream>>& upstreams_;
   metrics::Metrics& metrics_;
   const BlobStreamOptions options_;
-  util::ChunkPool& pool_;
+  // This stream's chunk size and where its chunks come from.
+  const std::shared_ptr<const util::ChunkLease> chunks_;
   const BlobRequest request_;
   BlobConsumer* const consumer_;
   Cancellation cancellation_;
@@ -238,13 +242,13 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
   CopyResult result;
   // A 200 to a ranged request: the upstream ignored the Range.
   absl::Status skipped =
-      co_await SkipBytes(body, position_ - body.start, options_.chunk_bytes);
+      co_await SkipBytes(body, position_ - body.start, chunk_bytes());
   if (!skipped.ok()) {
     result.status = skipped;
     co_return result;
   }
   while (true) {
-    int64_t want = options_.chunk_bytes;
+    int64_t want = chunk_bytes();
     if (end() > 0) {
       want = std::min(want, end() - position_);
     }
@@ -255,7 +259,7 @@ asio::awaitable<CopyResult> BlobStreamer::Copy(registry::BlobBody& body) {
     // Three things overlap: the previous chunk's write, this read, and
     // hashing the held-back chunk. At most one of each, so a stream holds
     // three chunks at most.
-    util::Chunk chunk = pool_.Take();
+    util::Chunk chunk = chunks_->pool().Take();
     auto [delivered, filled, hashed] = co_await (
         writes_.Drain() && FillChunk(body, chunk, static_cast<size_t>(want)) &&
         HashPending());
@@ -322,16 +326,23 @@ BlobStreams::BlobStreams(
       upstreams_(upstreams),
       metrics_(metrics),
       options_(std::move(options)),
-      // A few idle blocks per stream in flight; beyond that, memory goes back.
-      pool_(util::ChunkPool::Create(static_cast<size_t>(options_.chunk_bytes),
-                                    32)) {}
+      chunks_(util::ChunkBudget::Create({
+          .min_chunk_bytes = static_cast<size_t>(options_.chunk_bytes),
+          .max_chunk_bytes = static_cast<size_t>(
+              std::max(options_.chunk_bytes, options_.max_chunk_bytes)),
+          .budget_bytes = static_cast<size_t>(options_.chunk_budget_bytes),
+      })) {}
 
 std::shared_ptr<BlobStreamHandle> BlobStreams::New(
     BlobRequest request, BlobConsumer* consumer,
-    std::optional<BlobContinuation> continuation) const {
-  return std::make_shared<BlobStreamer>(executor_, upstreams_, metrics_,
-                                        options_, *pool_, std::move(request),
-                                        consumer, std::move(continuation));
+    std::optional<BlobContinuation> continuation,
+    std::shared_ptr<const util::ChunkLease> chunks) const {
+  if (chunks == nullptr) {
+    chunks = chunks_->Acquire();
+  }
+  return std::make_shared<BlobStreamer>(
+      executor_, upstreams_, metrics_, options_, std::move(chunks),
+      std::move(request), consumer, std::move(continuation));
 }
 
 }  // namespace tributary::resolve

@@ -10,12 +10,17 @@
 #include "service/oci/digest.h"
 #include "service/resolve/blob_stream.h"
 #include "service/resolve/fanout/upstream.h"
-#include "service/util/chunk.h"
+#include "service/util/chunk_budget.h"
 
 namespace tributary::resolve {
 
 struct BlobStreamOptions {
+  // Chunk sizes (util::ChunkBudget): every stream gets at least chunk_bytes;
+  // one started while the streams' chunks fit chunk_budget_bytes gets larger
+  // ones, up to max_chunk_bytes. 0: chunk_bytes (no budget).
   int64_t chunk_bytes = 256 << 10;
+  int64_t max_chunk_bytes = 0;
+  int64_t chunk_budget_bytes = 0;
   // Upstream requests per stream: the first plus resumes.
   int max_attempts = 5;
   // Where stored files are hashed (a whole file at once would hold an I/O
@@ -51,22 +56,24 @@ class BlobStreams {
 
   // A stream feeding `consumer`, which must outlive it until its EndStream;
   // call Start on the handle once it is kept. With a `continuation` it sends
-  // no descriptor and starts at its position.
+  // no descriptor and starts at its position. It reads in chunks of
+  // `chunks`, a share of chunks() acquired for it when null.
   std::shared_ptr<BlobStreamHandle> New(
       BlobRequest request, BlobConsumer* consumer,
-      std::optional<BlobContinuation> continuation = std::nullopt) const;
+      std::optional<BlobContinuation> continuation = std::nullopt,
+      std::shared_ptr<const util::ChunkLease> chunks = nullptr) const;
 
   const boost::asio::any_io_executor& executor() const { return executor_; }
   const BlobStreamOptions& options() const { return options_; }
-  // Where every stream's chunks come from (blocks of options().chunk_bytes).
-  util::ChunkPool& pool() const { return *pool_; }
+  // Where every stream's chunk size and chunks come from.
+  util::ChunkBudget& chunks() const { return *chunks_; }
 
  private:
   const boost::asio::any_io_executor executor_;
   const std::vector<std::unique_ptr<Upstream>>& upstreams_;
   metrics::Metrics& metrics_;
   const BlobStreamOptions options_;
-  const std::shared_ptr<util::ChunkPool> pool_;
+  const std::shared_ptr<util::ChunkBudget> chunks_;
 };
 
 }  // namespace tributary::resolve

@@ -69,16 +69,20 @@ class BlobStreamerTest : public ::testing::Test {
   }
 
   // Streams `digest` to completion (failing after a generous timeout rather
-  // than hanging).
-  void Stream(const oci::Digest& digest, int64_t offset = 0,
-              int64_t length = 0) {
+  // than hanging), while `other_streams` hold shares of the chunk budget.
+  void Stream(const oci::Digest& digest, int64_t offset = 0, int64_t length = 0,
+              int other_streams = 0) {
     BlobRequest request{
         .query = {.repository = "team/app", .digest = digest},
         .offset = offset,
         .length = length,
     };
     const BlobStreams streams(io_.get_executor(), upstreams_, metrics_,
-                              {.chunk_bytes = kChunk, .max_attempts = 5});
+                              options_);
+    std::vector<std::shared_ptr<const util::ChunkLease>> others;
+    for (int i = 0; i < other_streams; ++i) {
+      others.push_back(streams.chunks().Acquire());
+    }
     std::shared_ptr<BlobStreamHandle> handle = streams.New(request, &consumer_);
     consumer_.handle = handle.get();
     handle->Start();
@@ -87,6 +91,7 @@ class BlobStreamerTest : public ::testing::Test {
   }
 
   static constexpr int64_t kChunk = 1000;
+  BlobStreamOptions options_{.chunk_bytes = kChunk, .max_attempts = 5};
   asio::io_context io_;
   util::FakeClock clock_;
   metrics::Metrics metrics_{{"hub", "mirror"}};
@@ -105,6 +110,30 @@ TEST_F(BlobStreamerTest, StreamsTheWholeBlobInChunksAfterItsDescriptor) {
   EXPECT_EQ(consumer_.descriptor->upstream, "hub");
   EXPECT_EQ(consumer_.bytes, blob);
   EXPECT_EQ(consumer_.chunks, 5);
+}
+
+TEST_F(BlobStreamerTest, ALoneStreamReadsInTheLargestChunksTheBudgetAllows) {
+  options_.max_chunk_bytes = 4 * kChunk;
+  options_.chunk_budget_bytes = 1 << 20;
+  const std::string blob = Blob(9000);
+  Add("hub").on_blob = [&](auto&, auto) { return FakeBody{blob}; };
+
+  Stream(DigestOf(blob));
+  EXPECT_TRUE(consumer_.ended->ok()) << *consumer_.ended;
+  EXPECT_EQ(consumer_.bytes, blob);
+  EXPECT_EQ(consumer_.chunks, 3);  // 4000, 4000, 1000
+}
+
+TEST_F(BlobStreamerTest, AStreamStartedPastTheBudgetReadsInTheSmallestChunks) {
+  options_.max_chunk_bytes = 4 * kChunk;
+  options_.chunk_budget_bytes = 3 * 4 * kChunk;  // one stream's three chunks
+  const std::string blob = Blob(9000);
+  Add("hub").on_blob = [&](auto&, auto) { return FakeBody{blob}; };
+
+  Stream(DigestOf(blob), 0, 0, /*other_streams=*/1);
+  EXPECT_TRUE(consumer_.ended->ok()) << *consumer_.ended;
+  EXPECT_EQ(consumer_.bytes, blob);
+  EXPECT_EQ(consumer_.chunks, 9);
 }
 
 TEST_F(BlobStreamerTest, ResumesFromTheByteReachedOnTheNextUpstream) {

@@ -82,12 +82,15 @@ asio::awaitable<absl::Status> CachedBlobStream::ServeStored(
     co_return Gone();
   }
   const int64_t end = End(size);
+  const std::shared_ptr<const util::ChunkLease> chunks =
+      cache_.streams().chunks().Acquire();
+  const auto chunk_bytes = static_cast<int64_t>(chunks->chunk_bytes());
   for (int64_t position = request_.offset; position < end;) {
     const size_t want =
-        static_cast<size_t>(std::min(options_.chunk_bytes, end - position));
+        static_cast<size_t>(std::min(chunk_bytes, end - position));
     // Read while the previous chunk is being written.
     absl::StatusOr<util::Chunk> chunk =
-        ReadChunk(file, position, want, cache_.streams().pool());
+        ReadChunk(file, position, want, chunks->pool());
     if (!chunk.ok()) {
       spdlog::warn("blob store: {} unreadable: {}; removed", digest_,
                    chunk.status().ToString());

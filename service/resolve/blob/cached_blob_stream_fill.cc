@@ -41,16 +41,16 @@ asio::awaitable<absl::Status> CachedBlobStream::ServeFill(
 
 asio::awaitable<absl::Status> CachedBlobStream::FollowFill(
     BlobFill& fill, const cache::BlobFile& file, int64_t blob_size) {
+  const auto chunk_bytes = static_cast<int64_t>(fill.chunks().chunk_bytes());
   int64_t position = 0;
   while (true) {
     const FillProgress progress = fill.Progress();
     const int64_t available = progress.written - position;
     const bool complete = progress.done && progress.status.ok();
     // Whole chunks while the fill runs; what is left once it ends.
-    if (available >= options_.chunk_bytes ||
+    if (available >= chunk_bytes ||
         (available > 0 && (complete || progress.spill_failed))) {
-      const size_t want =
-          static_cast<size_t>(std::min(options_.chunk_bytes, available));
+      const size_t want = static_cast<size_t>(std::min(chunk_bytes, available));
       absl::StatusOr<size_t> sent =
           co_await SendFillChunk(fill, file, position, want);
       if (!sent.ok()) {
@@ -84,7 +84,7 @@ asio::awaitable<absl::StatusOr<size_t>> CachedBlobStream::SendFillChunk(
   util::Chunk chunk = fill.RecentChunk(position);
   if (chunk.empty()) {
     absl::StatusOr<util::Chunk> read =
-        ReadChunk(file, position, want, cache_.streams().pool());
+        ReadChunk(file, position, want, fill.chunks().pool());
     if (!read.ok()) {
       co_return SharedReadFailed(read.status().message());
     }
