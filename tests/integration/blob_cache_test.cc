@@ -48,6 +48,7 @@ class BlobCacheTest : public ::testing::Test {
 
   std::string CacheYaml(int64_t disk_bytes = 64 << 20) const {
     return absl::StrCat("limits:\n  blob_chunk_bytes: ", kChunk,
+                        "\n  blob_chunk_max_bytes: ", kChunk,
                         "\ncache:\n  blob_directory: ", store_.string(),
                         "\n  blob_disk_bytes: ", disk_bytes, "\n");
   }

@@ -36,10 +36,14 @@ class BlobStreamTest : public ::testing::TestWithParam<bool> {
     path_ = "/v2/demo/app/blobs/" + digest_;
   }
 
-  void StartServer(const std::string& limits_yaml = "") {
+  // Chunks of kChunk bytes, unless `max_chunk` lets a lone stream have
+  // larger ones.
+  void StartServer(const std::string& limits_yaml = "",
+                   int64_t max_chunk = kChunk) {
     auto running = RunningServer::Start(TestConfigYaml(
         {{"first", first_.url()}, {"second", second_.url()}},
-        absl::StrCat(StoreYaml(), "limits:\n  blob_chunk_bytes: ", kChunk, "\n",
+        absl::StrCat(StoreYaml(), "limits:\n  blob_chunk_bytes: ", kChunk,
+                     "\n  blob_chunk_max_bytes: ", max_chunk, "\n",
                      limits_yaml)));
     ASSERT_TRUE(running.ok()) << running.status();
     server_ = *std::move(running);
@@ -85,6 +89,15 @@ TEST_P(BlobStreamTest, SendsTheDescriptorFirstThenTheBytesInChunks) {
   EXPECT_EQ(pulled.descriptor.upstream().name(), "first");
   EXPECT_EQ(pulled.bytes, blob_);
   EXPECT_EQ(pulled.chunks, 5);  // 4 x 4096 + 3616
+}
+
+TEST_P(BlobStreamTest, ALoneStreamGetsLargerChunksWithinTheBudget) {
+  first_.Route("GET", path_, {.body = blob_});
+  StartServer("", 4 * kChunk);
+  Pulled pulled = Pull();
+  ASSERT_TRUE(pulled.status.ok()) << pulled.status.error_message();
+  EXPECT_EQ(pulled.bytes, blob_);
+  EXPECT_EQ(pulled.chunks, 2);  // 16384 + 3616
 }
 
 TEST_P(BlobStreamTest, FallsThroughToNextUpstreamOn404) {
