@@ -63,9 +63,9 @@ class BlobFill final : public BlobConsumer,
   void Detach(const std::shared_ptr<Doorbell>& doorbell)
       ABSL_LOCKS_EXCLUDED(mu_);
   FillProgress Progress() const ABSL_LOCKS_EXCLUDED(mu_);
-  // The producer's chunk size and pool, which readers reading the file back
-  // use too, so that their chunks start where the producer's do and
-  // RecentChunk finds them.
+  // The producer's chunk size: readers reading the file back end their reads
+  // on its chunk boundaries, so that once they catch up RecentChunk finds
+  // the producer's chunks at their offsets.
   const util::ChunkLease& chunks() const { return *chunks_; }
   // The chunk of the file that starts at `position` when it is among the last
   // few written, else an empty chunk: a reader keeping up sends the very

@@ -83,8 +83,16 @@ asio::awaitable<absl::StatusOr<size_t>> CachedBlobStream::SendFillChunk(
   // Every recent chunk is in the file already, so it is never past `want`.
   util::Chunk chunk = fill.RecentChunk(position);
   if (chunk.empty()) {
+    if (own_chunks_ == nullptr) {
+      own_chunks_ = cache_.streams().chunks().Acquire();
+    }
+    // Up to the producer's next chunk boundary at most, so that a reader
+    // catching up meets RecentChunk's offsets again.
+    const auto fill_chunk = static_cast<int64_t>(fill.chunks().chunk_bytes());
+    want = std::min({want, own_chunks_->chunk_bytes(),
+                     static_cast<size_t>(fill_chunk - position % fill_chunk)});
     absl::StatusOr<util::Chunk> read =
-        ReadChunk(file, position, want, fill.chunks().pool());
+        ReadChunk(file, position, want, own_chunks_->pool());
     if (!read.ok()) {
       co_return SharedReadFailed(read.status().message());
     }

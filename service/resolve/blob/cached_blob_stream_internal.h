@@ -108,8 +108,9 @@ class CachedBlobStream final
                                            const cache::BlobFile& file,
                                            int64_t blob_size);
   // Sends the fill's bytes at `position` once the previous chunk is written:
-  // the producer's chunk when it is still at hand, else `want` bytes read
-  // from the file. The bytes sent, or why none were.
+  // the producer's chunk when it is still at hand, else at most `want` bytes
+  // read from the file into this stream's own chunks. The bytes sent, or why
+  // none were.
   asio::awaitable<absl::StatusOr<size_t>> SendFillChunk(
       const BlobFill& fill, const cache::BlobFile& file, int64_t position,
       size_t want);
@@ -196,6 +197,9 @@ class CachedBlobStream final
   const std::shared_ptr<Doorbell> doorbell_;
   const std::string digest_;
   const std::string subject_;
+  // This stream's share of the chunk budget, taken when it first needs chunks
+  // of its own (a reader keeping up with a fill sends the producer's).
+  std::shared_ptr<const util::ChunkLease> own_chunks_;
 
   absl::Mutex mu_;
   std::shared_ptr<BlobStreamHandle> inner_ ABSL_GUARDED_BY(mu_);
