@@ -7,6 +7,9 @@
 # each Tributary started): the first stream of a blob fills it, the others are
 # served from it. A benchmark, not a test: run it by hand.
 #
+# CHUNK_BYTES and CHUNK_MAX_BYTES set limits.blob_chunk_bytes and
+# blob_chunk_max_bytes (default: the shipped 256 KiB, up to 1 MiB in budget).
+#
 #   ./bench/blob_bench.sh            # BIG_MIB=1024 SMALL_MIB=64 STREAMS=64 STORE=
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +35,8 @@ start_tributary() {
   cat >"$work/tributary.yaml" <<YAML
 server: {listen_address: "127.0.0.1:$grpc_port"}
 metrics: {disabled: true}
-limits: {max_blob_streams: 1024, blob_chunk_bytes: ${CHUNK_BYTES:-262144}}
+limits: {max_blob_streams: 1024, blob_chunk_bytes: ${CHUNK_BYTES:-262144}$(
+  [[ -n "${CHUNK_MAX_BYTES:-}" ]] && echo ", blob_chunk_max_bytes: $CHUNK_MAX_BYTES")}
 $(if [[ -n "${STORE:-}" ]]; then
     rm -rf "$work/store" && mkdir -p "$work/store"
     echo "cache: {blob_directory: \"$work/store\", blob_disk_bytes: $(((BIG_MIB + SMALL_MIB + 64) << 20))}"
