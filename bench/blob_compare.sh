@@ -15,6 +15,9 @@
 #                          origin.
 #   Tributary warm         the store-on instance again, the blob now in its store.
 #
+# Tributary runs the shipped chunk sizes (256 KiB, up to 1 MiB within the chunk
+# budget: a lone stream gets 1 MiB); CHUNK_MAX_BYTES=262144 pins 256 KiB.
+#
 # MB/s = bytes / wall seconds (1 MB = 1e6 bytes; curl's time_total, blob_pull's
 # seconds). CPU-s per GiB = (utime + stime of the serving process from
 # /proc/PID/stat, after minus before, / CLK_TCK) / GiB served; "after" is read
@@ -28,7 +31,7 @@
 #
 #   bench/blob_compare.sh          # env BIG_MIB=1024 RUNS=3 BAZEL_JOBS=1
 set -euo pipefail
-command_line="$(printf '%q ' "BIG_MIB=${BIG_MIB:-1024}" "RUNS=${RUNS:-3}" "$0" "$@")"
+command_line="$(printf '%q ' ${CHUNK_MAX_BYTES:+"CHUNK_MAX_BYTES=$CHUNK_MAX_BYTES"} "BIG_MIB=${BIG_MIB:-1024}" "RUNS=${RUNS:-3}" "$0" "$@")"
 cd "$(dirname "$0")/.."
 BIG_MIB=${BIG_MIB:-1024}
 RUNS=${RUNS:-3}
@@ -86,6 +89,7 @@ YAML
     if [[ -n "$store" ]]; then
       printf 'cache:\n  blob_directory: "%s"\n  blob_disk_bytes: %d\n' "$store" $((size + (64 << 20)))
     fi
+    chunk_limits
   } >"$work/tributary.yaml"
   "$bin/service/tributary" --config "$work/tributary.yaml" >>"$work/tributary.log" 2>&1 &
   tributary_pid=$!

@@ -180,6 +180,13 @@ push_blob() {  # MiB [REPO]
   echo "$digest"
 }
 
+# The limits section for CHUNK_MAX_BYTES (limits.blob_chunk_max_bytes), when
+# set: CHUNK_MAX_BYTES=262144 gives every stream the fixed 256 KiB chunks of
+# before the chunk budget.
+chunk_limits() {
+  [[ -z "${CHUNK_MAX_BYTES:-}" ]] || printf 'limits:\n  blob_chunk_max_bytes: %d\n' "$CHUNK_MAX_BYTES"
+}
+
 # Starts Tributary (BIN) with one upstream, $origin, gRPC and metrics on free
 # loopback ports, and a blob store in DIR holding up to BYTES when DIR is given;
 # appends its output to $work/tributary.log; returns once its gRPC port accepts
@@ -194,6 +201,7 @@ start_origin_tributary() {  # BIN [DIR BYTES]
     printf 'upstreams:\n  - name: origin\n    url: "%s"\n' "$origin"
     [[ -z "$dir" ]] || printf 'cache:\n  blob_directory: "%s"\n  blob_disk_bytes: %d\n' \
       "$dir" "$bytes"
+    chunk_limits
   } >"$work/tributary.yaml"
   "$bin" --config "$work/tributary.yaml" >>"$work/tributary.log" 2>&1 &
   tributary_pid=$!
