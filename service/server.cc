@@ -167,7 +167,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
 
   parts->hash_pool =
       std::make_unique<asio::thread_pool>(cfg.server().io_threads());
-  absl::StatusOr<UpstreamClients> clients = MakeUpstreamClients(cfg, clock);
+  absl::StatusOr<UpstreamClients> clients =
+      MakeUpstreamClients(cfg, clock, *parts->metrics);
   if (!clients.ok()) {
     return clients.status();
   }

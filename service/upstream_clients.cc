@@ -45,13 +45,19 @@ void WarnAboutWeakSettings(const v1::UpstreamConfig& upstream) {
 }  // namespace
 
 absl::StatusOr<UpstreamClients> MakeUpstreamClients(const v1::Config& config,
-                                                    const util::Clock& clock) {
+                                                    const util::Clock& clock,
+                                                    metrics::Metrics& metrics) {
   UpstreamClients clients;
   for (int i = 0; i < config.upstreams_size(); ++i) {
     const v1::UpstreamConfig& upstream = config.upstreams(i);
     const std::string path = absl::StrCat("upstreams[", i, "]");
+    http::ClientOptions options = HttpOptions(upstream);
+    options.connection_waited = [&metrics, i](absl::Duration waited,
+                                              absl::StatusCode outcome) {
+      metrics.RecordConnectionWait(i, outcome, waited);
+    };
     absl::StatusOr<std::unique_ptr<http::Client>> http =
-        http::Client::Create(HttpOptions(upstream));
+        http::Client::Create(std::move(options));
     if (!http.ok()) {
       return WithPrefix(absl::StrCat(path, ".tls"), http.status());
     }

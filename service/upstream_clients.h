@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "service/http/client.h"
+#include "service/metrics/metrics.h"
 #include "service/registry/registry_client.h"
 #include "service/util/clock.h"
 #include "tributary/v1/config.pb.h"
@@ -24,10 +25,12 @@ struct UpstreamClients {
 // Reads every upstream's credentials and TLS files. Errors name the field and
 // the file or variable, never a secret ("upstreams[1].tls: CA file /etc/ca.pem:
 // cannot read: ..."). Warns once per upstream that skips TLS verification or
-// sends credentials over plain http. `clock` (bearer token lifetimes) must
-// outlive the clients.
+// sends credentials over plain http. `clock` (bearer token lifetimes) and
+// `metrics` (waits for a connection at max_connections) must outlive the
+// clients.
 absl::StatusOr<UpstreamClients> MakeUpstreamClients(const v1::Config& config,
-                                                    const util::Clock& clock);
+                                                    const util::Clock& clock,
+                                                    metrics::Metrics& metrics);
 
 }  // namespace tributary
 

@@ -102,7 +102,8 @@ class Client::Impl {
                        .max_idle_total = options_.max_idle_total,
                        .idle_timeout = options_.idle_timeout,
                        .max_connections_per_origin =
-                           options_.max_connections_per_origin},
+                           options_.max_connections_per_origin,
+                       .on_wait = options_.connection_waited},
             options_.clock != nullptr ? *options_.clock : util::RealClock())),
         tls_context_(asio::ssl::context::tls_client),
         anonymous_tls_context_(asio::ssl::context::tls_client),

@@ -1,6 +1,7 @@
 #ifndef TRIBUTARY_SERVICE_HTTP_CLIENT_H_
 #define TRIBUTARY_SERVICE_HTTP_CLIENT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,12 @@ struct ClientOptions {
   // Connections open per origin, busy or idle; a request past it waits for
   // one (up to its deadline, or until cancelled) instead of opening another.
   int max_connections_per_origin = 64;
+  // Called for each request that had to wait for a connection (at
+  // max_connections_per_origin) when it leaves the queue: how long it waited
+  // and how it left (OK: it got one; DEADLINE_EXCEEDED; CANCELLED). For
+  // metrics, which http/ may not depend on. From any I/O thread; must be
+  // thread-safe and quick.
+  std::function<void(absl::Duration, absl::StatusCode)> connection_waited;
   // What idle ages are measured with; null: the real clock. Must outlive the
   // client.
   const util::Clock* clock = nullptr;

@@ -1,6 +1,8 @@
 #include "service/http/pool.h"
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -24,6 +26,15 @@ struct ConnectionPool::Waiter {
 asio::awaitable<absl::StatusOr<ConnectionPool::Acquired>>
 ConnectionPool::Acquire(const std::string& origin, const SteadyTime& deadline) {
   const asio::any_io_executor executor = co_await asio::this_coro::executor;
+  // Set once the request first queues; reported when it leaves the queue.
+  std::optional<std::chrono::steady_clock::time_point> queued;
+  const auto report = [&](absl::StatusCode outcome) {
+    if (queued.has_value() && limits_.on_wait) {
+      limits_.on_wait(
+          absl::FromChrono(std::chrono::steady_clock::now() - *queued),
+          outcome);
+    }
+  };
   while (true) {
     auto waiter = std::make_shared<Waiter>(executor);
     std::optional<Acquired> acquired;
@@ -32,7 +43,11 @@ ConnectionPool::Acquire(const std::string& origin, const SteadyTime& deadline) {
       acquired = AcquireOrQueue(origin, waiter, expired);
     }
     if (acquired.has_value()) {
+      report(absl::StatusCode::kOk);
       co_return std::move(*acquired);
+    }
+    if (!queued.has_value()) {
+      queued = std::chrono::steady_clock::now();
     }
     waiter->timer.expires_at(deadline);
     // Ends at the deadline, when woken (the timer is cancelled) or when the
@@ -45,10 +60,12 @@ ConnectionPool::Acquire(const std::string& origin, const SteadyTime& deadline) {
       if (woken) {
         WakeNext(origin);  // what woke this request is for the next one
       }
+      report(absl::StatusCode::kCancelled);
       co_return absl::CancelledError(
           absl::StrCat("cancelled while waiting for a connection to ", origin));
     }
     if (!woken) {
+      report(absl::StatusCode::kDeadlineExceeded);
       co_return absl::DeadlineExceededError(
           absl::StrCat("waited for a connection to ", origin, ": all ",
                        limits_.max_connections_per_origin,

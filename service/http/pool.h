@@ -2,6 +2,7 @@
 #define TRIBUTARY_SERVICE_HTTP_POOL_H_
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,6 +34,8 @@ struct PoolLimits {
   int max_idle_total = 64;
   absl::Duration idle_timeout = absl::Seconds(30);
   int max_connections_per_origin = 64;
+  // See ClientOptions::connection_waited; may be empty.
+  std::function<void(absl::Duration, absl::StatusCode)> on_wait;
 };
 
 // The connections of one Client, per origin. Shared (shared_ptr, made with
@@ -44,7 +47,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   // `clock` must outlive the pool.
   explicit ConnectionPool(PoolLimits limits,
                           const util::Clock& clock = util::RealClock())
-      : limits_(limits), clock_(clock) {}
+      : limits_(std::move(limits)), clock_(clock) {}
 
   // What Acquire got: an idle connection to reuse, or else (`idle` null) the
   // slot a new connection must hold (Connection::Hold).

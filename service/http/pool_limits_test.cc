@@ -205,5 +205,34 @@ TEST_F(ConnectionCapTest, AWaitingRequestGivesUpAtItsDeadlineNamingTheCap) {
   ASSERT_TRUE(RunUntil([&] { return Ready(holding); }));
 }
 
+TEST_F(ConnectionCapTest, ReportsEachRequestThatWaitedWithHowItLeftTheQueue) {
+  std::vector<absl::StatusCode> outcomes;
+  std::vector<absl::Duration> waits;
+  Client client(ClientOptions{
+      .max_connections_per_origin = 1,
+      .connection_waited =
+          [&](absl::Duration waited, absl::StatusCode outcome) {
+            waits.push_back(waited);
+            outcomes.push_back(outcome);
+          },
+  });
+  auto holding = Start(client, "/held");
+  auto gives_up = Start(client, "/slow",
+                        {.deadline = absl::Now() + absl::Milliseconds(300)});
+  ASSERT_TRUE(RunUntil([&] { return Ready(gives_up); }));
+  auto gets_one = Start(client, "/slow");
+  ASSERT_TRUE(RunUntil([&] { return client.RequestsWaitingForConnection(); }));
+  upstream_.Release();
+  ASSERT_TRUE(RunUntil([&] { return Ready(holding) && Ready(gets_one); }));
+
+  EXPECT_TRUE(gets_one.get().ok());
+  EXPECT_THAT(outcomes,
+              ::testing::ElementsAre(absl::StatusCode::kDeadlineExceeded,
+                                     absl::StatusCode::kOk))
+      << "the request that found a free connection waited for none";
+  ASSERT_EQ(waits.size(), 2u);
+  EXPECT_GE(waits[0], absl::Milliseconds(250));
+}
+
 }  // namespace
 }  // namespace tributary::http

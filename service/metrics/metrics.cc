@@ -65,6 +65,18 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
               "Bearer tokens fetched from an upstream's token server, by "
               "outcome (cached tokens are not counted).")
           .Register(*registry_);
+  auto& connection_waits =
+      prometheus::BuildCounter()
+          .Name("tributary_upstream_connection_waits_total")
+          .Help(
+              "Requests to an upstream that waited for a connection (all "
+              "max_connections busy), by how they left the queue.")
+          .Register(*registry_);
+  auto& connection_wait_seconds =
+      prometheus::BuildHistogram()
+          .Name("tributary_upstream_connection_wait_seconds")
+          .Help("How long requests waited for a connection to the upstream.")
+          .Register(*registry_);
   blob_bytes_ = &prometheus::BuildCounter()
                      .Name("tributary_blob_bytes_total")
                      .Help("Blob bytes sent to callers.")
@@ -126,6 +138,15 @@ Metrics::Metrics(const std::vector<std::string>& upstream_names)
     }
     states[static_cast<int>(BreakerState::kClosed)]->Set(1);
     breaker_skips_.push_back(&breaker_skips.Add({{"upstream", name}}));
+    auto& waits = connection_waits_.emplace_back();
+    for (int outcome = 0; outcome < kConnectionWaitOutcomeCount; ++outcome) {
+      static constexpr const char* kNames[] = {"connected", "deadline_exceeded",
+                                               "cancelled"};
+      waits[outcome] = &connection_waits.Add(
+          {{"upstream", name}, {"outcome", kNames[outcome]}});
+    }
+    connection_wait_seconds_.push_back(
+        &connection_wait_seconds.Add({{"upstream", name}}, LatencyBuckets()));
     auto& fetches = token_fetches_.emplace_back();
     for (int outcome = 0; outcome < kUpstreamOutcomeCount; ++outcome) {
       fetches[outcome] = &token_fetches.Add(
@@ -276,6 +297,21 @@ void Metrics::RecordBreakerSkip(int upstream) {
   if (KnownUpstream(upstream)) {
     breaker_skips_[upstream]->Increment();
   }
+}
+
+void Metrics::RecordConnectionWait(int upstream, absl::StatusCode outcome,
+                                   absl::Duration waited) {
+  if (!KnownUpstream(upstream)) {
+    return;
+  }
+  int index = 2;  // cancelled
+  if (outcome == absl::StatusCode::kOk) {
+    index = 0;
+  } else if (outcome == absl::StatusCode::kDeadlineExceeded) {
+    index = 1;
+  }
+  connection_waits_[upstream][index]->Increment();
+  connection_wait_seconds_[upstream]->Observe(absl::ToDoubleSeconds(waited));
 }
 
 }  // namespace tributary::metrics

@@ -138,6 +138,12 @@ absl::string_view BlobSourceName(BlobSource source);
 //                                                   upstream: circuit open
 //   tributary_upstream_token_fetches_total{upstream,outcome}  token server
 //                                                   answers (not cached ones)
+//   tributary_upstream_connection_waits_total{upstream,outcome}  requests
+//                                                   that waited for a
+//                                                   connection (at
+//                                                   max_connections): how they
+//                                                   left the queue
+//   tributary_upstream_connection_wait_seconds{upstream}  how long they waited
 //   tributary_blob_bytes_total                      blob bytes sent to callers
 //   tributary_blob_resumes_total                    blob bodies resumed after
 //                                                   an upstream failed mid-body
@@ -178,6 +184,10 @@ class Metrics {
   void RecordBreakerState(int upstream, BreakerState state);
   void RecordBreakerSkip(int upstream);
   void RecordTokenFetch(int upstream, UpstreamOutcome outcome);
+  // A request to the upstream waited `waited` for a connection and left the
+  // queue with `outcome`: OK (it got one), DEADLINE_EXCEEDED or CANCELLED.
+  void RecordConnectionWait(int upstream, absl::StatusCode outcome,
+                            absl::Duration waited);
 
  private:
   // The canonical codes run from kOk (0) to kUnauthenticated (16).
@@ -202,6 +212,11 @@ class Metrics {
   std::vector<prometheus::Counter*> breaker_skips_;
   std::vector<std::array<prometheus::Counter*, kUpstreamOutcomeCount>>
       token_fetches_;
+  // connected, deadline_exceeded, cancelled
+  static constexpr int kConnectionWaitOutcomeCount = 3;
+  std::vector<std::array<prometheus::Counter*, kConnectionWaitOutcomeCount>>
+      connection_waits_;
+  std::vector<prometheus::Histogram*> connection_wait_seconds_;
   prometheus::Counter* blob_bytes_;
   prometheus::Counter* blob_resumes_;
   prometheus::Gauge* blob_streams_active_;

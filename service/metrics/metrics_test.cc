@@ -78,6 +78,28 @@ TEST(MetricsTest, CountsBreakerSkipsPerUpstream) {
             std::string::npos);
 }
 
+TEST(MetricsTest, CountsConnectionWaitsByHowTheyEnded) {
+  Metrics metrics({"hub"});
+  metrics.RecordConnectionWait(0, absl::StatusCode::kOk,
+                               absl::Milliseconds(20));
+  metrics.RecordConnectionWait(0, absl::StatusCode::kDeadlineExceeded,
+                               absl::Seconds(2));
+  metrics.RecordConnectionWait(5, absl::StatusCode::kOk, absl::Seconds(1));
+  const std::string text = Scrape(metrics);
+  EXPECT_NE(text.find("tributary_upstream_connection_waits_total{outcome="
+                      "\"connected\",upstream=\"hub\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tributary_upstream_connection_waits_total{outcome="
+                      "\"deadline_exceeded\",upstream=\"hub\"} 1"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tributary_upstream_connection_wait_seconds_count{"
+                      "upstream=\"hub\"} 2"),
+            std::string::npos)
+      << text;
+}
+
 TEST(MetricsTest, ClassifiesStatusesIntoOutcomes) {
   EXPECT_EQ(ClassifyOutcome(absl::NotFoundError("")),
             UpstreamOutcome::kNotFound);
