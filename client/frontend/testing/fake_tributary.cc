@@ -1,6 +1,7 @@
 #include "client/frontend/testing/fake_tributary.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
@@ -38,11 +39,28 @@ grpc::Status StatusFor(const std::string& repository) {
   return grpc::Status::OK;
 }
 
+// The bytes a GetBlob stream of `repository` sends: the blob, or for
+// "large/blob" the blob repeated up to large_blob_size().
+std::string StreamedBlob(const std::string& repository) {
+  const std::string& blob = FakeTributary::blob();
+  if (repository != "large/blob") {
+    return blob;
+  }
+  std::string large;
+  const auto size = static_cast<std::size_t>(FakeTributary::large_blob_size());
+  large.reserve(size);
+  while (large.size() < size) {
+    large.append(blob, 0, std::min(blob.size(), size - large.size()));
+  }
+  return large;
+}
+
 class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
  public:
-  BlobStream(const v1::GetBlobRequest& request, std::size_t chunk_size)
-      : chunk_size_(chunk_size) {
-    const std::string& blob = FakeTributary::blob();
+  BlobStream(const v1::GetBlobRequest& request, std::size_t chunk_size,
+             std::atomic<int64_t>& bytes_sent)
+      : chunk_size_(chunk_size), bytes_sent_(bytes_sent) {
+    const std::string blob = StreamedBlob(request.repository());
     const std::size_t offset =
         std::min<std::size_t>(request.offset(), blob.size());
     const std::size_t length = request.length() > 0
@@ -67,6 +85,9 @@ class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
       return;
     }
+    if (message_.has_chunk()) {
+      bytes_sent_ += static_cast<int64_t>(message_.chunk().size());
+    }
     if (sent_ >= limit_) {
       Finish(limit_ < bytes_.size() ? grpc::Status(grpc::StatusCode::DATA_LOSS,
                                                    "fake: digest mismatch")
@@ -83,6 +104,7 @@ class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
 
  private:
   const std::size_t chunk_size_;
+  std::atomic<int64_t>& bytes_sent_;
   std::string bytes_;
   std::size_t limit_ = 0;
   std::size_t sent_ = 0;
@@ -163,7 +185,7 @@ class FakeResolver final : public v1::ResolverService::CallbackService {
       return new FailedStream(
           grpc::Status(grpc::StatusCode::NOT_FOUND, "fake: no such blob"));
     }
-    return new BlobStream(*request, chunk_size_);
+    return new BlobStream(*request, chunk_size_, blob_bytes_sent_);
   }
 
   grpc::ServerUnaryReactor* ListTags(grpc::CallbackServerContext* context,
@@ -192,8 +214,11 @@ class FakeResolver final : public v1::ResolverService::CallbackService {
     return last_manifest_request_;
   }
 
+  int64_t blob_bytes_sent() const { return blob_bytes_sent_.load(); }
+
  private:
   const std::size_t chunk_size_;
+  std::atomic<int64_t> blob_bytes_sent_{0};
   mutable absl::Mutex mutex_;
   v1::GetManifestRequest last_manifest_request_ ABSL_GUARDED_BY(mutex_);
 };
@@ -259,6 +284,12 @@ const std::vector<std::string>& FakeTributary::tags() {
   static const auto* const kTags =
       new std::vector<std::string>{"a", "b", "c", "d", "e"};
   return *kTags;
+}
+
+int64_t FakeTributary::large_blob_size() { return int64_t{64} << 20; }
+
+int64_t FakeTributary::blob_bytes_sent() const {
+  return parts_->resolver.blob_bytes_sent();
 }
 
 v1::GetManifestRequest FakeTributary::last_manifest_request() const {
