@@ -22,7 +22,7 @@ import { mebibytes, resolvePodPort, resolvePort, selectorMatches, workload } fro
 // streaming a blob to a slow client; per open client connection (TLS state,
 // header buffer), for as many as the budget leaves room for.
 const kFrontendBaseMiB = 24;
-const kFrontendPerStreamMiB = 20;
+const kFrontendPerStreamMiB = 6;
 const kFrontendPerConnectionMiB = 0.1;
 const kFrontendConnections = 256;
 
