@@ -107,9 +107,10 @@ struct Frontend::Parts {
 
   ~Parts() { Stop(); }
 
-  // Stops the I/O threads, cancels the gRPC calls so the pool's blocked
-  // reads return, joins the pool, and only then destroys the sessions'
-  // coroutines (with the I/O context), whose readers the pool was using.
+  // Stops the I/O threads, cancels the blob streams and waits until each
+  // has ended (its end hands its last result to its session's strand),
+  // joins the pool of unary calls, and only then destroys the sessions'
+  // coroutines (with the I/O context), which those results resume.
   void Stop() {
     if (stopped) {
       return;
@@ -127,6 +128,7 @@ struct Frontend::Parts {
       thread.join();
     }
     services.live_calls.CancelAll();
+    services.live_calls.AwaitNone();
     if (services.grpc_pool != nullptr) {
       services.grpc_pool->join();
     }

@@ -550,6 +550,20 @@ TEST_F(FrontendFlowControlTest, ASlowClientHoldsTributaryBackWithinAFewChunks) {
       << ", the kernel holds " << kernel;
 }
 
+// Shutdown cancels the blob streams in flight and waits for their end: here
+// one whose client stopped reading, so the session waits on its socket.
+TEST_F(FrontendFlowControlTest, ShutdownEndsADownloadInFlight) {
+  RawConnection connection(frontend_->port());
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(connection.Send(absl::StrCat("GET /v2/large/blob/blobs/",
+                                           FakeTributary::blob_digest(),
+                                           " HTTP/1.1\r\nHost: x\r\n\r\n")));
+  ASSERT_THAT(connection.ReadUntil("\r\n\r\n"), HasSubstr("200 OK"));
+  const absl::Time start = absl::Now();
+  frontend_->Shutdown();
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
 TEST(FrontendStartTest, RefusesAnUnreadableKeyNamingTheField) {
   FrontendConfig config;
   config.listen_address = "127.0.0.1:0";

@@ -39,20 +39,25 @@ grpc::Status StatusFor(const std::string& repository) {
   return grpc::Status::OK;
 }
 
-// The bytes a GetBlob stream of `repository` sends: the blob, or for
-// "large/blob" the blob repeated up to large_blob_size().
-std::string StreamedBlob(const std::string& repository) {
+// The size of what a GetBlob stream of `repository` reads from: the blob, or
+// for "large/blob" the blob repeated up to large_blob_size().
+std::size_t SourceSize(const std::string& repository) {
+  return repository == "large/blob"
+             ? static_cast<std::size_t>(FakeTributary::large_blob_size())
+             : FakeTributary::blob().size();
+}
+
+// `n` bytes from `at` of the blob repeated without end, made per chunk so a
+// large stream costs no memory up front.
+std::string SourceBytes(std::size_t at, std::size_t n) {
   const std::string& blob = FakeTributary::blob();
-  if (repository != "large/blob") {
-    return blob;
+  std::string bytes;
+  bytes.reserve(n);
+  while (bytes.size() < n) {
+    const std::size_t from = (at + bytes.size()) % blob.size();
+    bytes.append(blob, from, std::min(blob.size() - from, n - bytes.size()));
   }
-  std::string large;
-  const auto size = static_cast<std::size_t>(FakeTributary::large_blob_size());
-  large.reserve(size);
-  while (large.size() < size) {
-    large.append(blob, 0, std::min(blob.size(), size - large.size()));
-  }
-  return large;
+  return bytes;
 }
 
 class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
@@ -60,23 +65,18 @@ class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
   BlobStream(const v1::GetBlobRequest& request, std::size_t chunk_size,
              std::atomic<int64_t>& bytes_sent)
       : chunk_size_(chunk_size), bytes_sent_(bytes_sent) {
-    const std::string blob = StreamedBlob(request.repository());
-    const std::size_t offset =
-        std::min<std::size_t>(request.offset(), blob.size());
-    const std::size_t length = request.length() > 0
-                                   ? static_cast<std::size_t>(request.length())
-                                   : blob.size() - offset;
-    bytes_ = blob.substr(offset, length);
-    if (request.repository() == "broken/blob") {
-      limit_ = bytes_.size() / 2;
-    } else {
-      limit_ = bytes_.size();
+    const std::size_t source = SourceSize(request.repository());
+    first_ = std::min<std::size_t>(request.offset(), source);
+    size_ = source - first_;
+    if (request.length() > 0) {
+      size_ = std::min(size_, static_cast<std::size_t>(request.length()));
     }
+    limit_ = request.repository() == "broken/blob" ? size_ / 2 : size_;
     v1::BlobDescriptor* descriptor = message_.mutable_blob();
     descriptor->set_digest(FakeTributary::blob_digest());
     // The bytes this stream sends: the frontend must take a Content-Range's
     // total from HeadBlob, not from a ranged stream's descriptor.
-    descriptor->set_size(static_cast<int64_t>(bytes_.size()));
+    descriptor->set_size(static_cast<int64_t>(size_));
     StartWrite(&message_);
   }
 
@@ -89,13 +89,13 @@ class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
       bytes_sent_ += static_cast<int64_t>(message_.chunk().size());
     }
     if (sent_ >= limit_) {
-      Finish(limit_ < bytes_.size() ? grpc::Status(grpc::StatusCode::DATA_LOSS,
-                                                   "fake: digest mismatch")
-                                    : grpc::Status::OK);
+      Finish(limit_ < size_ ? grpc::Status(grpc::StatusCode::DATA_LOSS,
+                                           "fake: digest mismatch")
+                            : grpc::Status::OK);
       return;
     }
     const std::size_t n = std::min(chunk_size_, limit_ - sent_);
-    message_.set_chunk(bytes_.substr(sent_, n));
+    message_.set_chunk(SourceBytes(first_ + sent_, n));
     sent_ += n;
     StartWrite(&message_);
   }
@@ -105,8 +105,9 @@ class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
  private:
   const std::size_t chunk_size_;
   std::atomic<int64_t>& bytes_sent_;
-  std::string bytes_;
-  std::size_t limit_ = 0;
+  std::size_t first_ = 0;  // the stream's first byte in the source
+  std::size_t size_ = 0;   // the bytes the stream announces
+  std::size_t limit_ = 0;  // the bytes it sends
   std::size_t sent_ = 0;
   v1::GetBlobResponse message_;
 };
