@@ -132,6 +132,9 @@ struct Frontend::Parts {
     if (services.grpc_pool != nullptr) {
       services.grpc_pool->join();
     }
+    // The acceptor before its I/O context: its destructor deregisters from
+    // the context's socket service (ASan: a use after free otherwise).
+    acceptor.reset();
     io.reset();
   }
 };
