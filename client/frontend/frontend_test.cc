@@ -5,17 +5,10 @@
 
 #include "client/frontend/frontend.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "client/frontend/testing/fake_tributary.h"
+#include "client/frontend/testing/raw_connection.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/files.h"
 #include "tests/support/loopback_http.h"
@@ -35,6 +29,7 @@ namespace {
 using ::testing::ElementsAre;
 using testing::FakeTributary;
 using ::testing::HasSubstr;
+using testing::RawConnection;
 using tributary::testing::HttpRequest;
 using tributary::testing::HttpResponse;
 
@@ -352,70 +347,6 @@ TEST_F(SecuredFrontendTest, HealthzNeedsNoCredentials) {
   EXPECT_THAT(Curl("/healthz"), HasSubstr("HTTP/1.1 200"));
 }
 
-// A raw loopback connection, for what the HTTP helper cannot do: keep-alive,
-// half-sent requests.
-class RawConnection {
- public:
-  // `receive_buffer` > 0: SO_RCVBUF, fixed before connecting (no autotuning).
-  explicit RawConnection(int port, int receive_buffer = 0)
-      : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    if (receive_buffer > 0) {
-      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer,
-                 sizeof(receive_buffer));
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address),
-                         sizeof(address)) == 0;
-    timeval timeout{5, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  }
-  ~RawConnection() { close(fd_); }
-
-  bool connected() const { return connected_; }
-  bool Send(const std::string& bytes) {
-    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-           static_cast<ssize_t>(bytes.size());
-  }
-  // Reads until `text` arrived or the peer closed; returns what came.
-  std::string ReadUntil(const std::string& text) {
-    std::string received;
-    char buffer[4096];
-    while (received.find(text) == std::string::npos) {
-      const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) {
-        break;
-      }
-      received.append(buffer, static_cast<std::size_t>(n));
-    }
-    return received;
-  }
-  int local_port() const {
-    sockaddr_in address{};
-    socklen_t size = sizeof(address);
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size);
-    return ntohs(address.sin_port);
-  }
-  // Reads up to `bytes` (what is there, or waits for some); returns how many.
-  int64_t Read(std::size_t bytes) {
-    std::string buffer(bytes, '\0');
-    return recv(fd_, buffer.data(), bytes, 0);
-  }
-  // True when the peer closed the connection (end of stream or a reset),
-  // false when the 5 s receive timeout passed first.
-  bool ClosedByPeer() {
-    char byte;
-    const ssize_t n = recv(fd_, &byte, 1, 0);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
-
 class FrontendTimeoutTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -463,105 +394,6 @@ TEST_F(FrontendTimeoutTest, ClosesAnIdleKeptAliveConnection) {
   const absl::Time start = absl::Now();
   EXPECT_TRUE(connection.ClosedByPeer());
   EXPECT_LT(absl::Now() - start, absl::Seconds(4));
-}
-
-// The bytes the kernel holds on the loopback TCP connection between
-// `server_port` and `client_port`: the server's unacknowledged send queue and
-// the client's unread receive queue (/proc/net/tcp's tx_queue and rx_queue).
-int64_t BytesInKernel(int server_port, int client_port) {
-  std::ifstream table("/proc/net/tcp");
-  std::string line;
-  std::getline(table, line);  // the header
-  int64_t total = 0;
-  while (std::getline(table, line)) {
-    std::istringstream fields(line);
-    std::string slot, local, remote, state, queues;
-    fields >> slot >> local >> remote >> state >> queues;
-    const int local_port = std::stoi(local.substr(local.find(':') + 1), 0, 16);
-    const int remote_port =
-        std::stoi(remote.substr(remote.find(':') + 1), 0, 16);
-    const std::size_t colon = queues.find(':');
-    if (local_port == server_port && remote_port == client_port) {
-      total += std::stoll(queues.substr(0, colon), nullptr, 16);  // tx
-    } else if (local_port == client_port && remote_port == server_port) {
-      total += std::stoll(queues.substr(colon + 1), nullptr, 16);  // rx
-    }
-  }
-  return total;
-}
-
-// Flow control between Tributary and a slow HTTP client, with Tributary's
-// chunk size.
-class FrontendFlowControlTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto fake = FakeTributary::Start(static_cast<std::size_t>(kChunkSize));
-    ASSERT_TRUE(fake.ok()) << fake.status();
-    fake_ = *std::move(fake);
-    FrontendConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.plain_http = true;
-    config.tributary.address = fake_->address();
-    auto frontend = Frontend::Start(config);
-    ASSERT_TRUE(frontend.ok()) << frontend.status();
-    frontend_ = *std::move(frontend);
-  }
-
-  // The fake's sent chunk bytes once they stopped growing for a second.
-  int64_t SettledBytesSent() {
-    int64_t last = -1;
-    int unchanged = 0;
-    for (int poll = 0; poll < 200 && unchanged < 10; ++poll) {
-      absl::SleepFor(absl::Milliseconds(100));
-      const int64_t now = fake_->blob_bytes_sent();
-      unchanged = now == last ? unchanged + 1 : 0;
-      last = now;
-    }
-    return last;
-  }
-
-  static constexpr int64_t kChunkSize = 256 << 10;
-  std::unique_ptr<FakeTributary> fake_;
-  std::unique_ptr<Frontend> frontend_;
-};
-
-// While the client reads slowly and then stops, the frontend lets gRPC's flow
-// control hold Tributary back: what Tributary got out beyond what the client
-// read and the kernel's socket queues hold stays within a few chunks (the
-// one being written, one message a pending read admits, gRPC's default
-// window). gRPC's BDP probe grew that window to 6-17 MB here.
-TEST_F(FrontendFlowControlTest, ASlowClientHoldsTributaryBackWithinAFewChunks) {
-  RawConnection connection(frontend_->port(), /*receive_buffer=*/256 << 10);
-  ASSERT_TRUE(connection.connected());
-  ASSERT_TRUE(connection.Send(absl::StrCat("GET /v2/large/blob/blobs/",
-                                           FakeTributary::blob_digest(),
-                                           " HTTP/1.1\r\nHost: x\r\n\r\n")));
-  ASSERT_THAT(connection.ReadUntil("\r\n\r\n"), HasSubstr("200 OK"));
-  int64_t received = 0;  // ~3 MB/s for four seconds, then nothing
-  for (int i = 0; i < 400; ++i) {
-    received += std::max<int64_t>(0, connection.Read(32 << 10));
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  const int64_t sent = SettledBytesSent();
-  const int64_t kernel =
-      BytesInKernel(frontend_->port(), connection.local_port());
-  EXPECT_LT(sent - received - kernel, 4 * kChunkSize)
-      << "Tributary sent " << sent << " bytes, the client read " << received
-      << ", the kernel holds " << kernel;
-}
-
-// Shutdown cancels the blob streams in flight and waits for their end: here
-// one whose client stopped reading, so the session waits on its socket.
-TEST_F(FrontendFlowControlTest, ShutdownEndsADownloadInFlight) {
-  RawConnection connection(frontend_->port());
-  ASSERT_TRUE(connection.connected());
-  ASSERT_TRUE(connection.Send(absl::StrCat("GET /v2/large/blob/blobs/",
-                                           FakeTributary::blob_digest(),
-                                           " HTTP/1.1\r\nHost: x\r\n\r\n")));
-  ASSERT_THAT(connection.ReadUntil("\r\n\r\n"), HasSubstr("200 OK"));
-  const absl::Time start = absl::Now();
-  frontend_->Shutdown();
-  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
 
 TEST(FrontendStartTest, RefusesAnUnreadableKeyNamingTheField) {
