@@ -11,7 +11,6 @@
 namespace tributary::client {
 namespace {
 
-constexpr char kGetBlobMethod[] = "/tributary.v1.ResolverService/GetBlob";
 constexpr uint8_t kBlobTag = (1 << 3) | 2;   // field 1, length-delimited
 constexpr uint8_t kChunkTag = (2 << 3) | 2;  // field 2, length-delimited
 

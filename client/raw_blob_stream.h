@@ -17,6 +17,10 @@
 
 namespace tributary::client {
 
+// GetBlob's full method name, for raw calls (the generated stub's is private).
+inline constexpr char kGetBlobMethod[] =
+    "/tributary.v1.ResolverService/GetBlob";
+
 // One GetBlob response as received. A chunk's bytes are not copied out of
 // gRPC's receive buffers: `pieces` point into `slices`, which keep them alive
 // until the message is replaced or destroyed. Move it, never copy it (a small

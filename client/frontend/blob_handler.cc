@@ -123,8 +123,7 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
       call.set_length(range.length());
     }
   }
-  BlobReader reader(*services.channel, *services.grpc_pool,
-                    services.live_calls);
+  BlobReader reader(*services.channel, services.live_calls);
   absl::StatusOr<v1::BlobDescriptor> descriptor =
       co_await reader.Open(call, services.config.blob_timeout);
   if (!descriptor.ok()) {

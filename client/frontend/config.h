@@ -43,8 +43,9 @@ struct FrontendConfig {
   absl::Duration write_timeout = absl::Seconds(60);
   // Request line plus headers, at most.
   std::size_t max_header_bytes = 16 << 10;
-  // Threads running the HTTP server; threads making gRPC calls (each blocks
-  // for one call or one blob read at a time).
+  // Threads running the HTTP server; threads making the unary gRPC calls
+  // (each blocks for one call at a time; blob streams use gRPC's callback
+  // API and no thread of their own).
   int io_threads = 2;
   int grpc_threads = 16;
 };

@@ -77,6 +77,19 @@ absl::StatusOr<std::unique_ptr<asio::ssl::context>> MakeTlsContext(
   return context;
 }
 
+// The channel to Tributary. gRPC's BDP probe is off: it grows a stream's
+// HTTP/2 receive window to the bandwidth-delay product of the gRPC hop, which
+// is fast, while the HTTP client reading the blob may be slow; the window
+// then fills with bytes the client has not asked for yet, megabytes per slow
+// download (16 of them peaked at 348 MiB RSS with it, 73 MiB without;
+// docs/benchmarks.md). Without it the window stays at gRPC's default, and a
+// pending read still lets a whole message in.
+grpc::ChannelArguments FrontendChannelArguments() {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  return args;
+}
+
 }  // namespace
 
 // Members in dependency order: destruction runs bottom-up.
@@ -94,9 +107,10 @@ struct Frontend::Parts {
 
   ~Parts() { Stop(); }
 
-  // Stops the I/O threads, cancels the gRPC calls so the pool's blocked
-  // reads return, joins the pool, and only then destroys the sessions'
-  // coroutines (with the I/O context), whose readers the pool was using.
+  // Stops the I/O threads, cancels the blob streams and waits until each
+  // has ended (its end hands its last result to its session's strand),
+  // joins the pool of unary calls, and only then destroys the sessions'
+  // coroutines (with the I/O context), which those results resume.
   void Stop() {
     if (stopped) {
       return;
@@ -114,9 +128,13 @@ struct Frontend::Parts {
       thread.join();
     }
     services.live_calls.CancelAll();
+    services.live_calls.AwaitNone();
     if (services.grpc_pool != nullptr) {
       services.grpc_pool->join();
     }
+    // The acceptor before its I/O context: its destructor deregisters from
+    // the context's socket service (ASan: a use after free otherwise).
+    acceptor.reset();
     io.reset();
   }
 };
@@ -167,7 +185,8 @@ absl::StatusOr<std::unique_ptr<Frontend>> Frontend::Start(
     }
     parts->tls = *std::move(tls);
   }
-  auto channel = client::CreateChannel(cfg.tributary);
+  auto channel =
+      client::CreateChannel(cfg.tributary, FrontendChannelArguments());
   if (!channel.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("tributary_address ",
                                                    cfg.tributary.address, ": ",

@@ -5,14 +5,9 @@
 
 #include "client/frontend/frontend.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "client/frontend/testing/fake_tributary.h"
+#include "client/frontend/testing/raw_connection.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/files.h"
 #include "tests/support/loopback_http.h"
@@ -33,6 +29,7 @@ namespace {
 using ::testing::ElementsAre;
 using testing::FakeTributary;
 using ::testing::HasSubstr;
+using testing::RawConnection;
 using tributary::testing::HttpRequest;
 using tributary::testing::HttpResponse;
 
@@ -349,53 +346,6 @@ TEST_F(SecuredFrontendTest, ServesTheRightUserOverHttps) {
 TEST_F(SecuredFrontendTest, HealthzNeedsNoCredentials) {
   EXPECT_THAT(Curl("/healthz"), HasSubstr("HTTP/1.1 200"));
 }
-
-// A raw loopback connection, for what the HTTP helper cannot do: keep-alive,
-// half-sent requests.
-class RawConnection {
- public:
-  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(static_cast<uint16_t>(port));
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address),
-                         sizeof(address)) == 0;
-    timeval timeout{5, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  }
-  ~RawConnection() { close(fd_); }
-
-  bool connected() const { return connected_; }
-  bool Send(const std::string& bytes) {
-    return send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-           static_cast<ssize_t>(bytes.size());
-  }
-  // Reads until `text` arrived or the peer closed; returns what came.
-  std::string ReadUntil(const std::string& text) {
-    std::string received;
-    char buffer[4096];
-    while (received.find(text) == std::string::npos) {
-      const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-      if (n <= 0) {
-        break;
-      }
-      received.append(buffer, static_cast<std::size_t>(n));
-    }
-    return received;
-  }
-  // True when the peer closed the connection (end of stream or a reset),
-  // false when the 5 s receive timeout passed first.
-  bool ClosedByPeer() {
-    char byte;
-    const ssize_t n = recv(fd_, &byte, 1, 0);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-  }
-
- private:
-  int fd_;
-  bool connected_ = false;
-};
 
 class FrontendTimeoutTest : public ::testing::Test {
  protected:

@@ -56,7 +56,8 @@ ABSL_FLAG(int64_t, max_header_bytes, kDefaults.max_header_bytes,
           "Largest request line plus headers accepted (431 beyond).");
 ABSL_FLAG(int, io_threads, kDefaults.io_threads, "HTTP server threads.");
 ABSL_FLAG(int, grpc_threads, kDefaults.grpc_threads,
-          "Threads making gRPC calls (one call or blob read each).");
+          "Threads making the unary gRPC calls (manifests, tags, HEADs; one "
+          "call each). Blob streams use none.");
 
 namespace {
 

@@ -5,9 +5,9 @@
 
 #include "boost/asio/thread_pool.hpp"
 #include "client/client.h"
-#include "client/frontend/blob_reader.h"
 #include "client/frontend/config.h"
 #include "client/frontend/htpasswd.h"
+#include "client/frontend/live_calls.h"
 #include "client/frontend/metrics.h"
 #include "tributary/v1/resolver.grpc.pb.h"
 
@@ -20,10 +20,13 @@ struct Services {
   FrontendConfig config;
   // Unary calls (manifests, tags, HEADs), through the client library.
   std::unique_ptr<client::Client> client;
-  // Blob streams (BlobReader, raw reads), on the client's channel.
+  // Blob streams (BlobReader: raw reads on gRPC's callback API), on the
+  // client's channel.
   std::shared_ptr<grpc::Channel> channel;
-  // Runs the blocking gRPC calls (see Offload); config.grpc_threads threads.
+  // Runs the blocking unary gRPC calls (see Offload); config.grpc_threads
+  // threads.
   std::unique_ptr<boost::asio::thread_pool> grpc_pool;
+  // The blob streams in flight.
   LiveCalls live_calls;
   // Null: anonymous access.
   std::unique_ptr<Htpasswd> htpasswd;

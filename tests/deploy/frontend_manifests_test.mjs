@@ -18,11 +18,14 @@ import { k8sRoot, lazyRendering, renderableKustomizations, renderOrSkip } from "
 import { mebibytes, resolvePodPort, resolvePort, selectorMatches, workload } from "./lib/workload.mjs";
 
 // The frontend's memory, the budget in deploy/k8s/base/deployment.yaml
-// (measured, docs/benchmarks.md "Frontend memory"): at rest; per gRPC thread
-// streaming a blob to a slow client; per open client connection (TLS state,
-// header buffer), for as many as the budget leaves room for.
+// (measured, docs/benchmarks.md "Frontend memory"): at rest; per blob download
+// streaming to a slow client, for as many at once as the budget assumes (blob
+// streams take no --grpc_threads thread, so no flag bounds them); per open
+// client connection (TLS state, header buffer), for as many as the budget
+// leaves room for.
 const kFrontendBaseMiB = 24;
-const kFrontendPerStreamMiB = 20;
+const kFrontendPerStreamMiB = 6;
+const kFrontendStreams = 16;
 const kFrontendPerConnectionMiB = 0.1;
 const kFrontendConnections = 256;
 
@@ -119,13 +122,12 @@ const checks = {
   memoryBudget(objects) {
     const w = workload(objects);
     const fe = frontend(w, objects);
-    const threads = Number(fe.flag("grpc_threads"));
-    const needed = kFrontendBaseMiB + threads * kFrontendPerStreamMiB +
+    const needed = kFrontendBaseMiB + kFrontendStreams * kFrontendPerStreamMiB +
       kFrontendConnections * kFrontendPerConnectionMiB;
     const limit = mebibytes(fe.container.resources?.limits?.memory ?? 0);
     const problems = [];
     if (limit < needed) {
-      problems.push(`frontend memory limit ${limit} MiB < ${needed} MiB for ${threads} gRPC threads ` +
+      problems.push(`frontend memory limit ${limit} MiB < ${needed} MiB for ${kFrontendStreams} blob downloads ` +
         `streaming and ${kFrontendConnections} connections`);
     }
     if (!fe.container.resources?.requests?.cpu) problems.push("frontend has no CPU request");
@@ -242,7 +244,7 @@ for (const k of renderable) {
     ["the frontend's ports and /healthz probes match its flags; a Service exposes it", "portsAndProbes"],
     ["the frontend reaches Tributary over a Unix socket on a volume both mount", "sharedSocket"],
     ["the frontend's certificate and key come from a Secret", "certificateFromSecret"],
-    ["the frontend's memory limit fits its gRPC threads and connections", "memoryBudget"],
+    ["the frontend's memory limit fits its budgeted blob downloads and connections", "memoryBudget"],
     ["the frontend drains within Tributary's drain", "drainFitsTributarys"],
     ["NetworkPolicy admits node-level pullers to the frontend", "nodesAdmitted"],
   ];

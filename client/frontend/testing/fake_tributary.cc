@@ -1,6 +1,7 @@
 #include "client/frontend/testing/fake_tributary.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/match.h"
@@ -38,27 +39,44 @@ grpc::Status StatusFor(const std::string& repository) {
   return grpc::Status::OK;
 }
 
+// The size of what a GetBlob stream of `repository` reads from: the blob, or
+// for "large/blob" the blob repeated up to large_blob_size().
+std::size_t SourceSize(const std::string& repository) {
+  return repository == "large/blob"
+             ? static_cast<std::size_t>(FakeTributary::large_blob_size())
+             : FakeTributary::blob().size();
+}
+
+// `n` bytes from `at` of the blob repeated without end, made per chunk so a
+// large stream costs no memory up front.
+std::string SourceBytes(std::size_t at, std::size_t n) {
+  const std::string& blob = FakeTributary::blob();
+  std::string bytes;
+  bytes.reserve(n);
+  while (bytes.size() < n) {
+    const std::size_t from = (at + bytes.size()) % blob.size();
+    bytes.append(blob, from, std::min(blob.size() - from, n - bytes.size()));
+  }
+  return bytes;
+}
+
 class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
  public:
-  BlobStream(const v1::GetBlobRequest& request, std::size_t chunk_size)
-      : chunk_size_(chunk_size) {
-    const std::string& blob = FakeTributary::blob();
-    const std::size_t offset =
-        std::min<std::size_t>(request.offset(), blob.size());
-    const std::size_t length = request.length() > 0
-                                   ? static_cast<std::size_t>(request.length())
-                                   : blob.size() - offset;
-    bytes_ = blob.substr(offset, length);
-    if (request.repository() == "broken/blob") {
-      limit_ = bytes_.size() / 2;
-    } else {
-      limit_ = bytes_.size();
+  BlobStream(const v1::GetBlobRequest& request, std::size_t chunk_size,
+             std::atomic<int64_t>& bytes_sent)
+      : chunk_size_(chunk_size), bytes_sent_(bytes_sent) {
+    const std::size_t source = SourceSize(request.repository());
+    first_ = std::min<std::size_t>(request.offset(), source);
+    size_ = source - first_;
+    if (request.length() > 0) {
+      size_ = std::min(size_, static_cast<std::size_t>(request.length()));
     }
+    limit_ = request.repository() == "broken/blob" ? size_ / 2 : size_;
     v1::BlobDescriptor* descriptor = message_.mutable_blob();
     descriptor->set_digest(FakeTributary::blob_digest());
     // The bytes this stream sends: the frontend must take a Content-Range's
     // total from HeadBlob, not from a ranged stream's descriptor.
-    descriptor->set_size(static_cast<int64_t>(bytes_.size()));
+    descriptor->set_size(static_cast<int64_t>(size_));
     StartWrite(&message_);
   }
 
@@ -67,14 +85,17 @@ class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
       Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
       return;
     }
+    if (message_.has_chunk()) {
+      bytes_sent_ += static_cast<int64_t>(message_.chunk().size());
+    }
     if (sent_ >= limit_) {
-      Finish(limit_ < bytes_.size() ? grpc::Status(grpc::StatusCode::DATA_LOSS,
-                                                   "fake: digest mismatch")
-                                    : grpc::Status::OK);
+      Finish(limit_ < size_ ? grpc::Status(grpc::StatusCode::DATA_LOSS,
+                                           "fake: digest mismatch")
+                            : grpc::Status::OK);
       return;
     }
     const std::size_t n = std::min(chunk_size_, limit_ - sent_);
-    message_.set_chunk(bytes_.substr(sent_, n));
+    message_.set_chunk(SourceBytes(first_ + sent_, n));
     sent_ += n;
     StartWrite(&message_);
   }
@@ -83,8 +104,10 @@ class BlobStream final : public grpc::ServerWriteReactor<v1::GetBlobResponse> {
 
  private:
   const std::size_t chunk_size_;
-  std::string bytes_;
-  std::size_t limit_ = 0;
+  std::atomic<int64_t>& bytes_sent_;
+  std::size_t first_ = 0;  // the stream's first byte in the source
+  std::size_t size_ = 0;   // the bytes the stream announces
+  std::size_t limit_ = 0;  // the bytes it sends
   std::size_t sent_ = 0;
   v1::GetBlobResponse message_;
 };
@@ -163,7 +186,7 @@ class FakeResolver final : public v1::ResolverService::CallbackService {
       return new FailedStream(
           grpc::Status(grpc::StatusCode::NOT_FOUND, "fake: no such blob"));
     }
-    return new BlobStream(*request, chunk_size_);
+    return new BlobStream(*request, chunk_size_, blob_bytes_sent_);
   }
 
   grpc::ServerUnaryReactor* ListTags(grpc::CallbackServerContext* context,
@@ -192,8 +215,11 @@ class FakeResolver final : public v1::ResolverService::CallbackService {
     return last_manifest_request_;
   }
 
+  int64_t blob_bytes_sent() const { return blob_bytes_sent_.load(); }
+
  private:
   const std::size_t chunk_size_;
+  std::atomic<int64_t> blob_bytes_sent_{0};
   mutable absl::Mutex mutex_;
   v1::GetManifestRequest last_manifest_request_ ABSL_GUARDED_BY(mutex_);
 };
@@ -259,6 +285,12 @@ const std::vector<std::string>& FakeTributary::tags() {
   static const auto* const kTags =
       new std::vector<std::string>{"a", "b", "c", "d", "e"};
   return *kTags;
+}
+
+int64_t FakeTributary::large_blob_size() { return int64_t{64} << 20; }
+
+int64_t FakeTributary::blob_bytes_sent() const {
+  return parts_->resolver.blob_bytes_sent();
 }
 
 v1::GetManifestRequest FakeTributary::last_manifest_request() const {

@@ -1,6 +1,7 @@
 #ifndef TRIBUTARY_CLIENT_FRONTEND_TESTING_FAKE_TRIBUTARY_H_
 #define TRIBUTARY_CLIENT_FRONTEND_TESTING_FAKE_TRIBUTARY_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,10 +22,14 @@ namespace tributary::frontend::testing {
 // - HeadBlob/GetBlob: blob() only (offset and length honoured), sent in
 //   chunk_size pieces, after a descriptor whose size is the bytes sent;
 //   repository "broken/blob" sends half the bytes, then DATA_LOSS, as the
-//   service does when a digest fails to verify;
+//   service does when a digest fails to verify; repository "large/blob"
+//   streams large_blob_size() bytes (the blob repeated) in chunk_size
+//   pieces under the same digest, for flow-control tests;
 // - ListTags pages through tags() ("a".."e") after `last`.
 //
-// Remembers the last GetManifest request (the Accept list passed on).
+// Remembers the last GetManifest request (the Accept list passed on) and counts
+// the chunk bytes whose write completed (gRPC took them within the client's
+// flow-control window).
 // Thread-safe; the destructor shuts it down.
 class FakeTributary {
  public:
@@ -39,6 +44,10 @@ class FakeTributary {
   static const std::string& blob();
   static std::string blob_digest();
   static const std::vector<std::string>& tags();
+  static int64_t large_blob_size();  // 64 MiB
+
+  // Chunk bytes of every GetBlob stream whose write completed so far.
+  int64_t blob_bytes_sent() const;
 
   v1::GetManifestRequest last_manifest_request() const;
 
