@@ -8,8 +8,6 @@
 //             --digest sha256:... --streams 1 [--verify]
 //             [--offset N --length N] [--cancel_after_bytes N]
 
-#include <malloc.h>
-
 #include <atomic>
 #include <cstdio>
 #include <thread>
@@ -18,6 +16,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/time/clock.h"
+#include "client/heap_reuse.h"
 #include "client/raw_blob_stream.h"
 #include "grpcpp/grpcpp.h"
 #include "service/oci/digest.h"
@@ -39,13 +38,8 @@ ABSL_FLAG(int64_t, cancel_after_bytes, 0,
           "never); a stream that then ends CANCELLED is not a failure.");
 
 int main(int argc, char** argv) {
-  // gRPC gives each received message fresh heap memory; with glibc's dynamic
-  // thresholds the freed top of the heap went back to the kernel after nearly
-  // every message and was faulted back in, zeroed, for the next, so this
-  // client, not Tributary, limited a warm pull (as in tributary-frontend's
-  // main.cc, where it was measured).
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  // Without it this client, not Tributary, limited a warm pull.
+  tributary::client::KeepFreedHeapForReuse();
   absl::ParseCommandLine(argc, argv);
   absl::StatusOr<tributary::oci::Digest> digest =
       tributary::oci::Digest::Parse(absl::GetFlag(FLAGS_digest));

@@ -13,8 +13,11 @@
 #include <vector>
 
 #include "client/cli/tributaryctl.h"
+#include "client/heap_reuse.h"
 
 int main(int argc, char** argv) {
+  // pull-blob receives blobs of any size.
+  tributary::client::KeepFreedHeapForReuse();
   const char* addr = std::getenv("TRIBUTARY_ADDR");
   tributary::client::cli::Console console{
       .out = std::cout,

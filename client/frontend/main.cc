@@ -7,7 +7,6 @@
 // A bad flag stops it at start with the flag, the file and the reason.
 // SIGTERM or SIGINT shuts it down (see Frontend::Shutdown) and exits 0.
 
-#include <malloc.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -19,6 +18,7 @@
 #include "absl/time/time.h"
 #include "client/frontend/config.h"
 #include "client/frontend/frontend.h"
+#include "client/heap_reuse.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -85,21 +85,6 @@ tributary::frontend::FrontendConfig ConfigFromFlags() {
   return config;
 }
 
-// Stops glibc from handing freed heap memory back to the kernel after every
-// blob message. gRPC receives each GetBlob message (256 KiB by default) into
-// freshly malloc'd slices and frees them once the chunk is on the client's
-// socket; with glibc's dynamic thresholds the freed top of the heap was
-// returned (brk, madvise) and faulted back in, zeroed, for the next message.
-// That made the frontend cost about 7.8 CPU-s per GiB of a warm blob, 2.1
-// with this (docs/benchmarks.md, "Through tributary-frontend"). Allocations
-// below 32 MiB (glibc's own ceiling for the dynamic mmap threshold) stay on
-// the heap, and up to 64 MiB free at a heap's top is kept; the heap still
-// shrinks past that.
-void KeepFreedHeapForReuse() {
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 64 << 20);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -107,7 +92,7 @@ int main(int argc, char** argv) {
       "Serves the pull side of the OCI Distribution Spec from Tributary.\n"
       "Usage: tributary-frontend --tributary_address ADDR "
       "(--cert_file F --key_file F | --plain_http) [flags]");
-  KeepFreedHeapForReuse();
+  tributary::client::KeepFreedHeapForReuse();
   absl::ParseCommandLine(argc, argv);
   spdlog::set_pattern("ts=%Y-%m-%dT%H:%M:%S.%eZ level=%l %v",
                       spdlog::pattern_time_type::utc);
