@@ -20,7 +20,10 @@
 # process (grpc_floor or the registry), per GiB served: CPU-s (utime + stime,
 # /proc/PID/stat, read before the pull and 0.3 s after it), of which system, and
 # voluntary context switches (summed over /proc/PID/task/*/status: a thread
-# waiting, so a count of hand-offs that does not grow with the machine's load).
+# waiting, so a count of hand-offs that does not grow with the machine's load);
+# and the receiving client's CPU-s per GiB (curl or blob_pull, user + system as
+# bash's `time` reports them): what receiving over loopback costs, which an
+# upstream fetch (Tributary cold or with the store off) pays too.
 #
 # A benchmark, not a test: run it by hand, on an idle machine for MB/s and CPU.
 # Everything listens on 127.0.0.1 and is stopped on exit.
@@ -88,8 +91,9 @@ head -c "$size" /dev/urandom >"$file"
 cat "$file" >/dev/null
 echo "# blob $size bytes; median of $RUNS runs; IO_THREADS=$IO_THREADS"
 
-# Both measures set $mbps and, per GiB of the serving process: $cpu (CPU-s),
-# $sys (system CPU-s) and $vcs (voluntary context switches).
+# Both measures set $mbps; per GiB of the serving process $cpu (CPU-s), $sys
+# (system CPU-s) and $vcs (voluntary context switches); and $client (the
+# client's CPU-s per GiB).
 before() {  # PID
   read -r u0 s0 <<<"$(user_system "$1")"
   read -r v0 _ <<<"$(context_switches "$1")"
@@ -104,17 +108,25 @@ after() {  # PID BYTES SECONDS
   cpu="$(calc "round(($u1 + $s1 - $u0 - $s0) / $gib, 3)")"
   sys="$(calc "round(($s1 - $s0) / $gib, 3)")"
   vcs="$(calc "round(($v1 - $v0) / $gib)")"
+  client="$(calc "round(($(sed 's/ / + /' "$work/time")) / $gib, 3)")"
+}
+# Runs COMMAND... with its output in $work/out and its CPU ("USER SYSTEM") in
+# $work/time.
+timed() {
+  local TIMEFORMAT='%U %S'
+  { time "$@" >"$work/out" 2>"$work/err"; } 2>"$work/time" ||
+    { echo "grpc_floor: $1 failed: $(cat "$work/out" "$work/err")" >&2; exit 1; }
 }
 measure_curl() {
-  local out bytes secs
+  local bytes secs
   before "$registry_pid"
-  out="$(curl -fsS -o /dev/null -w '%{size_download} %{time_total}' \
-    "$origin/v2/$repo/blobs/$digest")" || { echo "grpc_floor: curl failed" >&2; exit 1; }
-  read -r bytes secs <<<"$out"
+  timed curl -fsS -o /dev/null -w '%{size_download} %{time_total}\n' \
+    "$origin/v2/$repo/blobs/$digest"
+  read -r bytes secs <"$work/out"
   after "$registry_pid" "$bytes" "$secs"
 }
 measure_floor() {  # VARIANT KIB
-  local port pid report bytes secs
+  local port pid bytes secs
   port="$(free_port)"
   "$bin/bench/grpc_floor" --port "$port" --variant "$1" --chunk_bytes $(($2 << 10)) \
     --blob_bytes "$size" --io_threads "$IO_THREADS" --file "$file" \
@@ -123,10 +135,10 @@ measure_floor() {  # VARIANT KIB
   pids+=("$pid")
   wait_tcp "$port"
   before "$pid"
-  report="$("$bin/bench/blob_pull" --addr "127.0.0.1:$port" --repository "$repo" \
-    --digest "$digest" --streams 1)" || { echo "grpc_floor: blob_pull failed: $report" >&2; exit 1; }
-  bytes="$(grep -oE '(^| )bytes=[0-9]+' <<<"$report" | cut -d= -f2)"
-  secs="$(grep -oE 'seconds=[0-9.]+' <<<"$report" | cut -d= -f2)"
+  timed "$bin/bench/blob_pull" --addr "127.0.0.1:$port" --repository "$repo" \
+    --digest "$digest" --streams 1
+  bytes="$(grep -oE '(^| )bytes=[0-9]+' "$work/out" | cut -d= -f2)"
+  secs="$(grep -oE 'seconds=[0-9.]+' "$work/out" | cut -d= -f2)"
   after "$pid" "$bytes" "$secs"
   stop_process "$pid"
 }
@@ -142,13 +154,15 @@ for kib in $CHUNK_KIB; do
     chunk_kib[$variant-$kib]=$kib
   done
 done
-declare -A all_mbps all_cpu all_sys all_vcs
+declare -A all_mbps all_cpu all_sys all_vcs all_client
 record() {  # ROW
   all_mbps[$1]+=" $mbps"
   all_cpu[$1]+=" $cpu"
   all_sys[$1]+=" $sys"
   all_vcs[$1]+=" $vcs"
-  echo "run $run: ${label[$1]}: $mbps MB/s, $cpu CPU-s/GiB (system $sys), $vcs voluntary context switches/GiB"
+  all_client[$1]+=" $client"
+  echo "run $run: ${label[$1]}: $mbps MB/s, $cpu CPU-s/GiB (system $sys)," \
+    "$vcs voluntary context switches/GiB; client $client CPU-s/GiB"
 }
 
 for run in $(seq "$RUNS"); do
@@ -164,8 +178,8 @@ done
 echo
 echo "$BIG_MIB MiB on loopback, median of $RUNS runs (serving process: the registry for curl, grpc_floor otherwise):"
 echo
-echo "| path | MB/s | × curl MB/s | CPU-s per GiB | of which system | voluntary context switches per GiB | per message |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| path | MB/s | × curl MB/s | CPU-s per GiB | of which system | voluntary context switches per GiB | per message | client CPU-s per GiB |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 # shellcheck disable=SC2086  # a space-separated list
 curl_mbps="$(median ${all_mbps[curl]})"
 for row in "${rows[@]}"; do
@@ -175,13 +189,14 @@ for row in "${rows[@]}"; do
     c="$(median ${all_cpu[$row]})"
     s="$(median ${all_sys[$row]})"
     v="$(median ${all_vcs[$row]})"
+    k="$(median ${all_client[$row]})"
   }
   per_message="–"
   if ((chunk_kib[$row] > 0)); then
     per_message="$(calc "format($v / (2**20 / ${chunk_kib[$row]}), '.2f')")"
   fi
-  printf '| %s | %.1f | %.2f | %.2f | %.2f | %.0f | %s |\n' "${label[$row]}" "$m" \
-    "$(calc "$m / $curl_mbps")" "$c" "$s" "$v" "$per_message"
+  printf '| %s | %.1f | %.2f | %.2f | %.2f | %.0f | %s | %.2f |\n' "${label[$row]}" "$m" \
+    "$(calc "$m / $curl_mbps")" "$c" "$s" "$v" "$per_message" "$k"
 done
 echo
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
