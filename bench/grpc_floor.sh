@@ -25,11 +25,17 @@
 # bash's `time` reports them): what receiving over loopback costs, which an
 # upstream fetch (Tributary cold or with the store off) pays too.
 #
+# With PROFILE_OUT=DIR, each gRPC pull is also sampled with `perf record -g -p`
+# (software cpu-clock, as bench/blob_profile.sh does) into DIR/ROW-runN.data, and
+# after the table each row's first run is grouped by bench/perf_buckets.py;
+# perf's sampling costs a few per cent, so take the figures from a run without.
+#
 # A benchmark, not a test: run it by hand, on an idle machine for MB/s and CPU.
 # Everything listens on 127.0.0.1 and is stopped on exit.
 #
 #   bench/grpc_floor.sh    # env BIG_MIB=1024 RUNS=3 CHUNK_KIB="256 1024"
 #                          #     VARIANTS="inline post pread" IO_THREADS=4
+#                          #     PROFILE_OUT=DIR (perf profiles)
 set -euo pipefail
 command_line="$(printf '%q ' "BIG_MIB=${BIG_MIB:-1024}" "RUNS=${RUNS:-3}" \
   "CHUNK_KIB=${CHUNK_KIB:-256 1024}" "$0" "$@")"
@@ -59,7 +65,9 @@ for variant in $VARIANTS; do
     exit 2
   }
 done
-for tool in docker-registry curl python3 getconf lscpu; do
+tools=(docker-registry curl python3 getconf lscpu)
+[[ -z "${PROFILE_OUT:-}" ]] || tools+=(perf)
+for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || {
     echo "grpc_floor: $tool is missing (./scripts/setup.sh --test)" >&2
     exit 1
@@ -69,6 +77,7 @@ done
 BENCH_NAME=grpc-floor
 # shellcheck source=bench/lib.sh
 source bench/lib.sh  # the script cd'd to the repository root first
+[[ -z "${PROFILE_OUT:-}" ]] || mkdir -p "$PROFILE_OUT"
 
 echo "\$ ${command_line% }"
 echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
@@ -125,6 +134,15 @@ measure_curl() {
   read -r bytes secs <"$work/out"
   after "$registry_pid" "$bytes" "$secs"
 }
+start_perf() {  # PID DATA_FILE -> sets $perf_pid
+  perf record -q -g -F 2000 -o "$2" -p "$1" 2>/dev/null &
+  perf_pid=$!
+  sleep 0.5
+}
+stop_perf() {
+  kill -INT "$perf_pid"
+  wait "$perf_pid" 2>/dev/null || true
+}
 measure_floor() {  # VARIANT KIB
   local port pid bytes secs
   port="$(free_port)"
@@ -135,8 +153,10 @@ measure_floor() {  # VARIANT KIB
   pids+=("$pid")
   wait_tcp "$port"
   before "$pid"
+  [[ -z "${PROFILE_OUT:-}" ]] || start_perf "$pid" "$PROFILE_OUT/$1-$2-run$run.data"
   timed "$bin/bench/blob_pull" --addr "127.0.0.1:$port" --repository "$repo" \
     --digest "$digest" --streams 1
+  [[ -z "${PROFILE_OUT:-}" ]] || stop_perf
   bytes="$(grep -oE '(^| )bytes=[0-9]+' "$work/out" | cut -d= -f2)"
   secs="$(grep -oE 'seconds=[0-9.]+' "$work/out" | cut -d= -f2)"
   after "$pid" "$bytes" "$secs"
@@ -200,3 +220,11 @@ for row in "${rows[@]}"; do
 done
 echo
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n "${PROFILE_OUT:-}" ]]; then
+  for row in "${rows[@]:1}"; do
+    echo
+    echo "## ${label[$row]}, run 1: where grpc_floor's samples went"
+    perf script -i "$PROFILE_OUT/$row-run1.data" -F tid,ip,sym,dso 2>/dev/null |
+      python3 bench/perf_buckets.py
+  done
+fi
