@@ -108,4 +108,7 @@ for path in $PATHS; do
 done
 echo
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-[[ -n "${PROFILE_OUT:-}" ]] && echo "# perf data in $out"
+# An `if`: a false test as the last command would be the script's exit status.
+if [[ -n "${PROFILE_OUT:-}" ]]; then
+  echo "# perf data in $out"
+fi
