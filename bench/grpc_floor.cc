@@ -82,16 +82,13 @@ class FloorStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   }
 
   void OnWriteDone(bool ok) override {
-    if (!ok) {
-      // The caller is gone; no write is in flight any more.
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the caller left"));
+    if (options_.variant == Variant::kInline) {
+      Continue(ok);
       return;
     }
-    if (options_.variant == Variant::kInline) {
-      Step();
-    } else {
-      asio::post(strand_, [this] { Step(); });
-    }
+    // Even a failed write goes through the strand: finishing here could free
+    // this stream under a read-ahead still running there.
+    asio::post(strand_, [this, ok] { Continue(ok); });
   }
 
   void OnDone() override { delete this; }
@@ -101,6 +98,15 @@ class FloorStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     return static_cast<size_t>(
         std::min<int64_t>(static_cast<int64_t>(options_.chunk_bytes),
                           options_.blob_bytes - sent_));
+  }
+
+  void Continue(bool written) {
+    if (!written) {
+      // The caller is gone; no write is in flight any more.
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the caller left"));
+      return;
+    }
+    Step();
   }
 
   // Starts the next write or finishes. In the pread variant the chunk after
