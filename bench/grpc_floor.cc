@@ -12,7 +12,11 @@
 //           runs on an I/O thread);
 //   pread   like post, each chunk pread from --file into a pooled buffer, the
 //           next one read while the previous is written: Tributary's warm path
-//           from its disk store.
+//           from its disk store;
+//   inline_pread
+//           each chunk pread as in pread, but on gRPC's thread in OnWriteDone,
+//           which then starts the write itself: the warm path without the
+//           hand-off (blocking gRPC's thread for the read of a cached page).
 //
 // Every stream sends --blob_bytes bytes whatever the request asks for (a
 // ranged request is refused). A benchmark, not a service: loopback only.
@@ -44,7 +48,7 @@
 
 ABSL_FLAG(int, port, 0, "Loopback port to listen on (required).");
 ABSL_FLAG(std::string, variant, "inline",
-          "inline, post or pread (see the file comment).");
+          "inline, post, pread or inline_pread (see the file comment).");
 ABSL_FLAG(int64_t, chunk_bytes, 256 << 10,
           "Blob bytes per message, at most 4 MiB minus 16 (gRPC's default "
           "message limit less the framing).");
@@ -53,15 +57,20 @@ ABSL_FLAG(int, io_threads, 4,
           "Threads running the Asio io_context (post and pread); 4 is "
           "Tributary's server.io_threads default.");
 ABSL_FLAG(std::string, file, "",
-          "pread only: the file chunks are read from, at least --blob_bytes "
-          "long (keep it in the page cache).");
+          "pread and inline_pread: the file chunks are read from, at least "
+          "--blob_bytes long (keep it in the page cache).");
 
 namespace tributary::bench {
 namespace {
 
 namespace asio = boost::asio;
 
-enum class Variant { kInline, kPost, kPread };
+enum class Variant { kInline, kPost, kPread, kInlinePread };
+
+// Whether OnWriteDone starts the next write itself (no hand-off).
+bool Inline(Variant variant) {
+  return variant == Variant::kInline || variant == Variant::kInlinePread;
+}
 
 struct Options {
   Variant variant = Variant::kInline;
@@ -82,7 +91,7 @@ class FloorStream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   }
 
   void OnWriteDone(bool ok) override {
-    if (options_.variant == Variant::kInline) {
+    if (Inline(options_.variant)) {
       Continue(ok);
       return;
     }
@@ -191,9 +200,12 @@ absl::StatusOr<Options> ParseOptions() {
     options.variant = Variant::kPost;
   } else if (variant == "pread") {
     options.variant = Variant::kPread;
+  } else if (variant == "inline_pread") {
+    options.variant = Variant::kInlinePread;
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--variant: \"", variant, "\" is not inline, post or pread"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--variant: \"", variant,
+                     "\" is not inline, post, pread or inline_pread"));
   }
   const int64_t chunk = absl::GetFlag(FLAGS_chunk_bytes);
   if (chunk < 1 || chunk > kMaxChunkBytes) {
@@ -218,10 +230,12 @@ absl::StatusOr<Options> ParseOptions() {
   return options;
 }
 
-// The chunks the variant sends: a file's for pread, else one buffer's.
+// The chunks the variant sends: a file's for the pread variants, else one
+// buffer's.
 absl::StatusOr<std::unique_ptr<ChunkSource>> MakeSource(
     const Options& options) {
-  if (options.variant != Variant::kPread) {
+  if (options.variant != Variant::kPread &&
+      options.variant != Variant::kInlinePread) {
     return std::unique_ptr<ChunkSource>(
         std::make_unique<FilledChunks>(options.chunk_bytes));
   }
@@ -243,7 +257,7 @@ int Run() {
   asio::io_context io;
   auto work = asio::make_work_guard(io);
   std::vector<std::thread> io_threads;
-  if (options->variant != Variant::kInline) {
+  if (!Inline(options->variant)) {
     for (int i = 0; i < absl::GetFlag(FLAGS_io_threads); ++i) {
       io_threads.emplace_back([&io] { io.run(); });
     }

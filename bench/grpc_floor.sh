@@ -2,13 +2,16 @@
 # The floor under Tributary's GetBlob: what gRPC's own transport costs per GiB
 # on this machine with nothing of Tributary in the way. bench/grpc_floor (-c opt)
 # streams a BIG_MIB blob through the same raw callback method Tributary uses,
-# one write in flight, in three variants (see bench/grpc_floor.cc):
+# one write in flight, in four variants (see bench/grpc_floor.cc):
 #
 #   inline   the next StartWrite from OnWriteDone itself (no hand-off of ours);
 #   post     OnWriteDone posts to an Asio strand on IO_THREADS threads, which
 #            calls StartWrite (Tributary's hand-off);
 #   pread    like post, each chunk pread from a page-cached file into a pooled
 #            buffer, read ahead of the write (Tributary's warm path);
+#   inline_pread
+#            each chunk pread as in pread, on gRPC's thread in OnWriteDone,
+#            which starts the write itself (the warm path without the hand-off);
 #
 # each at every chunk size of CHUNK_KIB, pulled by bench/blob_pull --streams 1
 # (raw reads, bytes discarded). In the same run, for reference, `curl` of a
@@ -34,7 +37,8 @@
 # Everything listens on 127.0.0.1 and is stopped on exit.
 #
 #   bench/grpc_floor.sh    # env BIG_MIB=1024 RUNS=3 CHUNK_KIB="256 1024"
-#                          #     VARIANTS="inline post pread" IO_THREADS=4
+#                          #     VARIANTS="inline post pread inline_pread"
+#                          #     IO_THREADS=4
 #                          #     PROFILE_OUT=DIR (perf profiles)
 set -euo pipefail
 command_line="$(printf '%q ' "BIG_MIB=${BIG_MIB:-1024}" "RUNS=${RUNS:-3}" \
@@ -43,7 +47,7 @@ cd "$(dirname "$0")/.."
 BIG_MIB=${BIG_MIB:-1024}
 RUNS=${RUNS:-3}
 CHUNK_KIB=${CHUNK_KIB:-256 1024}
-VARIANTS=${VARIANTS:-inline post pread}
+VARIANTS=${VARIANTS:-inline post pread inline_pread}
 IO_THREADS=${IO_THREADS:-4}
 BAZEL_JOBS=${BAZEL_JOBS:-1}
 repo=bench/blob
@@ -60,8 +64,8 @@ for kib in $CHUNK_KIB; do
   }
 done
 for variant in $VARIANTS; do
-  [[ "$variant" =~ ^(inline|post|pread)$ ]] || {
-    echo "grpc_floor: VARIANTS: $variant is not inline, post or pread" >&2
+  [[ "$variant" =~ ^(inline|post|pread|inline_pread)$ ]] || {
+    echo "grpc_floor: VARIANTS: $variant is not inline, post, pread or inline_pread" >&2
     exit 2
   }
 done
