@@ -44,7 +44,6 @@ echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD 2>/dev/null || e
 echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 bazel build -c opt --jobs="$BAZEL_JOBS" //service:tributary //bench:blob_pull >&2
 bin="$(bazel info -c opt bazel-bin 2>/dev/null)"
-clk_tck="$(getconf CLK_TCK)"
 
 start_registry
 origin="http://127.0.0.1:$registry_port"
@@ -53,17 +52,6 @@ gib="$(python3 -c "print($BIG_MIB / 1024)")"
 
 start_tributary() {  # [BLOB_DIRECTORY]
   start_origin_tributary "$bin/service/tributary" "${1:-}" $(((BIG_MIB + 64) << 20))
-}
-
-user_system() {  # PID -> "utime stime" in seconds
-  local stat
-  stat="$(<"/proc/$1/stat")"
-  awk -v tck="$clk_tck" '{ printf "%.2f %.2f\n", $12 / tck, $13 / tck }' <<<"${stat##*) }"
-}
-
-context_switches() {  # PID -> "voluntary involuntary", summed over its threads
-  cat /proc/"$1"/task/*/status 2>/dev/null |
-    awk '/^voluntary_ctxt/{v+=$2} /^nonvoluntary_ctxt/{n+=$2} END{print v, n}'
 }
 
 pull() {
@@ -120,4 +108,7 @@ for path in $PATHS; do
 done
 echo
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-[[ -n "${PROFILE_OUT:-}" ]] && echo "# perf data in $out"
+# An `if`: a false test as the last command would be the script's exit status.
+if [[ -n "${PROFILE_OUT:-}" ]]; then
+  echo "# perf data in $out"
+fi

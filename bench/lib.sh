@@ -1,6 +1,7 @@
 # Shared by the bench/*.sh scripts (sourced, not run): a scratch folder, processes
-# stopped on exit, free loopback ports, waiting for an HTTP endpoint, a process's
-# CPU seconds, the origin and proxy registries, images and blobs pushed to them.
+# stopped on exit, free loopback ports, waiting for a TCP port or an HTTP endpoint,
+# a process's CPU seconds and context switches, the origin and proxy registries,
+# images and blobs pushed to them.
 # Before sourcing, set BENCH_NAME (used in messages and the scratch folder's name).
 
 work="$(mktemp -d "/tmp/tributary-${BENCH_NAME}.XXXXXX")"
@@ -37,8 +38,31 @@ cpu_seconds() {  # PID
   # and stime (15) are the 12th and 13th of the rest.
   awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($12 + $13) / tck }' <<<"${stat##*) }"
 }
+# utime and stime of a process (all its threads) in seconds: "USER SYSTEM".
+user_system() {  # PID
+  local stat
+  stat="$(<"/proc/$1/stat")"
+  awk -v tck="$(getconf CLK_TCK)" '{ printf "%.2f %.2f\n", $12 / tck, $13 / tck }' <<<"${stat##*) }"
+}
+# A process's context switches summed over its threads: "VOLUNTARY INVOLUNTARY".
+# Voluntary ones are a thread waiting (each hand-off between threads costs one),
+# whatever else the machine runs; involuntary ones (preemption) grow with load.
+context_switches() {  # PID
+  cat /proc/"$1"/task/*/status 2>/dev/null |
+    awk '/^voluntary_ctxt/{v+=$2} /^nonvoluntary_ctxt/{n+=$2} END{print v, n}'
+}
 calc() { python3 -c "print($1)"; }
 median() { python3 -c 'import statistics,sys; print(statistics.median(map(float, sys.argv[1:])))' "$@"; }
+
+# Returns once something accepts TCP connections on the loopback PORT.
+wait_tcp() {  # PORT
+  for _ in $(seq 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "${BENCH_NAME}: port $1 did not open" >&2
+  return 1
+}
 
 wait_http() {  # URL
   for _ in $(seq 100); do
@@ -207,10 +231,5 @@ start_origin_tributary() {  # BIN [DIR BYTES]
   tributary_pid=$!
   pids+=("$tributary_pid")
   wait_http "http://127.0.0.1:$metrics_port/metrics"
-  for _ in $(seq 300); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$grpc_port") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "${BENCH_NAME}: gRPC port $grpc_port did not open" >&2
-  return 1
+  wait_tcp "$grpc_port"
 }
