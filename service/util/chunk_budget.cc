@@ -24,14 +24,15 @@ ChunkBudget::ChunkBudget(const Options& options) : options_(options) {
   }
 }
 
-std::shared_ptr<const ChunkLease> ChunkBudget::Acquire() {
+std::shared_ptr<const ChunkLease> ChunkBudget::Acquire(size_t max_chunk_bytes) {
   std::shared_ptr<ChunkPool> chosen = pools_.front();
   size_t committed = chosen->block_bytes() * options_.chunks_per_stream;
   {
     absl::MutexLock lock(&mu_);
     for (auto it = pools_.rbegin(); it != pools_.rend(); ++it) {
       const size_t share = (*it)->block_bytes() * options_.chunks_per_stream;
-      if (committed_ + share <= options_.budget_bytes) {
+      if ((*it)->block_bytes() <= max_chunk_bytes &&
+          committed_ + share <= options_.budget_bytes) {
         chosen = *it;
         committed = share;
         break;

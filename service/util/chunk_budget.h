@@ -2,6 +2,7 @@
 #define TRIBUTARY_SERVICE_UTIL_CHUNK_BUDGET_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -68,8 +69,10 @@ class ChunkBudget : public std::enable_shared_from_this<ChunkBudget> {
   ChunkBudget(const ChunkBudget&) = delete;
   ChunkBudget& operator=(const ChunkBudget&) = delete;
 
-  // A share for one new stream.
-  std::shared_ptr<const ChunkLease> Acquire() ABSL_LOCKS_EXCLUDED(mu_);
+  // A share for one new stream, its chunks at most `max_chunk_bytes` (never
+  // below the smallest size).
+  std::shared_ptr<const ChunkLease> Acquire(size_t max_chunk_bytes = SIZE_MAX)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   // The chunk sizes, smallest first.
   std::vector<size_t> sizes() const;

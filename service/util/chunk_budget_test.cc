@@ -39,6 +39,13 @@ TEST(ChunkBudgetTest, AloneAStreamGetsTheLargestChunks) {
   EXPECT_EQ(budget->committed_bytes(), 3 * 1024 * kKiB);
 }
 
+TEST(ChunkBudgetTest, AStreamMayAskForSmallerChunksThanTheBudgetAllows) {
+  auto budget = ChunkBudget::Create(QuarterToOneMiB(24 << 20));
+  EXPECT_EQ(budget->Acquire(512 * kKiB)->chunk_bytes(), 512 * kKiB);
+  EXPECT_EQ(budget->Acquire(0)->chunk_bytes(), 256 * kKiB)
+      << "never below the smallest";
+}
+
 TEST(ChunkBudgetTest, StreamsGetSmallerChunksAsTheBudgetFills) {
   // 4.5 MiB: one stream of 1 MiB chunks (3 MiB), then 1.5 MiB left, which
   // fits one stream of 512 KiB chunks, then only the smallest.
