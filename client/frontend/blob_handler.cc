@@ -123,6 +123,20 @@ asio::awaitable<void> GetBlob(Services& services, const HttpRequest& request,
       call.set_length(range.length());
     }
   }
+  // Held until the body is sent: a slowly read download holds gRPC's receive
+  // buffers, and the slots bound how many do.
+  std::optional<DownloadSlots::Slot> slot =
+      co_await services.download_slots->Acquire(services.config.call_timeout);
+  if (!slot.has_value()) {
+    const absl::Status busy = absl::ResourceExhaustedError(
+        absl::StrCat("all ", services.config.max_blob_downloads,
+                     " blob downloads (--max_blob_downloads) stayed busy for ",
+                     absl::FormatDuration(services.config.call_timeout)));
+    outcome.error = busy.ToString();
+    HttpResponse response = ErrorResponse(FromStatus(busy, route.kind));
+    co_await SendResponse(writer, response, false, outcome);
+    co_return;
+  }
   BlobReader reader(*services.channel, services.live_calls);
   absl::StatusOr<v1::BlobDescriptor> descriptor =
       co_await reader.Open(call, services.config.blob_timeout);

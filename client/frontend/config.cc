@@ -113,6 +113,9 @@ absl::Status ValidateConfig(const FrontendConfig& config) {
   if (config.grpc_threads < 1 || config.grpc_threads > 1024) {
     return Bad("grpc_threads", "must be within 1..1024");
   }
+  if (config.max_blob_downloads < 1 || config.max_blob_downloads > 100000) {
+    return Bad("max_blob_downloads", "must be within 1..100000");
+  }
   return absl::OkStatus();
 }
 

@@ -48,6 +48,10 @@ struct FrontendConfig {
   // API and no thread of their own).
   int io_threads = 2;
   int grpc_threads = 16;
+  // Blob downloads streaming at once; the next ones wait for one to finish,
+  // up to call_timeout, then get 429 TOOMANYREQUESTS. Each holds a few MiB
+  // while its client reads slowly: this bounds the frontend's memory.
+  int max_blob_downloads = 64;
 };
 
 // Checks `config` as loaded, before anything starts: errors are

@@ -57,6 +57,8 @@ TEST(ConfigTest, RefusesBadSettingsNamingFieldFileAndReason) {
        "max_header_bytes: must be within"},
       {[](FrontendConfig& c) { c.io_threads = 0; }, "io_threads"},
       {[](FrontendConfig& c) { c.grpc_threads = 0; }, "grpc_threads"},
+      {[](FrontendConfig& c) { c.max_blob_downloads = 0; },
+       "max_blob_downloads"},
   };
   for (const BadCase& c : cases) {
     FrontendConfig config = PlainConfig();

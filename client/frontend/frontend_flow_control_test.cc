@@ -124,5 +124,52 @@ TEST_F(FrontendFlowControlTest, ShutdownEndsADownloadInFlight) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
 }
 
+// At most max_blob_downloads stream at once: the next waits for one to end,
+// up to call_timeout, then gets 429; a download that ended frees its slot.
+class FrontendDownloadCapTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto fake = FakeTributary::Start(256 << 10);
+    ASSERT_TRUE(fake.ok()) << fake.status();
+    fake_ = *std::move(fake);
+    FrontendConfig config;
+    config.listen_address = "127.0.0.1:0";
+    config.plain_http = true;
+    config.tributary.address = fake_->address();
+    config.max_blob_downloads = 1;
+    config.call_timeout = absl::Milliseconds(500);
+    auto frontend = Frontend::Start(config);
+    ASSERT_TRUE(frontend.ok()) << frontend.status();
+    frontend_ = *std::move(frontend);
+  }
+
+  std::unique_ptr<RawConnection> Download() {
+    auto connection = std::make_unique<RawConnection>(frontend_->port());
+    EXPECT_TRUE(connection->connected());
+    EXPECT_TRUE(connection->Send(absl::StrCat("GET /v2/large/blob/blobs/",
+                                              FakeTributary::blob_digest(),
+                                              " HTTP/1.1\r\nHost: x\r\n\r\n")));
+    return connection;
+  }
+
+  std::unique_ptr<FakeTributary> fake_;
+  std::unique_ptr<Frontend> frontend_;
+};
+
+TEST_F(FrontendDownloadCapTest, ADownloadPastTheCapGets429WhenNoneEndsInTime) {
+  std::unique_ptr<RawConnection> first = Download();
+  ASSERT_THAT(first->ReadUntil("\r\n\r\n"), HasSubstr("200 OK"));
+  // The first client reads nothing more: its download holds the one slot.
+  std::unique_ptr<RawConnection> second = Download();
+  const std::string refused = second->ReadUntil("TOOMANYREQUESTS");
+  EXPECT_THAT(refused, HasSubstr("429"));
+  EXPECT_THAT(refused, HasSubstr("Retry-After"));
+  EXPECT_THAT(refused, HasSubstr("max_blob_downloads"));
+
+  first.reset();  // its download fails on the closed socket, freeing the slot
+  std::unique_ptr<RawConnection> third = Download();
+  EXPECT_THAT(third->ReadUntil("\r\n\r\n"), HasSubstr("200 OK"));
+}
+
 }  // namespace
 }  // namespace tributary::frontend

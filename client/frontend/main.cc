@@ -58,6 +58,10 @@ ABSL_FLAG(int, io_threads, kDefaults.io_threads, "HTTP server threads.");
 ABSL_FLAG(int, grpc_threads, kDefaults.grpc_threads,
           "Threads making the unary gRPC calls (manifests, tags, HEADs; one "
           "call each). Blob streams use none.");
+ABSL_FLAG(int, max_blob_downloads, kDefaults.max_blob_downloads,
+          "Blob downloads streaming at once; the next wait up to "
+          "--call_timeout for one to finish, then get 429. Bounds memory: a "
+          "slowly read download holds a few MiB.");
 
 namespace {
 
@@ -82,6 +86,7 @@ tributary::frontend::FrontendConfig ConfigFromFlags() {
       max_header < 0 ? 0 : static_cast<std::size_t>(max_header);
   config.io_threads = absl::GetFlag(FLAGS_io_threads);
   config.grpc_threads = absl::GetFlag(FLAGS_grpc_threads);
+  config.max_blob_downloads = absl::GetFlag(FLAGS_max_blob_downloads);
   return config;
 }
 

@@ -6,6 +6,7 @@
 #include "boost/asio/thread_pool.hpp"
 #include "client/client.h"
 #include "client/frontend/config.h"
+#include "client/frontend/download_slots.h"
 #include "client/frontend/htpasswd.h"
 #include "client/frontend/live_calls.h"
 #include "client/frontend/metrics.h"
@@ -28,6 +29,8 @@ struct Services {
   std::unique_ptr<boost::asio::thread_pool> grpc_pool;
   // The blob streams in flight.
   LiveCalls live_calls;
+  // config.max_blob_downloads of them at once.
+  std::unique_ptr<DownloadSlots> download_slots;
   // Null: anonymous access.
   std::unique_ptr<Htpasswd> htpasswd;
   std::unique_ptr<FrontendMetrics> metrics;

@@ -19,13 +19,11 @@ import { mebibytes, resolvePodPort, resolvePort, selectorMatches, workload } fro
 
 // The frontend's memory, the budget in deploy/k8s/base/deployment.yaml
 // (measured, docs/benchmarks.md "Frontend memory"): at rest; per blob download
-// streaming to a slow client, for as many at once as the budget assumes (blob
-// streams take no --grpc_threads thread, so no flag bounds them); per open
-// client connection (TLS state, header buffer), for as many as the budget
-// leaves room for.
+// streaming to a slow client, for as many at once as --max_blob_downloads lets
+// stream (more wait for a slot); per open client connection (TLS state,
+// header buffer), for as many as the budget leaves room for.
 const kFrontendBaseMiB = 24;
 const kFrontendPerStreamMiB = 6;
-const kFrontendStreams = 16;
 const kFrontendPerConnectionMiB = 0.1;
 const kFrontendConnections = 256;
 
@@ -122,12 +120,13 @@ const checks = {
   memoryBudget(objects) {
     const w = workload(objects);
     const fe = frontend(w, objects);
-    const needed = kFrontendBaseMiB + kFrontendStreams * kFrontendPerStreamMiB +
+    const streams = fe.maxBlobDownloads;
+    const needed = kFrontendBaseMiB + streams * kFrontendPerStreamMiB +
       kFrontendConnections * kFrontendPerConnectionMiB;
     const limit = mebibytes(fe.container.resources?.limits?.memory ?? 0);
     const problems = [];
     if (limit < needed) {
-      problems.push(`frontend memory limit ${limit} MiB < ${needed} MiB for ${kFrontendStreams} blob downloads ` +
+      problems.push(`frontend memory limit ${limit} MiB < ${needed} MiB for ${streams} blob downloads ` +
         `streaming and ${kFrontendConnections} connections`);
     }
     if (!fe.container.resources?.requests?.cpu) problems.push("frontend has no CPU request");
@@ -190,6 +189,10 @@ test("each frontend check names what a broken rendering gets wrong (negative con
       c.volumeMounts = c.volumeMounts.filter((m) => m.name !== "frontend-tls");
     }, "is on no Secret volume"],
     ["memoryBudget", (o) => { container(o, "frontend").resources.limits.memory = "64Mi"; }, "frontend memory limit 64 MiB"],
+    ["memoryBudget", (o) => {
+      const cm = flags(o);
+      cm.data["frontend.flags"] = cm.data["frontend.flags"].replace("--max_blob_downloads=16", "--max_blob_downloads=64");
+    }, "for 64 blob downloads"],
     ["drainFitsTributarys", (o) => { container(o, "frontend").lifecycle.preStop.exec.command = ["sleep", "40"]; },
       "outlasts Tributary's drain"],
     ["nodesAdmitted", (o) => {

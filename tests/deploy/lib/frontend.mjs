@@ -10,6 +10,7 @@ const kDefaults = {
   tributary_address: "unix:///run/tributary/grpc.sock",
   metrics_listen_address: "",
   grpc_threads: "16",
+  max_blob_downloads: "64",
   plain_http: "false",
 };
 
@@ -35,7 +36,8 @@ function portOf(address) {
 
 // The frontend of workload `w` (lib/workload.mjs) in `objects`: {container,
 // flagsPath, flags (the flagfile's, then the container's other args), flag(name),
-// listenPort, metricsPort (null when off), plainHttp, tributaryAddress}; null
+// listenPort, metricsPort (null when off), plainHttp, tributaryAddress,
+// maxBlobDownloads}; null
 // when the pod has no frontend container.
 export function frontend(w, objects) {
   const container = w.pod.containers.find((c) => c.name === kFrontendContainer);
@@ -63,6 +65,7 @@ export function frontend(w, objects) {
     metricsPort: metrics ? portOf(metrics) : null,
     plainHttp: flag("plain_http") === "true",
     tributaryAddress: flag("tributary_address"),
+    maxBlobDownloads: Number(flag("max_blob_downloads")),
   };
 }
 
