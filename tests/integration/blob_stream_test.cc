@@ -113,7 +113,7 @@ TEST_P(BlobStreamTest, ASecondPullGetsLargerChunksFromTheStoreOrTheUpstream) {
   ASSERT_TRUE(again.status.ok()) << again.status.error_message();
   EXPECT_EQ(again.bytes, blob_);
   EXPECT_EQ(again.chunks, 2);  // 16384 + 3616
-  EXPECT_EQ(again.descriptor.cache().from_cache(), GetParam());
+  EXPECT_EQ(again.descriptor.cache().hit(), GetParam());
 }
 
 TEST_P(BlobStreamTest, FallsThroughToNextUpstreamOn404) {
