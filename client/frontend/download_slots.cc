@@ -20,9 +20,11 @@ asio::awaitable<std::optional<DownloadSlots::Slot>> DownloadSlots::Acquire(
     absl::MutexLock lock(&mu_);
     if (in_use_ < slots_ && waiting_.empty()) {
       ++in_use_;
+      ReportLocked();
       co_return Slot(this);
     }
     waiting_.push_back(waiter);
+    ReportLocked();
   }
   waiter->timer.expires_after(absl::ToChronoNanoseconds(timeout));
   // Ends at the timeout, when Release passes the slot over (it cancels the
@@ -34,6 +36,7 @@ asio::awaitable<std::optional<DownloadSlots::Slot>> DownloadSlots::Acquire(
       co_return Slot(this);
     }
     waiting_.erase(std::find(waiting_.begin(), waiting_.end(), waiter));
+    ReportLocked();
   }
   co_return std::nullopt;
 }
@@ -44,15 +47,23 @@ void DownloadSlots::Release() {
     absl::MutexLock lock(&mu_);
     if (waiting_.empty()) {
       --in_use_;
+      ReportLocked();
       return;
     }
     // The slot passes to the first waiter: in_use_ stays.
     next = std::move(waiting_.front());
     waiting_.pop_front();
     next->granted = true;
+    ReportLocked();
   }
   // The timer belongs to the waiting coroutine's executor: touched there only.
   asio::post(next->timer.get_executor(), [next] { next->timer.cancel(); });
+}
+
+void DownloadSlots::ReportLocked() const {
+  if (observer_) {
+    observer_(in_use_, static_cast<int>(waiting_.size()));
+  }
 }
 
 int DownloadSlots::in_use() const {

@@ -2,6 +2,7 @@
 #define TRIBUTARY_CLIENT_FRONTEND_DOWNLOAD_SLOTS_H_
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -22,7 +23,11 @@ namespace tributary::frontend {
 // limit allows. Thread-safe.
 class DownloadSlots {
  public:
-  explicit DownloadSlots(int slots) : slots_(slots) {}
+  // Told (streaming, waiting) after every change, under the lock, so in
+  // order: for gauges. May be empty.
+  using Observer = std::function<void(int streaming, int waiting)>;
+  explicit DownloadSlots(int slots, Observer observer = nullptr)
+      : slots_(slots), observer_(std::move(observer)) {}
   DownloadSlots(const DownloadSlots&) = delete;
   DownloadSlots& operator=(const DownloadSlots&) = delete;
 
@@ -62,8 +67,10 @@ class DownloadSlots {
   using WaiterPtr = std::shared_ptr<Waiter>;
 
   void Release() ABSL_LOCKS_EXCLUDED(mu_);
+  void ReportLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const int slots_;
+  const Observer observer_;
   mutable absl::Mutex mu_;
   int in_use_ ABSL_GUARDED_BY(mu_) = 0;
   std::deque<WaiterPtr> waiting_ ABSL_GUARDED_BY(mu_);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "boost/asio/co_spawn.hpp"
@@ -98,6 +99,35 @@ TEST_F(DownloadSlotsTest, AWaiterGivesUpAtItsTimeoutAndLeavesTheQueue) {
   finish_[0] = true;
   RunFor(absl::Milliseconds(100));
   EXPECT_EQ(slots_.in_use(), 1) << "the freed slot went to no one";
+}
+
+TEST(DownloadSlotsObserverTest, ReportsEveryChangeOfStreamingAndWaiting) {
+  asio::io_context io;
+  std::vector<std::pair<int, int>> seen;
+  DownloadSlots slots(1, [&](int streaming, int waiting) {
+    seen.emplace_back(streaming, waiting);
+  });
+  bool release = false;
+  for (int i = 0; i < 2; ++i) {
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          std::optional<DownloadSlots::Slot> slot =
+              co_await slots.Acquire(absl::Seconds(5));
+          asio::steady_timer poll(io);
+          while (!release) {
+            poll.expires_after(std::chrono::milliseconds(5));
+            co_await poll.async_wait(asio::use_awaitable);
+          }
+        },
+        asio::detached);
+  }
+  io.run_for(std::chrono::milliseconds(50));
+  release = true;
+  io.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(seen,
+            (std::vector<std::pair<int, int>>{{1, 0}, {1, 1}, {1, 0}, {0, 0}}))
+      << "taken; the second waits; the slot passes to it; it ends";
 }
 
 }  // namespace

@@ -196,9 +196,12 @@ absl::StatusOr<std::unique_ptr<Frontend>> Frontend::Start(
       std::make_unique<client::Client>(*channel, cfg.call_timeout);
   services.channel = *channel;
   services.grpc_pool = std::make_unique<asio::thread_pool>(cfg.grpc_threads);
-  services.download_slots =
-      std::make_unique<DownloadSlots>(cfg.max_blob_downloads);
   services.metrics = std::make_unique<FrontendMetrics>();
+  services.download_slots = std::make_unique<DownloadSlots>(
+      cfg.max_blob_downloads,
+      [metrics = services.metrics.get()](int streaming, int waiting) {
+        metrics->SetBlobDownloads(streaming, waiting);
+      });
   if (!cfg.metrics_listen_address.empty()) {
     try {
       parts->exposer =

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "prometheus/counter.h"
+#include "prometheus/gauge.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
 
@@ -46,6 +47,20 @@ FrontendMetrics::FrontendMetrics()
     durations_[i] = &durations.Add({{"route", route}}, DurationBuckets());
     sent_bytes_[i] = &sent.Add({{"route", route}});
   }
+  auto& downloads =
+      prometheus::BuildGauge()
+          .Name("tributary_frontend_blob_downloads")
+          .Help(
+              "Blob downloads streaming (holding one of --max_blob_downloads) "
+              "and waiting for a slot")
+          .Register(*registry_);
+  downloads_streaming_ = &downloads.Add({{"state", "streaming"}});
+  downloads_waiting_ = &downloads.Add({{"state", "waiting"}});
+}
+
+void FrontendMetrics::SetBlobDownloads(int streaming, int waiting) {
+  downloads_streaming_->Set(streaming);
+  downloads_waiting_->Set(waiting);
 }
 
 FrontendMetrics::~FrontendMetrics() = default;

@@ -15,6 +15,7 @@
 
 namespace prometheus {
 class Counter;
+class Gauge;
 class Histogram;
 class Registry;
 template <typename T>
@@ -28,6 +29,8 @@ namespace tributary::frontend {
 //   tributary_frontend_requests_total{method,route,code}  counter
 //   tributary_frontend_request_duration_seconds{route}    histogram
 //   tributary_frontend_sent_bytes_total{route}            counter (bodies)
+//   tributary_frontend_blob_downloads{state}              gauge: streaming,
+//                                                         waiting for a slot
 //
 // Labels come from closed sets only: method GET/HEAD/other, the route kinds,
 // and the HTTP statuses the frontend itself answers with. Never a repository,
@@ -43,6 +46,9 @@ class FrontendMetrics {
               int64_t sent, absl::Duration duration)
       ABSL_LOCKS_EXCLUDED(mutex_);
 
+  // Blob downloads holding a slot and waiting for one (DownloadSlots).
+  void SetBlobDownloads(int streaming, int waiting);
+
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
 
  private:
@@ -54,6 +60,8 @@ class FrontendMetrics {
   prometheus::Family<prometheus::Counter>* requests_;
   std::array<prometheus::Histogram*, kRouteKindCount> durations_;
   std::array<prometheus::Counter*, kRouteKindCount> sent_bytes_;
+  prometheus::Gauge* downloads_streaming_;
+  prometheus::Gauge* downloads_waiting_;
   absl::Mutex mutex_;
   // Family::Add hashes labels under a lock; each label set is added once and
   // its counter kept here.

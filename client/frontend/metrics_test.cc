@@ -35,5 +35,18 @@ TEST(MetricsTest, CountsRequestsByMethodRouteAndCodeWithBytesAndDurations) {
                               "count{route=\"blob\"} 2"));
 }
 
+TEST(MetricsTest, ShowsBlobDownloadsStreamingAndWaiting) {
+  FrontendMetrics metrics;
+  EXPECT_THAT(
+      Exposition(metrics),
+      HasSubstr("tributary_frontend_blob_downloads{state=\"waiting\"} 0"));
+  metrics.SetBlobDownloads(16, 3);
+  const std::string text = Exposition(metrics);
+  EXPECT_THAT(text, HasSubstr("tributary_frontend_blob_downloads{state="
+                              "\"streaming\"} 16"));
+  EXPECT_THAT(text, HasSubstr("tributary_frontend_blob_downloads{state="
+                              "\"waiting\"} 3"));
+}
+
 }  // namespace
 }  // namespace tributary::frontend

@@ -29,11 +29,12 @@ struct Services {
   std::unique_ptr<boost::asio::thread_pool> grpc_pool;
   // The blob streams in flight.
   LiveCalls live_calls;
-  // config.max_blob_downloads of them at once.
-  std::unique_ptr<DownloadSlots> download_slots;
   // Null: anonymous access.
   std::unique_ptr<Htpasswd> htpasswd;
   std::unique_ptr<FrontendMetrics> metrics;
+  // config.max_blob_downloads blob downloads at once; after `metrics`, which
+  // it reports to.
+  std::unique_ptr<DownloadSlots> download_slots;
 };
 
 }  // namespace tributary::frontend
