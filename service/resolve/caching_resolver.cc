@@ -114,16 +114,21 @@ cache::Policy CachingResolver::ForReference(
   return policy;
 }
 
+template <class Query, class Value>
+typename cache::ReadThrough<Value>::Fetch CachingResolver::SharedFetch(
+    Query query, void (Resolver::*call)(Query, Done<Value>, CallCancel)) {
+  return [this, query = std::move(query), call](
+             Done<Value> fetched, CallCancel fetch_cancel) mutable {
+    query.deadline = SharedDeadline(query.deadline);
+    (resolver_.*call)(query, std::move(fetched), std::move(fetch_cancel));
+  };
+}
+
 void CachingResolver::GetManifest(registry::ManifestQuery query,
                                   cache::CacheMode mode,
                                   Done<registry::Manifest> done,
                                   CallCancel cancel) {
-  Fetch<registry::Manifest> fetch = [this, query](
-                                        Done<registry::Manifest> fetched,
-                                        CallCancel fetch_cancel) mutable {
-    query.deadline = SharedDeadline(query.deadline);
-    resolver_.GetManifest(query, std::move(fetched), std::move(fetch_cancel));
-  };
+  Fetch<registry::Manifest> fetch = SharedFetch(query, &Resolver::GetManifest);
   if (!enabled_) {
     Uncached(mode, done, fetch, cancel);
     return;
@@ -150,12 +155,7 @@ void CachingResolver::HeadManifest(registry::ManifestQuery query,
                                    Done<registry::ManifestHead> done,
                                    CallCancel cancel) {
   Fetch<registry::ManifestHead> fetch =
-      [this, query](Done<registry::ManifestHead> fetched,
-                    CallCancel fetch_cancel) mutable {
-        query.deadline = SharedDeadline(query.deadline);
-        resolver_.HeadManifest(query, std::move(fetched),
-                               std::move(fetch_cancel));
-      };
+      SharedFetch(query, &Resolver::HeadManifest);
   if (!enabled_) {
     Uncached(mode, done, fetch, cancel);
     return;
@@ -169,12 +169,7 @@ void CachingResolver::HeadManifest(registry::ManifestQuery query,
 void CachingResolver::HeadBlob(registry::BlobQuery query, cache::CacheMode mode,
                                Done<registry::BlobHead> done,
                                CallCancel cancel) {
-  Fetch<registry::BlobHead> fetch = [this, query](
-                                        Done<registry::BlobHead> fetched,
-                                        CallCancel fetch_cancel) mutable {
-    query.deadline = SharedDeadline(query.deadline);
-    resolver_.HeadBlob(query, std::move(fetched), std::move(fetch_cancel));
-  };
+  Fetch<registry::BlobHead> fetch = SharedFetch(query, &Resolver::HeadBlob);
   if (!enabled_) {
     Uncached(mode, done, fetch, cancel);
     return;
@@ -190,12 +185,7 @@ void CachingResolver::HeadBlob(registry::BlobQuery query, cache::CacheMode mode,
 void CachingResolver::ListTags(registry::TagsQuery query, cache::CacheMode mode,
                                Done<registry::TagPage> done,
                                CallCancel cancel) {
-  Fetch<registry::TagPage> fetch = [this, query](
-                                       Done<registry::TagPage> fetched,
-                                       CallCancel fetch_cancel) mutable {
-    query.deadline = SharedDeadline(query.deadline);
-    resolver_.ListTags(query, std::move(fetched), std::move(fetch_cancel));
-  };
+  Fetch<registry::TagPage> fetch = SharedFetch(query, &Resolver::ListTags);
   if (!enabled_) {
     Uncached(mode, done, fetch, cancel);
     return;

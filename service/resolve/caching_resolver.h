@@ -70,6 +70,11 @@ class CachingResolver {
  private:
   // The deadline of a fan-out that may be shared.
   absl::Time SharedDeadline(absl::Time caller_deadline) const;
+  // The fetch behind a cache entry: `call` on the resolver with `query`, at
+  // SharedDeadline (the fetch may answer several callers).
+  template <class Query, class Value>
+  typename cache::ReadThrough<Value>::Fetch SharedFetch(
+      Query query, void (Resolver::*call)(Query, Done<Value>, CallCancel));
   // Policies for answers that expire after `ttl` (by tag, HEADs, tag pages).
   cache::Policy Expiring(const google::protobuf::Duration& ttl) const;
   cache::Policy ForReference(const oci::Reference& reference,
