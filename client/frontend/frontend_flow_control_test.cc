@@ -62,10 +62,13 @@ class FrontendFlowControlTest : public ::testing::Test {
     config.listen_address = "127.0.0.1:0";
     config.plain_http = true;
     config.tributary.address = fake_->address();
+    Configure(config);
     auto frontend = Frontend::Start(config);
     ASSERT_TRUE(frontend.ok()) << frontend.status();
     frontend_ = *std::move(frontend);
   }
+  // What a derived fixture changes in the frontend's config.
+  virtual void Configure(FrontendConfig& /*config*/) {}
 
   // The fake's sent chunk bytes once they stopped growing for a second.
   int64_t SettledBytesSent() {
@@ -126,21 +129,11 @@ TEST_F(FrontendFlowControlTest, ShutdownEndsADownloadInFlight) {
 
 // At most max_blob_downloads stream at once: the next waits for one to end,
 // up to call_timeout, then gets 429; a download that ended frees its slot.
-class FrontendDownloadCapTest : public ::testing::Test {
+class FrontendDownloadCapTest : public FrontendFlowControlTest {
  protected:
-  void SetUp() override {
-    auto fake = FakeTributary::Start(256 << 10);
-    ASSERT_TRUE(fake.ok()) << fake.status();
-    fake_ = *std::move(fake);
-    FrontendConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.plain_http = true;
-    config.tributary.address = fake_->address();
+  void Configure(FrontendConfig& config) override {
     config.max_blob_downloads = 1;
     config.call_timeout = absl::Milliseconds(500);
-    auto frontend = Frontend::Start(config);
-    ASSERT_TRUE(frontend.ok()) << frontend.status();
-    frontend_ = *std::move(frontend);
   }
 
   std::unique_ptr<RawConnection> Download() {
@@ -151,9 +144,6 @@ class FrontendDownloadCapTest : public ::testing::Test {
                                               " HTTP/1.1\r\nHost: x\r\n\r\n")));
     return connection;
   }
-
-  std::unique_ptr<FakeTributary> fake_;
-  std::unique_ptr<Frontend> frontend_;
 };
 
 TEST_F(FrontendDownloadCapTest, ADownloadPastTheCapGets429WhenNoneEndsInTime) {
